@@ -1,0 +1,61 @@
+# Balai: `make run` serves the demo, `make test` runs every check. Both install what is missing.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --frozen --quiet
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint install system-deps vendor gates test-sqlite test-postgres messages bench screenshots clean
+
+run: install
+	$(RUN) balai run
+
+install:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	@$(UV) sync --frozen --quiet
+	@scripts/vendor-static.sh
+
+# Debian packages the tests need: chromium for browser tests, postgresql for the second run.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing fonts-noto-core >/dev/null; \
+	fi
+
+vendor: install
+	@scripts/vendor-static.sh --test
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy balai
+
+gates: install
+	$(RUN) python manage.py makemigrations --check --dry-run
+	$(RUN) python scripts/check_translations.py
+	BALAI_HTTPS=true SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-deploy-check-only-0123456789 \
+	  ALLOWED_HOSTS=balai.example.go.id $(RUN) python manage.py check --deploy --fail-level WARNING
+
+test-sqlite: install system-deps vendor
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(RUN) pytest -q -p no:randomly
+
+test-postgres: install system-deps vendor
+	scripts/with-postgres.sh $(RUN) pytest -q
+
+test: lint gates test-sqlite test-postgres
+	@echo "make test: all checks passed on SQLite and PostgreSQL"
+
+messages: install
+	$(RUN) python manage.py makemessages -l id --no-obsolete --add-location file
+	$(RUN) python scripts/check_translations.py --compile
+
+screenshots: install
+	$(RUN) python scripts/screenshots.py
+
+clean:
+	rm -rf .venv var/static .cache

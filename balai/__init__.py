@@ -1,0 +1,1 @@
+"""Balai: an SPBE platform for Indonesian cities and regencies."""

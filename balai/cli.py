@@ -1,0 +1,32 @@
+"""`balai <verb>`: the commands a server operator runs (run, demo, worker, wilayah import, …)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE = """usage: balai <command> [options]
+
+  run              migrate, load the demo city into an empty database, serve on http://127.0.0.1:8000
+  demo             load the demo city (Kota Bitung) with users and sample reports
+  worker           run the background task worker (emails, escalations)
+  wilayah import   import or refresh the Kemendagri wilayah table from a code,name CSV
+  pemda setup      create the Pemda profile and its units for a kabupaten/kota code
+  <django command> any manage.py command (migrate, createsuperuser, check, …)
+
+Each command has --help."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "balai.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["balai", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Pemda, its organisation, wilayah, roles, the working-day calendar and the audit trail."""

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from balai.core.models import Pemda
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo city into an empty database, start the task worker and serve the site."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="Address and port (127.0.0.1:8000).")
+        parser.add_argument("--no-demo", action="store_true", help="Do not load the demo city into an empty database.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        if not Pemda.objects.exists():
+            if options["no_demo"]:
+                self.stdout.write("No Pemda configured yet: run `balai wilayah import` and `balai pemda setup`.")
+            else:
+                self.stdout.write("Empty database: loading the demo city (Kota Bitung)…")
+                call_command("demo")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if Pemda.objects.filter(is_demo=True).exists():
+            from .demo import print_logins
+
+            print_logins(self.stdout)
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "balai.cli", "worker"], env=os.environ.copy()
+        )
+        self.stdout.write(f"Serving on http://{options['addrport']}/  (staff: /staf/)  Ctrl+C stops.")
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False, skip_checks=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

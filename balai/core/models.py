@@ -1,0 +1,297 @@
+"""The Pemda profile, its units, official wilayah, memberships, calendar days and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class WilayahLevel(models.IntegerChoices):
+    PROVINSI = 1, _("province")
+    KABUPATEN_KOTA = 2, _("regency or city")
+    KECAMATAN = 3, _("district (kecamatan)")
+    DESA_KELURAHAN = 4, _("village (kelurahan or desa)")
+
+
+class WilayahQuerySet(models.QuerySet["Wilayah"]):
+    def kecamatan_of(self, kabkota_code: str) -> WilayahQuerySet:
+        return self.filter(level=WilayahLevel.KECAMATAN, code__startswith=f"{kabkota_code}.")
+
+    def kelurahan_of(self, kabkota_code: str) -> WilayahQuerySet:
+        return self.filter(level=WilayahLevel.DESA_KELURAHAN, code__startswith=f"{kabkota_code}.")
+
+
+wilayah_code_validator = RegexValidator(
+    r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", _("Not a Kemendagri code (such as 71.72.01.1001).")
+)
+
+
+class Wilayah(models.Model):
+    """An administrative area keyed by its official Kemendagri code; imported, never typed by hand."""
+
+    code = models.CharField(_("Kemendagri code"), max_length=13, primary_key=True, validators=[wilayah_code_validator])
+    name = models.CharField(_("name"), max_length=120)
+    level = models.PositiveSmallIntegerField(_("level"), choices=WilayahLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = WilayahQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        ordering: ClassVar = ["code"]
+        indexes: ClassVar = [models.Index(fields=["level", "code"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_kelurahan(self) -> bool:
+        """Kemendagri numbers kelurahan from 1001 and desa from 2001."""
+        return self.level == WilayahLevel.DESA_KELURAHAN and self.code.rsplit(".", 1)[-1].startswith("1")
+
+    @property
+    def display_name(self) -> str:
+        if self.level == WilayahLevel.KECAMATAN:
+            return f"Kec. {self.name}"
+        if self.level == WilayahLevel.DESA_KELURAHAN:
+            return f"{'Kel.' if self.is_kelurahan else 'Desa'} {self.name}"
+        return self.name
+
+
+class PemdaKind(models.TextChoices):
+    KOTA = "kota", _("city (kota)")
+    KABUPATEN = "kabupaten", _("regency (kabupaten)")
+
+
+TIME_ZONES = [
+    ("Asia/Jakarta", _("WIB (Asia/Jakarta)")),
+    ("Asia/Makassar", _("WITA (Asia/Makassar)")),
+    ("Asia/Jayapura", _("WIT (Asia/Jayapura)")),
+]
+
+
+class Pemda(TimestampedModel):
+    """The one local government this installation serves."""
+
+    singleton = models.BooleanField(default=True, editable=False, unique=True)
+    name = models.CharField(_("name"), max_length=120, help_text=_("For example: Pemerintah Kota Bitung"))
+    short_name = models.CharField(_("short name"), max_length=60, help_text=_("For example: Kota Bitung"))
+    kind = models.CharField(_("kind"), max_length=12, choices=PemdaKind.choices)
+    wilayah = models.ForeignKey(
+        Wilayah,
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": WilayahLevel.KABUPATEN_KOTA},
+    )
+    code_prefix = models.CharField(
+        _("tracking code prefix"),
+        max_length=4,
+        validators=[RegexValidator(r"^[A-Z]{2,4}$", _("Two to four capital letters."))],
+        help_text=_("Starts every tracking code, for example BTG."),
+    )
+    logo = models.ImageField(_("logo"), upload_to="pemda/", blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=40, choices=TIME_ZONES, default="Asia/Jakarta")
+    allow_anonymous_without_contact = models.BooleanField(
+        _("allow reports without any contact"),
+        default=True,
+        help_text=_("If off, an anonymous reporter must still leave an email or phone number for follow-up."),
+    )
+    # Map centre and bounds: reports with a map point must fall inside.
+    min_latitude = models.DecimalField(_("south bound"), max_digits=9, decimal_places=6)
+    max_latitude = models.DecimalField(_("north bound"), max_digits=9, decimal_places=6)
+    min_longitude = models.DecimalField(_("west bound"), max_digits=9, decimal_places=6)
+    max_longitude = models.DecimalField(_("east bound"), max_digits=9, decimal_places=6)
+    is_demo = models.BooleanField(_("demo data loaded"), default=False)
+
+    class Meta:
+        verbose_name = _("Pemda profile")
+        verbose_name_plural = _("Pemda profile")
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(min_latitude__lt=models.F("max_latitude")), name="pemda_lat_order"),
+            models.CheckConstraint(
+                condition=models.Q(min_longitude__lt=models.F("max_longitude")), name="pemda_lng_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains_point(self, latitude: Any, longitude: Any) -> bool:
+        return bool(
+            self.min_latitude <= latitude <= self.max_latitude and self.min_longitude <= longitude <= self.max_longitude
+        )
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (
+            float((self.min_latitude + self.max_latitude) / 2),
+            float((self.min_longitude + self.max_longitude) / 2),
+        )
+
+
+class UnitKind(models.TextChoices):
+    OPD = "opd", _("OPD (agency)")
+    KECAMATAN = "kecamatan", _("kecamatan office")
+    KELURAHAN = "kelurahan", _("kelurahan office")
+    DESA = "desa", _("desa office")
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def active(self) -> UnitQuerySet:
+        return self.filter(is_active=True)
+
+    def opd(self) -> UnitQuerySet:
+        return self.filter(kind=UnitKind.OPD)
+
+
+class Unit(TimestampedModel):
+    """An OPD, a kecamatan or a kelurahan/desa office of the Pemda; nested."""
+
+    name = models.CharField(_("name"), max_length=160)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    wilayah = models.ForeignKey(
+        Wilayah, verbose_name=_("wilayah"), null=True, blank=True, on_delete=models.PROTECT, related_name="units"
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering: ClassVar = ["kind", "name"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(kind="opd") | models.Q(wilayah__isnull=False),
+                name="unit_territorial_has_wilayah",
+            ),
+            models.UniqueConstraint(fields=["wilayah"], name="unit_one_office_per_wilayah"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self) -> None:
+        if self.kind != UnitKind.OPD and self.wilayah_id is None:
+            raise ValidationError({"wilayah": _("A kecamatan, kelurahan or desa office needs its wilayah.")})
+
+
+class Role(models.TextChoices):
+    KOORDINATOR = "koordinator", _("admin koordinator (verifier)")
+    OPERATOR = "operator", _("operator (admin penghubung)")
+    PIMPINAN = "pimpinan", _("pimpinan (head)")
+    ADMIN_SISTEM = "admin_sistem", _("system administrator")
+
+
+class Membership(TimestampedModel):
+    """A user's role in a unit: roles come from memberships, never from flags on the user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class CalendarDayKind(models.TextChoices):
+    CUTI_BERSAMA = "cuti_bersama", _("cuti bersama (collective leave)")
+    LIBUR = "libur", _("additional holiday")
+    HARI_KERJA = "hari_kerja", _("working day (overrides a holiday)")
+
+
+class CalendarDay(TimestampedModel):
+    """A date the Pemda adds to, or removes from, the national holidays."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=CalendarDayKind.choices)
+    name = models.CharField(_("description"), max_length=120)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering: ClassVar = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a state change: who, when, what object, what changed, from where."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=150, help_text=_("Kept even if the user is removed."))
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object"), max_length=64)
+    changes = models.JSONField(_("what changed"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail is append-only.")

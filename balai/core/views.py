@@ -1,0 +1,46 @@
+"""Staff sign-in and the staff landing page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from balai.lapor.models import Report, Status
+
+from .models import Role
+from .selectors import user_memberships
+
+
+class StaffLoginForm(AuthenticationForm):
+    username = forms.CharField(label=_("Username or email"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    error_messages = {  # noqa: RUF012
+        "invalid_login": _("The username/email or password is wrong. After 5 wrong tries the account is paused for 15 minutes."),
+        "inactive": _("This account is not active. Ask your system administrator."),
+    }
+
+
+class StaffLoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = StaffLoginForm
+    redirect_authenticated_user = True
+
+
+@require_safe
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    memberships = user_memberships(request.user)
+    roles = {m.role for m in memberships}
+    waiting = None
+    if roles & {Role.KOORDINATOR, Role.ADMIN_SISTEM, Role.PIMPINAN}:
+        waiting = Report.objects.filter(status=Status.DITERIMA).count()
+    return render(
+        request,
+        "core/staff_home.html",
+        {"memberships": memberships, "waiting": waiting, "is_admin": Role.ADMIN_SISTEM in roles},
+    )

@@ -1,0 +1,1 @@
+"""Citizen reports (Balapor): intake, tracking, the public record and the report lifecycle."""

@@ -1,0 +1,272 @@
+"""The public report form: every error next to its field, in the reader's language, nothing typed is lost."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from balai.core.models import Pemda, Wilayah, WilayahLevel
+
+from .images import PhotoError, ProcessedPhoto, process_photo
+from .models import Category, PendingPhoto, ReportKind
+from .services import ReportInput
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [item for item in items if item]
+
+
+def normalize_phone(raw: str) -> str:
+    """An Indonesian or international number as E.164, or a ValidationError in plain words."""
+    try:
+        number = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException as exc:
+        raise forms.ValidationError(_("This does not look like a phone number, for example 0812 3456 7890.")) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(_("This phone number is not valid, for example 0812 3456 7890."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ReportForm(forms.Form):
+    label_suffix = ""
+
+    kind = forms.ChoiceField(
+        label=_("What kind of report is it?"),
+        choices=ReportKind.choices,
+        initial=ReportKind.PENGADUAN,
+        widget=forms.RadioSelect,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        empty_label=_("— choose a category —"),
+        error_messages={"required": _("Choose the category closest to your report.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        min_length=8,
+        max_length=150,
+        help_text=_("In a few words, for example: Jalan berlubang di depan SD Negeri 3"),
+        error_messages={"required": _("Write a short title for your report.")},
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        min_length=20,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What, where exactly, since when. At least 20 characters."),
+        error_messages={"required": _("Describe the problem so the officers can act on it.")},
+    )
+    kelurahan = forms.ChoiceField(
+        label=_("Kelurahan / desa"),
+        error_messages={"required": _("Choose the kelurahan or desa where it is.")},
+    )
+    address = forms.CharField(
+        label=_("Address or landmark"),
+        required=False,
+        max_length=255,
+        help_text=_("Optional: street, house number, or a landmark nearby."),
+    )
+    latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("Optional, up to 5 photos of at most 10 MB each."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    keep_photos = forms.MultipleChoiceField(label=_("Photos already uploaded"), required=False, widget=forms.CheckboxSelectMultiple)
+    reporter_name = forms.CharField(label=_("Your name"), required=False, max_length=100)
+    reporter_email = forms.EmailField(
+        label=_("Email"), required=False, max_length=254, help_text=_("We send the tracking link and every answer here.")
+    )
+    reporter_phone = forms.CharField(label=_("Phone / WhatsApp"), required=False, max_length=20)
+    is_anonymous = forms.BooleanField(
+        label=_("Anonymous: hide my identity"),
+        required=False,
+        help_text=_("The public and the OPD handling your report will not see your name or contact details."),
+    )
+    is_confidential = forms.BooleanField(
+        label=_("Confidential (rahasia): hide the whole report from the public"),
+        required=False,
+        help_text=_("Only the officers handling it and you, with your tracking code, can see it."),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my personal data is processed to handle this report."),
+        error_messages={"required": _("We can only handle your report with your consent to process its data.")},
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)  # honeypot
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, pemda: Pemda, pending: list[PendingPhoto] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pemda = pemda
+        self.pending = pending or []
+        self.processed_photos: list[tuple[str, ProcessedPhoto]] = []
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["kelurahan"].choices = [("", _("— choose a kelurahan or desa —")), *kelurahan_choices(pemda)]
+        self.fields["keep_photos"].choices = [(str(p.public_id), p.original_name) for p in self.pending]
+        for name in ("title", "reporter_name", "address"):
+            self.fields[name].widget.attrs["autocomplete"] = "off" if name != "reporter_name" else "name"
+        self.fields["reporter_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["reporter_phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean_kelurahan(self) -> Wilayah:
+        code = self.cleaned_data["kelurahan"]
+        wilayah = Wilayah.objects.filter(
+            code=code, level=WilayahLevel.DESA_KELURAHAN, code__startswith=f"{self.pemda.wilayah_id}."
+        ).first()
+        if wilayah is None:
+            raise forms.ValidationError(_("Choose a kelurahan or desa of %(pemda)s.") % {"pemda": self.pemda.short_name})
+        return wilayah
+
+    def clean_reporter_phone(self) -> str:
+        raw = self.cleaned_data["reporter_phone"].strip()
+        return normalize_phone(raw) if raw else ""
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_description(self) -> str:
+        text = self.cleaned_data["description"].replace("\r\n", "\n")
+        return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
+
+    def clean_photos(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["photos"]
+        kept = len(self.data.getlist("keep_photos")) if hasattr(self.data, "getlist") else 0
+        if len(files) + kept > settings.PHOTO_MAX_COUNT:
+            raise forms.ValidationError(
+                _("You can attach at most %(max)d photos; you chose %(count)d.")
+                % {"max": settings.PHOTO_MAX_COUNT, "count": len(files) + kept}
+            )
+        errors = []
+        for index, upload in enumerate(files, start=1):
+            try:
+                processed = process_photo(
+                    upload, size=upload.size or 0, max_bytes=settings.PHOTO_MAX_BYTES, max_side=settings.PHOTO_MAX_SIDE
+                )
+            except PhotoError as exc:
+                errors.append(
+                    forms.ValidationError(
+                        _("Photo %(n)d (%(name)s): %(reason)s") % {"n": index, "name": upload.name, "reason": exc}
+                    )
+                )
+            else:
+                self.processed_photos.append((upload.name or f"foto-{index}.jpg", processed))
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(_("Your report could not be accepted. Please try again."), code="honeypot")
+        anonymous = data.get("is_anonymous", False)
+        if not anonymous and not data.get("reporter_name", "").strip():
+            self.add_error("reporter_name", _("Write your name, or choose to be anonymous."))
+        has_contact = bool(data.get("reporter_email") or data.get("reporter_phone"))
+        if not has_contact and "reporter_email" not in self.errors and "reporter_phone" not in self.errors:
+            if not anonymous:
+                self.add_error("reporter_email", _("Give an email or a phone number so we can tell you about progress."))
+            elif not self.pemda.allow_anonymous_without_contact:
+                self.add_error(
+                    "reporter_email", _("Even anonymous reports need an email or a phone number here; it is never shown.")
+                )
+        lat, lng = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lng is None):
+            self.add_error("address", _("The map point was incomplete; please mark it again."))
+        elif lat is not None and not self.pemda.contains_point(Decimal(lat), Decimal(lng)):
+            self.add_error(
+                "address", _("The point on the map is outside %(pemda)s; please mark it again.") % {"pemda": self.pemda.short_name}
+            )
+        return data
+
+    def kept_pending(self) -> list[PendingPhoto]:
+        chosen = set(self.cleaned_data.get("keep_photos") or [])
+        return [p for p in self.pending if str(p.public_id) in chosen]
+
+    def to_input(self, language: str) -> ReportInput:
+        data = self.cleaned_data
+        return ReportInput(
+            kind=data["kind"],
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            kelurahan=data["kelurahan"],
+            address=data["address"].strip(),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            reporter_name=data["reporter_name"].strip(),
+            reporter_email=data["reporter_email"].strip().lower(),
+            reporter_phone=data["reporter_phone"],
+            is_anonymous=data["is_anonymous"],
+            is_confidential=data["is_confidential"],
+            consent=data["consent"],
+            language=language,
+        )
+
+    def token(self) -> uuid.UUID:
+        value = self.cleaned_data.get("form_token") if hasattr(self, "cleaned_data") else None
+        return value or uuid.uuid4()
+
+
+def kelurahan_choices(pemda: Pemda) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Kelurahan grouped by kecamatan: one select that works without JavaScript."""
+    groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for wilayah in Wilayah.objects.filter(code__startswith=f"{pemda.wilayah_id}.").order_by("level", "name"):
+        if wilayah.level == WilayahLevel.KECAMATAN:
+            groups[wilayah.code] = (wilayah.display_name, [])
+        elif wilayah.parent_id in groups:
+            groups[wilayah.parent_id][1].append((wilayah.code, wilayah.display_name))
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+class TrackForm(forms.Form):
+    label_suffix = ""
+
+    kode = forms.CharField(
+        label=_("Tracking code"),
+        max_length=30,
+        help_text=_("For example BTG-7K3Q-9XFA; capitals and dashes do not matter."),
+        error_messages={"required": _("Enter the tracking code you received.")},
+    )
+
+
+class PublicFilterForm(forms.Form):
+    label_suffix = ""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+
+    def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:
+        from .models import Status
+
+        super().__init__(*args, **kwargs)
+        public_statuses = [(v, lbl) for v, lbl in Status.choices if v != Status.DIARSIPKAN]
+        self.fields["status"].choices = [("", _("All statuses")), *public_statuses]
+        self.fields["category"].choices = [("", _("All categories"))] + [
+            (c.slug, c.name) for c in Category.objects.filter(is_active=True)
+        ]
+        self.fields["kecamatan"].choices = [("", _("All kecamatan"))] + [
+            (w.code, w.name) for w in Wilayah.objects.kecamatan_of(pemda.wilayah_id).order_by("name")
+        ]

@@ -1,0 +1,242 @@
+"""Citizen reports, their photos and their timeline of events."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from balai.core.models import TimestampedModel, Unit, Wilayah
+
+
+class ReportKind(models.TextChoices):
+    PENGADUAN = "pengaduan", _("complaint")
+    ASPIRASI = "aspirasi", _("suggestion")
+    INFORMASI = "informasi", _("information request")
+
+
+class Weight(models.TextChoices):
+    """Follow-up time tiers, in working days, as SP4N-LAPOR! uses them."""
+
+    RINGAN = "ringan", _("light (2 working days)")
+    NORMATIF = "normatif", _("normative (5 working days)")
+    TIDAK_BERKADAR = "tidak_berkadar", _("non-supervisory (14 working days)")
+    BERKADAR = "berkadar", _("supervisory (60 working days)")
+
+
+WEIGHT_WORKING_DAYS = {Weight.RINGAN: 2, Weight.NORMATIF: 5, Weight.TIDAK_BERKADAR: 14, Weight.BERKADAR: 60}
+VERIFY_WORKING_DAYS = 3
+
+
+class Status(models.TextChoices):
+    DITERIMA = "diterima", _("received")
+    DIVERIFIKASI = "diverifikasi", _("verified")
+    DIDISPOSISIKAN = "didisposisikan", _("dispatched")
+    DIPROSES = "diproses", _("in progress")
+    SELESAI = "selesai", _("finished")
+    DITUNDA = "ditunda", _("awaiting clarification")
+    BUKAN_WEWENANG = "bukan_wewenang", _("not our authority")
+    DIARSIPKAN = "diarsipkan", _("archived")
+
+
+# The lifecycle of DESIGN.md; a transition outside it is refused by the services.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DITERIMA: {Status.DIVERIFIKASI, Status.DITUNDA, Status.BUKAN_WEWENANG, Status.DIARSIPKAN},
+    Status.DITUNDA: {Status.DITERIMA, Status.DIVERIFIKASI, Status.DIARSIPKAN},
+    Status.DIVERIFIKASI: {Status.DIDISPOSISIKAN, Status.BUKAN_WEWENANG, Status.DIARSIPKAN},
+    Status.DIDISPOSISIKAN: {Status.DIPROSES, Status.DIVERIFIKASI},
+    Status.DIPROSES: {Status.SELESAI, Status.DIVERIFIKASI},
+    Status.SELESAI: {Status.DIPROSES},
+    Status.BUKAN_WEWENANG: set(),
+    Status.DIARSIPKAN: set(),
+}
+OPEN_STATUSES = [Status.DITERIMA, Status.DITUNDA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES]
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web form")
+    API = "api", _("API")
+    EMAIL = "email", _("email")
+    STAFF = "staff", _("staff entry")
+
+
+class Category(TimestampedModel):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    default_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("default OPD"),
+        on_delete=models.PROTECT,
+        related_name="default_categories",
+        limit_choices_to={"kind": "opd"},
+    )
+    default_weight = models.CharField(_("default weight"), max_length=16, choices=Weight.choices, default=Weight.NORMATIF)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering: ClassVar = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def public(self) -> ReportQuerySet:
+        """Reports anyone may see: never rahasia, never archived."""
+        return self.filter(is_confidential=False).exclude(status=Status.DIARSIPKAN)
+
+    def in_kecamatan(self, code: str) -> ReportQuerySet:
+        return self.filter(kecamatan_id=code)
+
+
+class Report(TimestampedModel):
+    code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=ReportKind.choices, default=ReportKind.PENGADUAN)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports")
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), max_length=4000)
+    kecamatan = models.ForeignKey(
+        Wilayah, verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kelurahan = models.ForeignKey(
+        Wilayah, verbose_name=_("kelurahan/desa"), on_delete=models.PROTECT, related_name="reports"
+    )
+    address = models.CharField(_("address or landmark"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    reporter_name = models.CharField(_("reporter's name"), max_length=100, blank=True)
+    reporter_email = models.EmailField(_("reporter's email"), blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    reporter_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    is_confidential = models.BooleanField(_("confidential (rahasia)"), default=False)
+    consent_at = models.DateTimeField(_("consent to data processing given"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DITERIMA)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.WEB)
+    weight = models.CharField(_("weight"), max_length=16, choices=Weight.choices, blank=True)
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("handling OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    verify_due_at = models.DateTimeField(_("verify by"), null=True, blank=True)
+    submission_token = models.UUIDField(_("form token"), null=True, blank=True, unique=True, editable=False)
+    photo_count = models.PositiveSmallIntegerField(_("photos"), default=0)
+    language = models.CharField(_("language"), max_length=8, default="id")
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["is_confidential", "-created_at"], name="report_public_recent"),
+            models.Index(fields=["status", "-created_at"], name="report_status_recent"),
+            models.Index(fields=["kecamatan", "-created_at"], name="report_kecamatan_recent"),
+            models.Index(fields=["category", "-created_at"], name="report_category_recent"),
+            models.Index(fields=["status", "verify_due_at"], name="report_verify_due"),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | (models.Q(latitude__isnull=False) & models.Q(longitude__isnull=False)),
+                name="report_point_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def public_id(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None
+
+
+class ReportPhoto(TimestampedModel):
+    """A photo, already re-encoded as JPEG and stripped of metadata; served only through a permission check."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("file"), upload_to="laporan/%Y/%m/", max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering: ClassVar = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report.code} #{self.position + 1}"
+
+
+class PendingPhoto(TimestampedModel):
+    """A valid photo kept while the rest of its form is being corrected, so it need not be sent again."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    form_token = models.UUIDField(db_index=True)
+    file = models.FileField(upload_to="pending/%Y/%m/", max_length=200)
+    original_name = models.CharField(max_length=120)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EventKind(models.TextChoices):
+    STATUS = "status", _("status change")
+    RESPONSE = "response", _("public response")
+    NOTE = "note", _("internal note")
+
+
+class ReportEvent(models.Model):
+    """One entry of a report's timeline; written only by services, never changed."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("by"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices)
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering: ClassVar = ["created_at", "id"]
+        indexes: ClassVar = [models.Index(fields=["report", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind} {self.to_status}"

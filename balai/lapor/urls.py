@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "lapor"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lapor/", views.report_create, name="create"),
+    path("lapor/terkirim/<str:code>/", views.report_sent, name="sent"),
+    path("lapor/foto-sementara/<uuid:public_id>/", views.pending_photo, name="pending_photo"),
+    path("lacak/", views.track, name="track"),
+    path("lacak/<str:code>/", views.track_detail, name="track_detail"),
+    path("laporan/", views.report_list, name="list"),
+    path("laporan/<str:code>/", views.report_detail, name="detail"),
+    path("foto/<uuid:public_id>/", views.photo, name="photo"),
+    path("privasi/", views.privacy, name="privacy"),
+]

@@ -1,0 +1,236 @@
+"""Public pages for citizens: home, the report form, tracking, the public list and a report's page."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe, require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from balai.core.selectors import pemda_current
+
+from . import codes, selectors
+from .forms import PublicFilterForm, ReportForm, TrackForm
+from .models import PendingPhoto, Report, ReportPhoto, ReportKind, Status
+from .services import DuplicateSubmission, pending_photo_discard, pending_photo_store, report_submit
+
+STATUS_STEPS = [Status.DITERIMA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES, Status.SELESAI]
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _pemda_or_setup_page(request: HttpRequest) -> Any:
+    pemda = getattr(request, "pemda", None) or pemda_current()
+    if pemda is None:
+        return None, render(request, "lapor/not_configured.html", status=503)
+    return pemda, None
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    pemda, early = _pemda_or_setup_page(request)
+    if early:
+        return early
+    recent = list(selectors.reports_public()[:5])
+    return render(
+        request,
+        "lapor/home.html",
+        {
+            "recent": recent,
+            "counts": selectors.public_counts(),
+            "categories": selectors.categories_active(),
+            "kinds": ReportKind,
+        },
+    )
+
+
+def _form_token(request: HttpRequest) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.POST.get("form_token", ""))
+    except ValueError:
+        return uuid.uuid4()
+
+
+@require_http_methods(["GET", "POST"])
+def report_create(request: HttpRequest) -> HttpResponse:
+    pemda, early = _pemda_or_setup_page(request)
+    if early:
+        return early
+    if request.method == "GET":
+        token = uuid.uuid4()
+        form = ReportForm(initial={"form_token": token, "kind": ReportKind.PENGADUAN}, pemda=pemda)
+        return _render_form(request, form, token, pending=[], kept=set())
+
+    token = _form_token(request)
+    pending = list(PendingPhoto.objects.filter(form_token=token))
+    form = ReportForm(request.POST, request.FILES, pemda=pemda, pending=pending)
+    limited = is_ratelimited(request, group="lapor.submit", key="ip", rate=settings.RATELIMIT_REPORTS, increment=False)
+    valid = form.is_valid()
+    if valid and not limited:
+        try:
+            report = report_submit(
+                data=form.to_input(request.LANGUAGE_CODE),
+                photos=[p for _name, p in form.processed_photos],
+                pending=form.kept_pending(),
+                actor=request.user,
+                ip_address=_client_ip(request),
+                submission_token=token,
+                pemda=pemda,
+            )
+        except DuplicateSubmission as duplicate:
+            report = duplicate.report
+        else:
+            is_ratelimited(request, group="lapor.submit", key="ip", rate=settings.RATELIMIT_REPORTS, increment=True)
+            unused = [p.public_id for p in pending if p not in form.kept_pending()]
+            if unused:
+                pending_photo_discard(form_token=token, public_ids=unused)
+        return redirect("lapor:sent", code=report.code)
+
+    # Keep every valid photo so the person does not have to send it again over a slow connection.
+    kept = set(request.POST.getlist("keep_photos"))
+    for name, processed in form.processed_photos:
+        stored = pending_photo_store(form_token=token, photo=processed, original_name=name)
+        pending.append(stored)
+        kept.add(str(stored.public_id))
+    status = 200
+    if limited:
+        form.add_error(None, _("You have sent many reports in a short time. Please wait an hour and send it again; what you typed is kept."))
+        status = 429
+    return _render_form(request, form, token, pending=pending, kept=kept, status=status)
+
+
+def _render_form(
+    request: HttpRequest, form: ReportForm, token: uuid.UUID, *, pending: list[PendingPhoto], kept: set[str], status: int = 200
+) -> HttpResponse:
+    pemda = form.pemda
+    return render(
+        request,
+        "lapor/report_form.html",
+        {
+            "form": form,
+            "form_token": token,
+            "pending_photos": pending,
+            "kept_ids": kept,
+            "kecamatan_list": [label for label, _items in form.fields["kelurahan"].choices[1:]],
+            "map": {
+                "tile_url": settings.MAP_TILE_URL,
+                "attribution": settings.MAP_ATTRIBUTION,
+                "center": pemda.center,
+                "bounds": [
+                    [float(pemda.min_latitude), float(pemda.min_longitude)],
+                    [float(pemda.max_latitude), float(pemda.max_longitude)],
+                ],
+            },
+            "photo_slots": settings.PHOTO_MAX_COUNT,
+        },
+        status=status,
+    )
+
+
+@require_safe
+def pending_photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    item = get_object_or_404(PendingPhoto, public_id=public_id)
+    response = FileResponse(item.file.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_safe
+def report_sent(request: HttpRequest, code: str) -> HttpResponse:
+    report = selectors.report_by_code_for_tracking(code)
+    if report is None:
+        raise Http404
+    return render(request, "lapor/report_sent.html", {"report": report})
+
+
+@require_safe
+def track(request: HttpRequest) -> HttpResponse:
+    pemda, early = _pemda_or_setup_page(request)
+    if early:
+        return early
+    if "kode" not in request.GET:
+        return render(request, "lapor/track.html", {"form": TrackForm()})
+    form = TrackForm(request.GET)
+    if form.is_valid():
+        code = codes.normalize(form.cleaned_data["kode"], pemda.code_prefix)
+        if code is None:
+            form.add_error("kode", _("A tracking code looks like %(example)s.") % {"example": f"{pemda.code_prefix}-7K3Q-9XFA"})
+        else:
+            return redirect("lapor:track_detail", code=code)
+    return render(request, "lapor/track.html", {"form": form}, status=400)
+
+
+@require_safe
+def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if is_ratelimited(request, group="lapor.track", key="ip", rate=settings.RATELIMIT_TRACK, increment=True):
+        form = TrackForm(initial={"kode": code})
+        form.add_error(None, _("Too many look-ups from your connection. Please wait a minute and try again."))
+        return render(request, "lapor/track.html", {"form": form}, status=429)
+    report = selectors.report_by_code_for_tracking(code)
+    if report is None:
+        form = TrackForm(initial={"kode": code})
+        form.add_error(None, _("No report has the code %(code)s. Check it letter by letter: it has no 0, O, 1 or I.") % {"code": code})
+        return render(request, "lapor/track.html", {"form": form}, status=404)
+    return render(request, "lapor/report_detail.html", _detail_context(report, tracking=True))
+
+
+def _detail_context(report: Report, *, tracking: bool) -> dict[str, Any]:
+    step_index = STATUS_STEPS.index(report.status) if report.status in STATUS_STEPS else None
+    photos = [] if report.is_confidential else selectors.report_public_photos(report)
+    return {
+        "report": report,
+        "events": selectors.report_public_events(report),
+        "photos": photos,
+        "tracking": tracking,
+        "steps": [(s, s.label, step_index is not None and i <= step_index) for i, s in enumerate(STATUS_STEPS)],
+        "side_exit": step_index is None,
+    }
+
+
+@require_safe
+def report_list(request: HttpRequest) -> HttpResponse:
+    pemda, early = _pemda_or_setup_page(request)
+    if early:
+        return early
+    form = PublicFilterForm(request.GET or None, pemda=pemda)
+    filters = selectors.PublicFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.PublicFilters(**form.cleaned_data)
+    paginator = Paginator(selectors.reports_public(filters), 20)
+    page = paginator.get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request, "lapor/report_list.html", {"form": form, "page": page, "query": query.urlencode(), "filters": filters}
+    )
+
+
+@require_safe
+def report_detail(request: HttpRequest, code: str) -> HttpResponse:
+    report = selectors.report_public_get(code)
+    if report is None:
+        raise Http404
+    return render(request, "lapor/report_detail.html", _detail_context(report, tracking=False))
+
+
+@require_safe
+def photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    item = get_object_or_404(ReportPhoto.objects.select_related("report"), public_id=public_id)
+    if not selectors.photo_visible_to(item, request.user):
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400" if item.report.is_confidential else "public, max-age=86400"
+    return response
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "lapor/privacy.html")

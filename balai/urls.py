@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+admin.site.site_header = "Balai"
+admin.site.site_title = "Balai"
+
+urlpatterns = [
+    path("staf/", include("balai.core.urls")),
+    path("staf/admin/", admin.site.urls),
+    path("bahasa/", set_language, name="set_language"),
+    path("", include("balai.lapor.urls")),
+]

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -40,40 +41,154 @@ DEMO_USERS = [
 
 # (slug, name, description, default OPD, weight, sample titles)
 CATEGORIES = [
-    ("jalan-rusak", "Jalan rusak", "Jalan berlubang, aspal mengelupas, jembatan rusak", "dinas-pupr", Weight.NORMATIF,
-     ["Jalan berlubang di {street}", "Aspal mengelupas dekat {place}", "Jembatan kecil retak di {street}"]),
-    ("drainase", "Drainase dan got", "Saluran tersumbat, got meluap", "dinas-pupr", Weight.NORMATIF,
-     ["Got tersumbat di {street}", "Saluran air meluap saat hujan dekat {place}"]),
-    ("sampah", "Sampah", "Sampah menumpuk, tidak diangkut, pembuangan liar", "dlh", Weight.RINGAN,
-     ["Sampah menumpuk di {place}", "Sampah belum diangkut tiga hari di {street}", "Pembuangan sampah liar di {place}"]),
-    ("lampu-jalan", "Lampu jalan", "Lampu penerangan jalan mati atau rusak", "dishub", Weight.RINGAN,
-     ["Lampu jalan mati di {street}", "Tiang lampu miring di {place}"]),
-    ("lalu-lintas", "Lalu lintas dan angkutan", "Rambu, parkir liar, angkot", "dishub", Weight.NORMATIF,
-     ["Parkir liar menutup jalan di {street}", "Rambu lalu lintas hilang dekat {place}"]),
-    ("banjir", "Banjir dan bencana", "Banjir, longsor, pohon tumbang", "bpbd", Weight.RINGAN,
-     ["Banjir setinggi lutut di {street}", "Pohon tumbang menutup {street}", "Tanah longsor dekat {place}"]),
-    ("layanan-kesehatan", "Layanan kesehatan", "Puskesmas, posyandu, pelayanan kesehatan", "dinkes", Weight.NORMATIF,
-     ["Antrean Puskesmas {kel} sangat lama", "Posyandu {kel} kekurangan vaksin"]),
-    ("adminduk", "Administrasi kependudukan", "KTP-el, KK, akta", "disdukcapil", Weight.NORMATIF,
-     ["KTP-el belum jadi setelah dua bulan", "Antrean pembuatan KK di kantor Disdukcapil"]),
-    ("ketertiban", "Ketertiban umum", "Pedagang liar, kebisingan, bangunan liar", "satpol-pp", Weight.NORMATIF,
-     ["Pedagang kaki lima menutup trotoar di {street}", "Kebisingan malam hari dekat {place}"]),
-    ("sosial", "Bantuan sosial", "Bansos, warga terlantar", "dinsos", Weight.TIDAK_BERKADAR,
-     ["Warga lansia belum menerima bansos di {kel}", "Anak terlantar di sekitar {place}"]),
-    ("pungli", "Pungutan liar", "Pungli dan penyalahgunaan wewenang", "inspektorat", Weight.BERKADAR,
-     ["Dugaan pungutan liar saat mengurus surat di kantor kelurahan", "Pungutan tidak resmi di {place}"]),
-    ("pendidikan", "Pendidikan", "Sekolah, PPDB, fasilitas sekolah", "disdik", Weight.TIDAK_BERKADAR,
-     ["Atap kelas SD di {kel} bocor", "Informasi PPDB tidak jelas"]),
-    ("lainnya", "Lainnya", "Yang tidak masuk kategori lain", "diskominfo", Weight.NORMATIF,
-     ["Wifi publik di {place} tidak berfungsi", "Informasi layanan Pemkot sulit ditemukan"]),
+    (
+        "jalan-rusak",
+        "Jalan rusak",
+        "Jalan berlubang, aspal mengelupas, jembatan rusak",
+        "dinas-pupr",
+        Weight.NORMATIF,
+        ["Jalan berlubang di {street}", "Aspal mengelupas dekat {place}", "Jembatan kecil retak di {street}"],
+    ),
+    (
+        "drainase",
+        "Drainase dan got",
+        "Saluran tersumbat, got meluap",
+        "dinas-pupr",
+        Weight.NORMATIF,
+        ["Got tersumbat di {street}", "Saluran air meluap saat hujan dekat {place}"],
+    ),
+    (
+        "sampah",
+        "Sampah",
+        "Sampah menumpuk, tidak diangkut, pembuangan liar",
+        "dlh",
+        Weight.RINGAN,
+        [
+            "Sampah menumpuk di {place}",
+            "Sampah belum diangkut tiga hari di {street}",
+            "Pembuangan sampah liar di {place}",
+        ],
+    ),
+    (
+        "lampu-jalan",
+        "Lampu jalan",
+        "Lampu penerangan jalan mati atau rusak",
+        "dishub",
+        Weight.RINGAN,
+        ["Lampu jalan mati di {street}", "Tiang lampu miring di {place}"],
+    ),
+    (
+        "lalu-lintas",
+        "Lalu lintas dan angkutan",
+        "Rambu, parkir liar, angkot",
+        "dishub",
+        Weight.NORMATIF,
+        ["Parkir liar menutup jalan di {street}", "Rambu lalu lintas hilang dekat {place}"],
+    ),
+    (
+        "banjir",
+        "Banjir dan bencana",
+        "Banjir, longsor, pohon tumbang",
+        "bpbd",
+        Weight.RINGAN,
+        ["Banjir setinggi lutut di {street}", "Pohon tumbang menutup {street}", "Tanah longsor dekat {place}"],
+    ),
+    (
+        "layanan-kesehatan",
+        "Layanan kesehatan",
+        "Puskesmas, posyandu, pelayanan kesehatan",
+        "dinkes",
+        Weight.NORMATIF,
+        ["Antrean Puskesmas {kel} sangat lama", "Posyandu {kel} kekurangan vaksin"],
+    ),
+    (
+        "adminduk",
+        "Administrasi kependudukan",
+        "KTP-el, KK, akta",
+        "disdukcapil",
+        Weight.NORMATIF,
+        ["KTP-el belum jadi setelah dua bulan", "Antrean pembuatan KK di kantor Disdukcapil"],
+    ),
+    (
+        "ketertiban",
+        "Ketertiban umum",
+        "Pedagang liar, kebisingan, bangunan liar",
+        "satpol-pp",
+        Weight.NORMATIF,
+        ["Pedagang kaki lima menutup trotoar di {street}", "Kebisingan malam hari dekat {place}"],
+    ),
+    (
+        "sosial",
+        "Bantuan sosial",
+        "Bansos, warga terlantar",
+        "dinsos",
+        Weight.TIDAK_BERKADAR,
+        ["Warga lansia belum menerima bansos di {kel}", "Anak terlantar di sekitar {place}"],
+    ),
+    (
+        "pungli",
+        "Pungutan liar",
+        "Pungli dan penyalahgunaan wewenang",
+        "inspektorat",
+        Weight.BERKADAR,
+        ["Dugaan pungutan liar saat mengurus surat di kantor kelurahan", "Pungutan tidak resmi di {place}"],
+    ),
+    (
+        "pendidikan",
+        "Pendidikan",
+        "Sekolah, PPDB, fasilitas sekolah",
+        "disdik",
+        Weight.TIDAK_BERKADAR,
+        ["Atap kelas SD di {kel} bocor", "Informasi PPDB tidak jelas"],
+    ),
+    (
+        "lainnya",
+        "Lainnya",
+        "Yang tidak masuk kategori lain",
+        "diskominfo",
+        Weight.NORMATIF,
+        ["Wifi publik di {place} tidak berfungsi", "Informasi layanan Pemkot sulit ditemukan"],
+    ),
 ]
 
-STREETS = ["Jl. Sam Ratulangi", "Jl. Yos Sudarso", "Jl. Wolter Monginsidi", "Jl. D.S. Sumolang", "Jl. Samuel Languyu",
-           "Jl. Pelabuhan", "Jl. Garuda", "Jl. Sagerat", "Jl. Stadion Duasudara", "Jl. Pinokalan"]
-PLACES = ["Pasar Winenet", "Terminal Tangkoko", "Pelabuhan Bitung", "SD Negeri 3", "Gereja GMIM", "Masjid Raya",
-          "Puskesmas", "Kantor Kelurahan", "Taman Kota", "Pantai Aertembaga"]
-NAMES = ["Yohanes Sumampouw", "Maria Pangemanan", "Ferry Lumintang", "Novita Rondonuwu", "Hendra Kaunang", "Siti Rahma",
-         "Jefri Wowor", "Lenny Tambuwun", "Abdul Karim", "Meiske Walangitan", "Ricky Manoppo", "Fatimah Bachmid"]
+STREETS = [
+    "Jl. Sam Ratulangi",
+    "Jl. Yos Sudarso",
+    "Jl. Wolter Monginsidi",
+    "Jl. D.S. Sumolang",
+    "Jl. Samuel Languyu",
+    "Jl. Pelabuhan",
+    "Jl. Garuda",
+    "Jl. Sagerat",
+    "Jl. Stadion Duasudara",
+    "Jl. Pinokalan",
+]
+PLACES = [
+    "Pasar Winenet",
+    "Terminal Tangkoko",
+    "Pelabuhan Bitung",
+    "SD Negeri 3",
+    "Gereja GMIM",
+    "Masjid Raya",
+    "Puskesmas",
+    "Kantor Kelurahan",
+    "Taman Kota",
+    "Pantai Aertembaga",
+]
+NAMES = [
+    "Yohanes Sumampouw",
+    "Maria Pangemanan",
+    "Ferry Lumintang",
+    "Novita Rondonuwu",
+    "Hendra Kaunang",
+    "Siti Rahma",
+    "Jefri Wowor",
+    "Lenny Tambuwun",
+    "Abdul Karim",
+    "Meiske Walangitan",
+    "Ricky Manoppo",
+    "Fatimah Bachmid",
+]
 KECAMATAN_CENTRES = {
     "71.72.01": (1.415, 125.225), "71.72.02": (1.455, 125.165), "71.72.03": (1.530, 125.080), "71.72.04": (1.470, 125.205),
     "71.72.05": (1.475, 125.115), "71.72.06": (1.455, 125.130), "71.72.07": (1.445, 125.190), "71.72.08": (1.490, 125.255),
@@ -111,7 +226,9 @@ def load_demo(*, reports: int = 300, seed: int = 7171) -> Pemda:
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            membership_grant(actor=None, user=user, unit=Unit.objects.get(slug=demo_user.unit_slug), role=demo_user.role)
+            membership_grant(
+                actor=None, user=user, unit=Unit.objects.get(slug=demo_user.unit_slug), role=demo_user.role
+            )
     if not Report.objects.exists():
         _sample_reports(pemda, count=reports, rng=random.Random(seed))  # noqa: S311 - sample data, not security
     Pemda.objects.filter(pk=pemda.pk).update(is_demo=True)
@@ -134,7 +251,9 @@ def _sample_reports(pemda: Pemda, *, count: int, rng: random.Random) -> None:
         anonymous = rng.random() < 0.15
         name = rng.choice(NAMES)
         report = report_submit(
-            data=ReportInput(**_input_kwargs(rng, categories[slug], title, kel, street, place, lat, lng, anonymous, name)),  # type: ignore[arg-type]
+            data=ReportInput(
+                **_input_kwargs(rng, categories[slug], title, kel, street, place, lat, lng, anonymous, name)
+            ),
             pemda=pemda,
         )
         created = now - timedelta(days=rng.uniform(0, 180), minutes=rng.randint(0, 600))
@@ -163,7 +282,7 @@ def _sample_reports(pemda: Pemda, *, count: int, rng: random.Random) -> None:
 def _input_kwargs(
     rng: random.Random, category: Category, title: str, kel: Wilayah, street: str, place: str,
     lat: float, lng: float, anonymous: bool, name: str,
-) -> dict[str, object]:  # fmt: skip
+) -> dict[str, Any]:  # fmt: skip
     with_point = rng.random() < 0.7
     return {
         "kind": rng.choices([ReportKind.PENGADUAN, ReportKind.ASPIRASI, ReportKind.INFORMASI], [8, 2, 1])[0],

@@ -1,7 +1,7 @@
 """Gate: the Indonesian catalogue covers every string in the code, has nothing fuzzy or empty, and its .mo is current.
 
-    python scripts/check_translations.py            check (restores the .po it regenerates)
-    python scripts/check_translations.py --compile  write the .mo from the .po
+python scripts/check_translations.py            check (restores the .po it regenerates)
+python scripts/check_translations.py --compile  write the .mo from the .po
 """
 
 from __future__ import annotations
@@ -46,9 +46,16 @@ def main() -> int:
             problems.append(f"fuzzy: {entry.msgid!r}")
         if not entry.translated():
             problems.append(f"untranslated: {entry.msgid!r}")
-    compiled = {(e.msgctxt or "", e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in polib.mofile(str(MO))} if MO.exists() else {}
+    compiled = (
+        {(e.msgctxt or "", e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in polib.mofile(str(MO))}
+        if MO.exists()
+        else {}
+    )
     for entry in catalogue.translated_entries():
-        if compiled.get((entry.msgctxt or "", entry.msgid)) != (entry.msgstr, tuple(sorted(entry.msgstr_plural.items()))):
+        if compiled.get((entry.msgctxt or "", entry.msgid)) != (
+            entry.msgstr,
+            tuple(sorted(entry.msgstr_plural.items())),
+        ):
             problems.append(f"django.mo is out of date (run `make messages`): {entry.msgid!r}")
             break
     for problem in problems:

@@ -1,6 +1,6 @@
 """Screenshots of the public pages at phone and desktop size, for looking at what we build.
 
-    uv run python scripts/screenshots.py [BASE_URL] [OUT_DIR]
+uv run python scripts/screenshots.py [BASE_URL] [OUT_DIR]
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ def main() -> None:
     base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
     out = Path(sys.argv[2] if len(sys.argv) > 2 else "var/screens")
     out.mkdir(parents=True, exist_ok=True)
-    pages = {"home": "/", "form": "/lapor/", "list": "/laporan/", "track": "/lacak/", "privacy": "/privasi/", "login": "/staf/masuk/"}
+    pages = {
+        "home": "/",
+        "form": "/lapor/",
+        "list": "/laporan/",
+        "track": "/lacak/",
+        "privacy": "/privasi/",
+        "login": "/staf/masuk/",
+    }
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for size_name, (width, height) in SIZES.items():

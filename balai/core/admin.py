@@ -8,10 +8,36 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import AuditEvent, CalendarDay, Membership, Pemda, Unit, Wilayah
+from .services import audit_record
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Configuration changes made in the admin screens go to the audit trail like every other change."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        changed = {name: str(form.cleaned_data.get(name)) for name in form.changed_data}
+        audit_record(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.{'change' if change else 'create'}",
+            obj=obj,
+            changes=changed,
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        audit_record(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.delete",
+            obj=obj,
+            changes={"repr": str(obj)},
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        super().delete_model(request, obj)
 
 
 @admin.register(Pemda)
-class PemdaAdmin(admin.ModelAdmin):
+class PemdaAdmin(AuditedAdmin):
     list_display = ("name", "kind", "wilayah", "code_prefix", "time_zone", "is_demo")
     raw_id_fields = ("wilayah",)
 
@@ -20,7 +46,7 @@ class PemdaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ("name", "short_name", "kind", "parent", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "slug")
@@ -35,7 +61,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ("user", "role", "unit", "is_active", "appointed_on")
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__email", "unit__name")
@@ -43,7 +69,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"

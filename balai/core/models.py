@@ -128,7 +128,9 @@ class Pemda(TimestampedModel):
         verbose_name = _("Pemda profile")
         verbose_name_plural = _("Pemda profile")
         constraints: ClassVar = [
-            models.CheckConstraint(condition=models.Q(min_latitude__lt=models.F("max_latitude")), name="pemda_lat_order"),
+            models.CheckConstraint(
+                condition=models.Q(min_latitude__lt=models.F("max_latitude")), name="pemda_lat_order"
+            ),
             models.CheckConstraint(
                 condition=models.Q(min_longitude__lt=models.F("max_longitude")), name="pemda_lng_order"
             ),
@@ -268,7 +270,12 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_label = models.CharField(_("actor"), max_length=150, help_text=_("Kept even if the user is removed."))
     action = models.CharField(_("action"), max_length=60, db_index=True)

@@ -17,7 +17,9 @@ def user_memberships(user: Any) -> list[Membership]:
     if not user.is_authenticated:
         return []
     return list(
-        Membership.objects.filter(user=user, is_active=True, unit__is_active=True).select_related("unit").order_by("role")
+        Membership.objects.filter(user=user, is_active=True, unit__is_active=True)
+        .select_related("unit")
+        .order_by("role")
     )
 
 

@@ -11,13 +11,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils.text import slugify
 
 from .models import AuditEvent, Membership, Pemda, PemdaKind, Role, Unit, UnitKind, Wilayah, WilayahLevel
 
-Actor = AbstractBaseUser | AnonymousUser | None
+# A user, an anonymous visitor, or None for the system itself.
+Actor = Any
 
 
 def audit_record(
@@ -85,7 +85,9 @@ def _read_rows(lines: Iterable[str], only: str | None) -> Iterator[tuple[str, st
         yield code, " ".join(name.split())
 
 
-def wilayah_import(*, source: Path | None = None, text: str | None = None, only: str | None = None) -> WilayahImportResult:
+def wilayah_import(
+    *, source: Path | None = None, text: str | None = None, only: str | None = None
+) -> WilayahImportResult:
     """Load or refresh wilayah from a `code,name` CSV; importing the same data twice changes nothing.
 
     `only` limits the import to one area's code, its ancestors and everything below it.
@@ -103,9 +105,11 @@ def wilayah_import(*, source: Path | None = None, text: str | None = None, only:
         parent = code.rsplit(".", 1)[0] if "." in code else None
         if parent and parent not in rows and not Wilayah.objects.filter(code=parent).exists():
             raise WilayahImportError(f"{code}: its parent {parent} is neither in the file nor in the database")
-    existing = {w.code: w for w in Wilayah.objects.filter(code__in=list(rows))} if len(rows) < 5000 else {
-        w.code: w for w in Wilayah.objects.all()
-    }
+    existing = (
+        {w.code: w for w in Wilayah.objects.filter(code__in=list(rows))}
+        if len(rows) < 5000
+        else {w.code: w for w in Wilayah.objects.all()}
+    )
     to_create, to_update, unchanged = [], [], 0
     for code in sorted(rows, key=lambda c: (len(c), c)):
         name = rows[code]
@@ -232,6 +236,9 @@ def membership_grant(*, actor: Actor, user: Any, unit: Unit, role: str) -> Membe
         user.is_superuser = True
     user.save(update_fields=["is_staff", "is_superuser"])
     audit_record(
-        actor=actor, action="membership.grant", obj=membership, changes={"user": user.get_username(), "role": role, "unit": unit.slug}
+        actor=actor,
+        action="membership.grant",
+        obj=membership,
+        changes={"user": user.get_username(), "role": role, "unit": unit.slug},
     )
     return membership

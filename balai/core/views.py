@@ -18,9 +18,15 @@ from .selectors import user_memberships
 
 
 class StaffLoginForm(AuthenticationForm):
-    username = forms.CharField(label=_("Username or email"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    username = forms.CharField(
+        label=_("Username or email"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
     error_messages = {  # noqa: RUF012
-        "invalid_login": _("The username/email or password is wrong. After 5 wrong tries the account is paused for 15 minutes."),
+        "invalid_login": _(
+            "The username/email or password is wrong. After 5 wrong tries the account is paused for 15 minutes."
+        ),
         "inactive": _("This account is not active. Ask your system administrator."),
     }
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import phonenumbers
 from django import forms
@@ -92,10 +91,15 @@ class ReportForm(forms.Form):
         help_text=_("Optional, up to 5 photos of at most 10 MB each."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
-    keep_photos = forms.MultipleChoiceField(label=_("Photos already uploaded"), required=False, widget=forms.CheckboxSelectMultiple)
+    keep_photos = forms.MultipleChoiceField(
+        label=_("Photos already uploaded"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     reporter_name = forms.CharField(label=_("Your name"), required=False, max_length=100)
     reporter_email = forms.EmailField(
-        label=_("Email"), required=False, max_length=254, help_text=_("We send the tracking link and every answer here.")
+        label=_("Email"),
+        required=False,
+        max_length=254,
+        help_text=_("We send the tracking link and every answer here."),
     )
     reporter_phone = forms.CharField(label=_("Phone / WhatsApp"), required=False, max_length=20)
     is_anonymous = forms.BooleanField(
@@ -120,9 +124,15 @@ class ReportForm(forms.Form):
         self.pemda = pemda
         self.pending = pending or []
         self.processed_photos: list[tuple[str, ProcessedPhoto]] = []
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
-        self.fields["kelurahan"].choices = [("", _("— choose a kelurahan or desa —")), *kelurahan_choices(pemda)]
-        self.fields["keep_photos"].choices = [(str(p.public_id), p.original_name) for p in self.pending]
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = Category.objects.filter(is_active=True)
+        self.kelurahan_groups = kelurahan_choices(pemda)
+        cast(forms.ChoiceField, self.fields["kelurahan"]).choices = [
+            ("", _("— choose a kelurahan or desa —")),
+            *self.kelurahan_groups,
+        ]
+        cast(forms.ChoiceField, self.fields["keep_photos"]).choices = [
+            (str(p.public_id), p.original_name) for p in self.pending
+        ]
         for name in ("title", "reporter_name", "address"):
             self.fields[name].widget.attrs["autocomplete"] = "off" if name != "reporter_name" else "name"
         self.fields["reporter_email"].widget.attrs["autocomplete"] = "email"
@@ -135,7 +145,9 @@ class ReportForm(forms.Form):
             code=code, level=WilayahLevel.DESA_KELURAHAN, code__startswith=f"{self.pemda.wilayah_id}."
         ).first()
         if wilayah is None:
-            raise forms.ValidationError(_("Choose a kelurahan or desa of %(pemda)s.") % {"pemda": self.pemda.short_name})
+            raise forms.ValidationError(
+                _("Choose a kelurahan or desa of %(pemda)s.") % {"pemda": self.pemda.short_name}
+            )
         return wilayah
 
     def clean_reporter_phone(self) -> str:
@@ -176,7 +188,7 @@ class ReportForm(forms.Form):
         return files
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("website"):
             raise forms.ValidationError(_("Your report could not be accepted. Please try again."), code="honeypot")
         anonymous = data.get("is_anonymous", False)
@@ -185,17 +197,22 @@ class ReportForm(forms.Form):
         has_contact = bool(data.get("reporter_email") or data.get("reporter_phone"))
         if not has_contact and "reporter_email" not in self.errors and "reporter_phone" not in self.errors:
             if not anonymous:
-                self.add_error("reporter_email", _("Give an email or a phone number so we can tell you about progress."))
+                self.add_error(
+                    "reporter_email", _("Give an email or a phone number so we can tell you about progress.")
+                )
             elif not self.pemda.allow_anonymous_without_contact:
                 self.add_error(
-                    "reporter_email", _("Even anonymous reports need an email or a phone number here; it is never shown.")
+                    "reporter_email",
+                    _("Even anonymous reports need an email or a phone number here; it is never shown."),
                 )
         lat, lng = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lng is None):
             self.add_error("address", _("The map point was incomplete; please mark it again."))
-        elif lat is not None and not self.pemda.contains_point(Decimal(lat), Decimal(lng)):
+        elif lat is not None and not self.pemda.contains_point(lat, lng):
             self.add_error(
-                "address", _("The point on the map is outside %(pemda)s; please mark it again.") % {"pemda": self.pemda.short_name}
+                "address",
+                _("The point on the map is outside %(pemda)s; please mark it again.")
+                % {"pemda": self.pemda.short_name},
             )
         return data
 
@@ -263,10 +280,10 @@ class PublicFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         public_statuses = [(v, lbl) for v, lbl in Status.choices if v != Status.DIARSIPKAN]
-        self.fields["status"].choices = [("", _("All statuses")), *public_statuses]
-        self.fields["category"].choices = [("", _("All categories"))] + [
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All statuses")), *public_statuses]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("All categories"))] + [
             (c.slug, c.name) for c in Category.objects.filter(is_active=True)
         ]
-        self.fields["kecamatan"].choices = [("", _("All kecamatan"))] + [
+        cast(forms.ChoiceField, self.fields["kecamatan"]).choices = [("", _("All kecamatan"))] + [
             (w.code, w.name) for w in Wilayah.objects.kecamatan_of(pemda.wilayah_id).order_by("name")
         ]

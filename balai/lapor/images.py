@@ -43,7 +43,7 @@ def process_photo(stream: IO[bytes], *, size: int, max_bytes: int, max_side: int
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(stream)
+            image: Image.Image = Image.open(stream)
             if image.format not in ACCEPTED_FORMATS:
                 raise PhotoError(_("This is not a photo in a format we accept (JPEG, PNG or WebP)."))
             if image.width * image.height > MAX_PIXELS:

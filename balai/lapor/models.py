@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -74,7 +74,9 @@ class Category(TimestampedModel):
         related_name="default_categories",
         limit_choices_to={"kind": "opd"},
     )
-    default_weight = models.CharField(_("default weight"), max_length=16, choices=Weight.choices, default=Weight.NORMATIF)
+    default_weight = models.CharField(
+        _("default weight"), max_length=16, choices=Weight.choices, default=Weight.NORMATIF
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 

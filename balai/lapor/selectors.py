@@ -36,12 +36,19 @@ def reports_public(filters: PublicFilters | None = None) -> QuerySet[Report]:
         if filters.kecamatan:
             qs = qs.filter(kecamatan_id=filters.kecamatan)
         if filters.q:
-            qs = qs.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q) | Q(code__iexact=filters.q))
+            qs = qs.filter(
+                Q(title__icontains=filters.q) | Q(description__icontains=filters.q) | Q(code__iexact=filters.q)
+            )
     return qs
 
 
 def report_public_get(code: str) -> Report | None:
-    return Report.objects.public().select_related("category", "kecamatan", "kelurahan", "lead_unit").filter(code=code).first()
+    return (
+        Report.objects.public()
+        .select_related("category", "kecamatan", "kelurahan", "lead_unit")
+        .filter(code=code)
+        .first()
+    )
 
 
 def report_by_code_for_tracking(code: str) -> Report | None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.core.files.base import ContentFile
@@ -68,7 +68,7 @@ class DuplicateSubmission(Exception):  # noqa: N818 - it is a signal, not an err
         self.report = report
 
 
-class InvalidTransition(ValueError):
+class InvalidTransitionError(ValueError):
     pass
 
 
@@ -119,7 +119,7 @@ def report_submit(
                 category=data.category,
                 title=data.title,
                 description=data.description,
-                kecamatan_id=data.kelurahan.parent_id,
+                kecamatan_id=cast(str, data.kelurahan.parent_id),
                 kelurahan=data.kelurahan,
                 address=data.address,
                 latitude=data.latitude,
@@ -127,7 +127,9 @@ def report_submit(
                 reporter_name="" if data.is_anonymous and not data.reporter_name else data.reporter_name,
                 reporter_email=data.reporter_email,
                 reporter_phone=data.reporter_phone,
-                reporter_user=actor if actor is not None and actor.is_authenticated and channel == Channel.WEB else None,
+                reporter_user=actor
+                if actor is not None and actor.is_authenticated and channel == Channel.WEB
+                else None,
                 is_anonymous=data.is_anonymous,
                 is_confidential=data.is_confidential,
                 consent_at=now if data.consent else None,
@@ -142,7 +144,12 @@ def report_submit(
             position = 0
             for item in pending:
                 ReportPhoto.objects.create(
-                    report=report, file=item.file.name, width=item.width, height=item.height, size=item.size, position=position
+                    report=report,
+                    file=item.file.name,
+                    width=item.width,
+                    height=item.height,
+                    size=item.size,
+                    position=position,
                 )
                 position += 1
             PendingPhoto.objects.filter(pk__in=[p.pk for p in pending]).delete()
@@ -152,7 +159,12 @@ def report_submit(
                 )
                 written.append(name)
                 ReportPhoto.objects.create(
-                    report=report, file=name, width=photo.width, height=photo.height, size=len(photo.content), position=position
+                    report=report,
+                    file=name,
+                    width=photo.width,
+                    height=photo.height,
+                    size=len(photo.content),
+                    position=position,
                 )
                 position += 1
             ReportEvent.objects.create(
@@ -246,7 +258,7 @@ def report_record_transition(
     """Move a report along its lifecycle; the role checks belong to the callers' services."""
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if to_status not in TRANSITIONS[locked.status]:
-        raise InvalidTransition(f"{locked.status} → {to_status} is not allowed")
+        raise InvalidTransitionError(f"{locked.status} → {to_status} is not allowed")
     when = at or timezone.now()
     from_status = locked.status
     locked.status = to_status

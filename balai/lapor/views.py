@@ -10,14 +10,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from balai.core.selectors import pemda_current
 
 from . import codes, selectors
 from .forms import PublicFilterForm, ReportForm, TrackForm
-from .models import PendingPhoto, Report, ReportPhoto, ReportKind, Status
+from .models import PendingPhoto, Report, ReportKind, ReportPhoto, Status
 from .services import DuplicateSubmission, pending_photo_discard, pending_photo_store, report_submit
 
 STATUS_STEPS = [Status.DITERIMA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES, Status.SELESAI]
@@ -36,7 +36,7 @@ def _pemda_or_setup_page(request: HttpRequest) -> Any:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    pemda, early = _pemda_or_setup_page(request)
+    _pemda, early = _pemda_or_setup_page(request)
     if early:
         return early
     recent = list(selectors.reports_public()[:5])
@@ -102,13 +102,24 @@ def report_create(request: HttpRequest) -> HttpResponse:
         kept.add(str(stored.public_id))
     status = 200
     if limited:
-        form.add_error(None, _("You have sent many reports in a short time. Please wait an hour and send it again; what you typed is kept."))
+        form.add_error(
+            None,
+            _(
+                "You have sent many reports in a short time. Please wait an hour and send it again; what you typed is kept."
+            ),
+        )
         status = 429
     return _render_form(request, form, token, pending=pending, kept=kept, status=status)
 
 
 def _render_form(
-    request: HttpRequest, form: ReportForm, token: uuid.UUID, *, pending: list[PendingPhoto], kept: set[str], status: int = 200
+    request: HttpRequest,
+    form: ReportForm,
+    token: uuid.UUID,
+    *,
+    pending: list[PendingPhoto],
+    kept: set[str],
+    status: int = 200,
 ) -> HttpResponse:
     pemda = form.pemda
     return render(
@@ -119,7 +130,7 @@ def _render_form(
             "form_token": token,
             "pending_photos": pending,
             "kept_ids": kept,
-            "kecamatan_list": [label for label, _items in form.fields["kelurahan"].choices[1:]],
+            "kecamatan_list": [label for label, _items in form.kelurahan_groups],
             "map": {
                 "tile_url": settings.MAP_TILE_URL,
                 "attribution": settings.MAP_ATTRIBUTION,
@@ -162,7 +173,9 @@ def track(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         code = codes.normalize(form.cleaned_data["kode"], pemda.code_prefix)
         if code is None:
-            form.add_error("kode", _("A tracking code looks like %(example)s.") % {"example": f"{pemda.code_prefix}-7K3Q-9XFA"})
+            form.add_error(
+                "kode", _("A tracking code looks like %(example)s.") % {"example": f"{pemda.code_prefix}-7K3Q-9XFA"}
+            )
         else:
             return redirect("lapor:track_detail", code=code)
     return render(request, "lapor/track.html", {"form": form}, status=400)
@@ -177,13 +190,16 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
     report = selectors.report_by_code_for_tracking(code)
     if report is None:
         form = TrackForm(initial={"kode": code})
-        form.add_error(None, _("No report has the code %(code)s. Check it letter by letter: it has no 0, O, 1 or I.") % {"code": code})
+        form.add_error(
+            None,
+            _("No report has the code %(code)s. Check it letter by letter: it has no 0, O, 1 or I.") % {"code": code},
+        )
         return render(request, "lapor/track.html", {"form": form}, status=404)
     return render(request, "lapor/report_detail.html", _detail_context(report, tracking=True))
 
 
 def _detail_context(report: Report, *, tracking: bool) -> dict[str, Any]:
-    step_index = STATUS_STEPS.index(report.status) if report.status in STATUS_STEPS else None
+    step_index = STATUS_STEPS.index(Status(report.status)) if report.status in STATUS_STEPS else None
     photos = [] if report.is_confidential else selectors.report_public_photos(report)
     return {
         "report": report,

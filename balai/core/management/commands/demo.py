@@ -22,6 +22,6 @@ class Command(BaseCommand):
 def print_logins(out: Any) -> None:
     from balai.demo import DEMO_PASSWORD, DEMO_USERS
 
-    out.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in DEMO_USERS:
         out.write(f"  {user.username:<16} {user.role}")

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         setup.add_argument(
             "--bounds", required=True, help="south,north,west,east in degrees, e.g. 1.36,1.62,124.98,125.36"
         )
-        setup.add_argument("--time-zone", default="Asia/Jakarta", choices=["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"])
+        setup.add_argument(
+            "--time-zone", default="Asia/Jakarta", choices=["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -32,9 +32,7 @@ class Command(BaseCommand):
             from .demo import print_logins
 
             print_logins(self.stdout)
-        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "balai.cli", "worker"], env=os.environ.copy()
-        )
+        worker = subprocess.Popen([sys.executable, "-m", "balai.cli", "worker"], env=os.environ.copy())
         self.stdout.write(f"Serving on http://{options['addrport']}/  (staff: /staf/)  Ctrl+C stops.")
         try:
             call_command("runserver", options["addrport"], use_reloader=False, skip_checks=True)

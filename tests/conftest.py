@@ -1,0 +1,80 @@
+"""The cast shared by every test: the demo city's organisation (Kota Bitung) and its people.
+
+A citizen (no account), the coordinator at Diskominfo, an operator of Dinas PUPR, an operator of
+Dinas Kesehatan, a pimpinan, and a system administrator, all from `balai.demo` without sample reports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from balai.core.models import Pemda
+
+
+def pytest_configure() -> None:
+    # Fast hashing: the tests sign in often; production keeps Django's default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request: Any) -> Any:
+    yield
+    # The cache lives in the database: only tests that may use the database can have filled it.
+    if "_django_db_helper" in request.fixturenames:
+        cache.clear()
+
+
+@pytest.fixture
+def city(db: Any) -> Pemda:
+    """Kota Bitung with its OPD, kecamatan, kelurahan, categories and one user per role (no reports)."""
+    from balai.demo import load_demo
+
+    existing = Pemda.objects.filter(singleton=True).first()
+    if existing is not None and get_user_model().objects.filter(username="koordinator").exists():
+        return existing
+    return load_demo(reports=0)
+
+
+def _user(username: str) -> Any:
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def coordinator(city: Pemda) -> Any:
+    return _user("koordinator")
+
+
+@pytest.fixture
+def operator_pupr(city: Pemda) -> Any:
+    return _user("operator.pupr")
+
+
+@pytest.fixture
+def operator_dinkes(city: Pemda) -> Any:
+    return _user("operator.dinkes")
+
+
+@pytest.fixture
+def pimpinan(city: Pemda) -> Any:
+    return _user("pimpinan")
+
+
+@pytest.fixture
+def sysadmin(city: Pemda) -> Any:
+    return _user("admin")

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from balai.core.health import healthz, readyz
+
 admin.site.site_header = "Balai"
 admin.site.site_title = "Balai"
 
@@ -9,5 +11,7 @@ urlpatterns = [
     path("staf/", include("balai.core.urls")),
     path("staf/admin/", admin.site.urls),
     path("bahasa/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("balai.lapor.urls")),
 ]

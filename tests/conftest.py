@@ -33,11 +33,13 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(request: Any) -> Any:
+def _fresh_rate_limits(request: Any, django_db_blocker: Any) -> Any:
     yield
-    # The cache lives in the database: only tests that may use the database can have filled it.
+    # The cache lives in the test database: only tests that use it can have filled it, and their `db`
+    # fixture may already be torn down (and the database blocked again) when this runs.
     if "_django_db_helper" in request.fixturenames:
-        cache.clear()
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 @pytest.fixture

@@ -21,7 +21,9 @@ def kelurahan(name: str = "Girian Bawah") -> Wilayah:
     return Wilayah.objects.get(level=WilayahLevel.DESA_KELURAHAN, code__startswith="71.72.", name=name)
 
 
-def jpeg_bytes(width: int = 800, height: int = 600, color: tuple[int, int, int] = (200, 80, 40), exif: Any = None) -> bytes:
+def jpeg_bytes(
+    width: int = 800, height: int = 600, color: tuple[int, int, int] = (200, 80, 40), exif: Any = None
+) -> bytes:
     out = io.BytesIO()
     image = Image.new("RGB", (width, height), color)
     if exif is not None:

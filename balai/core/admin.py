@@ -11,6 +11,14 @@ from .models import AuditEvent, CalendarDay, Membership, Pemda, Unit, Wilayah
 from .services import audit_record
 
 
+def _system_administrators_only(request: HttpRequest) -> bool:
+    # Every member of staff has is_staff (for the staff pages); the admin screens are the system administrator's.
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+admin.site.has_permission = _system_administrators_only  # type: ignore[method-assign]
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Configuration changes made in the admin screens go to the audit trail like every other change."""
 

@@ -35,7 +35,7 @@ class WilayahQuerySet(models.QuerySet["Wilayah"]):
 
 
 wilayah_code_validator = RegexValidator(
-    r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", _("Not a Kemendagri code (such as 71.72.01.1001).")
+    r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", _("Enter a Kemendagri code such as 71.72.01.1001.")
 )
 
 
@@ -118,10 +118,10 @@ class Pemda(TimestampedModel):
         help_text=_("If off, an anonymous reporter must still leave an email or phone number for follow-up."),
     )
     # Map centre and bounds: reports with a map point must fall inside.
-    min_latitude = models.DecimalField(_("south bound"), max_digits=9, decimal_places=6)
-    max_latitude = models.DecimalField(_("north bound"), max_digits=9, decimal_places=6)
-    min_longitude = models.DecimalField(_("west bound"), max_digits=9, decimal_places=6)
-    max_longitude = models.DecimalField(_("east bound"), max_digits=9, decimal_places=6)
+    min_latitude = models.DecimalField(_("southern boundary (minimum latitude)"), max_digits=9, decimal_places=6)
+    max_latitude = models.DecimalField(_("northern boundary (maximum latitude)"), max_digits=9, decimal_places=6)
+    min_longitude = models.DecimalField(_("western boundary (minimum longitude)"), max_digits=9, decimal_places=6)
+    max_longitude = models.DecimalField(_("eastern boundary (maximum longitude)"), max_digits=9, decimal_places=6)
     is_demo = models.BooleanField(_("demo data loaded"), default=False)
 
     class Meta:
@@ -249,8 +249,8 @@ class CalendarDay(TimestampedModel):
     name = models.CharField(_("description"), max_length=120)
 
     class Meta:
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
         ordering: ClassVar = ["date"]
 
     def __str__(self) -> str:
@@ -271,18 +271,18 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("who"),
+        verbose_name=_("user account"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor_label = models.CharField(_("actor"), max_length=150, help_text=_("Kept even if the user is removed."))
+    actor_label = models.CharField(_("actor name"), max_length=150, help_text=_("Kept even if the user is removed."))
     action = models.CharField(_("action"), max_length=60, db_index=True)
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(_("object"), max_length=64)
     changes = models.JSONField(_("what changed"), default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import AuditEvent, Membership, Pemda, PemdaKind, Role, Unit, UnitKind, Wilayah, WilayahLevel
@@ -66,7 +67,7 @@ def _level(code: str) -> int:
     return {2: 1, 5: 2, 8: 3, 13: 4}.get(len(code), 0)
 
 
-def _read_rows(lines: Iterable[str], only: str | None) -> Iterator[tuple[str, str]]:
+def _read_rows(lines: Iterable[str], only: str | None) -> Iterator[tuple[str, str, int]]:
     reader = csv.reader(lines)
     for number, row in enumerate(reader, start=1):
         if not row or not "".join(row).strip():
@@ -82,7 +83,7 @@ def _read_rows(lines: Iterable[str], only: str | None) -> Iterator[tuple[str, st
             raise WilayahImportError(f"line {number}: {code} has no name")
         if only and not (code == only or code.startswith(f"{only}.") or only.startswith(f"{code}.")):
             continue
-        yield code, " ".join(name.split())
+        yield code, " ".join(name.split()), number
 
 
 def wilayah_import(
@@ -98,13 +99,17 @@ def wilayah_import(
             text = path.read_text(encoding="utf-8-sig")
         except OSError as exc:
             raise WilayahImportError(f"cannot read {path}: {exc}") from exc
-    rows = dict(_read_rows(io.StringIO(text), only))
+    parsed = list(_read_rows(io.StringIO(text), only))
+    rows = {code: name for code, name, _number in parsed}
+    line_of = {code: number for code, _name, number in parsed}
     if not rows:
         raise WilayahImportError("no wilayah rows found")
     for code in rows:
         parent = code.rsplit(".", 1)[0] if "." in code else None
         if parent and parent not in rows and not Wilayah.objects.filter(code=parent).exists():
-            raise WilayahImportError(f"{code}: its parent {parent} is neither in the file nor in the database")
+            raise WilayahImportError(
+                f"line {line_of[code]}: {code}: its parent {parent} is neither in the file nor in the database"
+            )
     existing = (
         {w.code: w for w in Wilayah.objects.filter(code__in=list(rows))}
         if len(rows) < 5000
@@ -118,14 +123,15 @@ def wilayah_import(
         if current is None:
             to_create.append(Wilayah(code=code, name=name, level=_level(code), parent_id=parent_id))
         elif current.name != name or current.parent_id != parent_id:
-            current.name, current.parent_id = name, parent_id
+            # bulk_update() does not touch auto_now fields by itself.
+            current.name, current.parent_id, current.updated_at = name, parent_id, timezone.now()
             to_update.append(current)
         else:
             unchanged += 1
     with transaction.atomic():
         # Parents sort before children, so each batch can reference the ones before it.
         Wilayah.objects.bulk_create(to_create, batch_size=2000)
-        Wilayah.objects.bulk_update(to_update, ["name", "parent"], batch_size=2000)
+        Wilayah.objects.bulk_update(to_update, ["name", "parent", "updated_at"], batch_size=2000)
     return WilayahImportResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -25,10 +26,18 @@ class StaffLoginForm(AuthenticationForm):
     )
     error_messages = {  # noqa: RUF012
         "invalid_login": _(
-            "The username/email or password is wrong. After 5 wrong tries the account is paused for 15 minutes."
+            "The username/email or password is wrong. After %(limit)d wrong tries the account is paused for "
+            "%(minutes)d minutes."
         ),
         "inactive": _("This account is not active. Ask your system administrator."),
     }
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        return forms.ValidationError(
+            self.error_messages["invalid_login"],
+            code="invalid_login",
+            params={"limit": settings.AXES_FAILURE_LIMIT, "minutes": int(settings.AXES_COOLOFF_TIME * 60)},
+        )
 
 
 class StaffLoginView(auth_views.LoginView):

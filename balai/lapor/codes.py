@@ -24,7 +24,8 @@ def normalize(raw: str, prefix: str) -> str | None:
     Case, spaces and dashes do not matter and the prefix may be left out.
     """
     text = re.sub(r"[\s\-_.]", "", raw.upper())
-    if text.startswith(prefix):
+    # Only strip a prefix that is really there: a body may itself start with the prefix's letters.
+    if text.startswith(prefix) and len(text) == len(prefix) + GROUPS * GROUP_LENGTH:
         text = text[len(prefix) :]
     if not _BODY.match(text):
         return None

@@ -37,14 +37,22 @@ def normalize_phone(raw: str) -> str:
     try:
         number = phonenumbers.parse(raw, "ID")
     except phonenumbers.NumberParseException as exc:
-        raise forms.ValidationError(_("This does not look like a phone number, for example 0812 3456 7890.")) from exc
+        raise forms.ValidationError(_("This does not look like a phone number; write it like 0812 3456 7890.")) from exc
     if not phonenumbers.is_valid_number(number):
-        raise forms.ValidationError(_("This phone number is not valid, for example 0812 3456 7890."))
+        raise forms.ValidationError(_("This phone number is not valid; write it like 0812 3456 7890."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class ReportForm(forms.Form):
-    label_suffix = ""
+class BalaiForm(forms.Form):
+    """Labels without Django's trailing colon: ours are questions or stand above their field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ReportForm(BalaiForm):
+    """The citizen's report, from the public web form."""
 
     kind = forms.ChoiceField(
         label=_("What kind of report is it?"),
@@ -75,7 +83,9 @@ class ReportForm(forms.Form):
     )
     kelurahan = forms.ChoiceField(
         label=_("Kelurahan / desa"),
-        error_messages={"required": _("Choose the kelurahan or desa where it is.")},
+        error_messages={
+            "required": _("Choose the kelurahan or desa where it is."),
+        },
     )
     address = forms.CharField(
         label=_("Address or landmark"),
@@ -86,13 +96,12 @@ class ReportForm(forms.Form):
     latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     photos = PhotosField(
-        label=_("Photos"),
+        label=_("Choose photos"),
         required=False,
-        help_text=_("Optional, up to 5 photos of at most 10 MB each."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     keep_photos = forms.MultipleChoiceField(
-        label=_("Photos already uploaded"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Photos already received"), required=False, widget=forms.CheckboxSelectMultiple
     )
     reporter_name = forms.CharField(label=_("Your name"), required=False, max_length=100)
     reporter_email = forms.EmailField(
@@ -125,7 +134,14 @@ class ReportForm(forms.Form):
         self.pending = pending or []
         self.processed_photos: list[tuple[str, ProcessedPhoto]] = []
         cast(forms.ModelChoiceField, self.fields["category"]).queryset = Category.objects.filter(is_active=True)
+        self.fields["photos"].help_text = _("Optional, up to %(count)d photos of at most %(mb)d MB each.") % {
+            "count": settings.PHOTO_MAX_COUNT,
+            "mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
+        }
         self.kelurahan_groups = kelurahan_choices(pemda)
+        self.fields["kelurahan"].error_messages["invalid_choice"] = _(
+            "Choose a kelurahan or desa of %(pemda)s from the list."
+        ) % {"pemda": pemda.short_name}
         cast(forms.ChoiceField, self.fields["kelurahan"]).choices = [
             ("", _("— choose a kelurahan or desa —")),
             *self.kelurahan_groups,
@@ -256,9 +272,7 @@ def kelurahan_choices(pemda: Pemda) -> list[tuple[str, list[tuple[str, str]]]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-class TrackForm(forms.Form):
-    label_suffix = ""
-
+class TrackForm(BalaiForm):
     kode = forms.CharField(
         label=_("Tracking code"),
         max_length=30,
@@ -267,9 +281,7 @@ class TrackForm(forms.Form):
     )
 
 
-class PublicFilterForm(forms.Form):
-    label_suffix = ""
-
+class PublicFilterForm(BalaiForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)

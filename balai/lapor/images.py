@@ -67,6 +67,8 @@ def process_photo(stream: IO[bytes], *, size: int, max_bytes: int, max_side: int
     elif image.mode != "RGB":
         image = image.convert("RGB")
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # Pillow writes a JPEG comment (COM) found in info unless told otherwise; it can name a person or a place.
+    image.info = {}
     out = io.BytesIO()
     # No exif= and no icc_profile=: nothing of the original's metadata is written.
     image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)

@@ -13,18 +13,18 @@ from balai.core.models import TimestampedModel, Unit, Wilayah
 
 
 class ReportKind(models.TextChoices):
-    PENGADUAN = "pengaduan", _("complaint")
-    ASPIRASI = "aspirasi", _("suggestion")
-    INFORMASI = "informasi", _("information request")
+    PENGADUAN = "pengaduan", _("Complaint")
+    ASPIRASI = "aspirasi", _("Suggestion")
+    INFORMASI = "informasi", _("Information request")
 
 
 class Weight(models.TextChoices):
     """Follow-up time tiers, in working days, as SP4N-LAPOR! uses them."""
 
-    RINGAN = "ringan", _("light (2 working days)")
-    NORMATIF = "normatif", _("normative (5 working days)")
-    TIDAK_BERKADAR = "tidak_berkadar", _("non-supervisory (14 working days)")
-    BERKADAR = "berkadar", _("supervisory (60 working days)")
+    RINGAN = "ringan", _("Light (2 working days)")
+    NORMATIF = "normatif", _("Normative (5 working days)")
+    TIDAK_BERKADAR = "tidak_berkadar", _("Non-supervisory (14 working days)")
+    BERKADAR = "berkadar", _("Supervisory (60 working days)")
 
 
 WEIGHT_WORKING_DAYS = {Weight.RINGAN: 2, Weight.NORMATIF: 5, Weight.TIDAK_BERKADAR: 14, Weight.BERKADAR: 60}
@@ -32,14 +32,14 @@ VERIFY_WORKING_DAYS = 3
 
 
 class Status(models.TextChoices):
-    DITERIMA = "diterima", _("received")
-    DIVERIFIKASI = "diverifikasi", _("verified")
-    DIDISPOSISIKAN = "didisposisikan", _("dispatched")
-    DIPROSES = "diproses", _("in progress")
-    SELESAI = "selesai", _("finished")
-    DITUNDA = "ditunda", _("awaiting clarification")
-    BUKAN_WEWENANG = "bukan_wewenang", _("not our authority")
-    DIARSIPKAN = "diarsipkan", _("archived")
+    DITERIMA = "diterima", _("Received")
+    DIVERIFIKASI = "diverifikasi", _("Verified")
+    DIDISPOSISIKAN = "didisposisikan", _("Dispatched")
+    DIPROSES = "diproses", _("In progress")
+    SELESAI = "selesai", _("Finished")
+    DITUNDA = "ditunda", _("Awaiting clarification")
+    BUKAN_WEWENANG = "bukan_wewenang", _("Not our authority")
+    DIARSIPKAN = "diarsipkan", _("Archived")
 
 
 # The lifecycle of DESIGN.md; a transition outside it is refused by the services.
@@ -57,7 +57,7 @@ OPEN_STATUSES = [Status.DITERIMA, Status.DITUNDA, Status.DIVERIFIKASI, Status.DI
 
 
 class Channel(models.TextChoices):
-    WEB = "web", _("web form")
+    WEB = "web", _("Web form")
     API = "api", _("API")
     EMAIL = "email", _("email")
     STAFF = "staff", _("staff entry")

@@ -11,15 +11,16 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from balai.core.selectors import pemda_current
 
 from . import codes, selectors
 from .forms import PublicFilterForm, ReportForm, TrackForm
-from .models import PendingPhoto, Report, ReportKind, ReportPhoto, Status
+from .models import VERIFY_WORKING_DAYS, PendingPhoto, Report, ReportKind, ReportPhoto, Status
 from .services import DuplicateSubmission, pending_photo_discard, pending_photo_store, report_submit
 
+SUBMITTED_SESSION_KEY = "lapor_submitted"
 STATUS_STEPS = [Status.DITERIMA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES, Status.SELESAI]
 
 
@@ -48,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "counts": selectors.public_counts(),
             "categories": selectors.categories_active(),
             "kinds": ReportKind,
+            "verify_days": VERIFY_WORKING_DAYS,
         },
     )
 
@@ -59,12 +61,12 @@ def _form_token(request: HttpRequest) -> uuid.UUID:
         return uuid.uuid4()
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
     pemda, early = _pemda_or_setup_page(request)
     if early:
         return early
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         token = uuid.uuid4()
         form = ReportForm(initial={"form_token": token, "kind": ReportKind.PENGADUAN}, pemda=pemda)
         return _render_form(request, form, token, pending=[], kept=set())
@@ -72,7 +74,11 @@ def report_create(request: HttpRequest) -> HttpResponse:
     token = _form_token(request)
     pending = list(PendingPhoto.objects.filter(form_token=token))
     form = ReportForm(request.POST, request.FILES, pemda=pemda, pending=pending)
-    limited = is_ratelimited(request, group="lapor.submit", key="ip", rate=settings.RATELIMIT_REPORTS, increment=False)
+    # Peek without counting (invalid attempts are free); `count >= limit` because this report would be one more.
+    usage = get_usage(request, group="lapor.submit", key="ip", rate=settings.RATELIMIT_REPORTS, increment=False)
+    limited = usage is not None and usage["count"] >= usage["limit"]
+    if limited and Report.objects.filter(submission_token=token).exists():
+        limited = False  # a retry of a report already sent is answered with that report, not refused
     valid = form.is_valid()
     if valid and not limited:
         try:
@@ -92,6 +98,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
             unused = [p.public_id for p in pending if p not in form.kept_pending()]
             if unused:
                 pending_photo_discard(form_token=token, public_ids=unused)
+        # Only this browser may see the confirmation (it names the email); others use the tracking page.
+        submitted = request.session.get(SUBMITTED_SESSION_KEY, [])
+        request.session[SUBMITTED_SESSION_KEY] = [*submitted[-9:], report.code]
         return redirect("lapor:sent", code=report.code)
 
     # Keep every valid photo so the person does not have to send it again over a slow connection.
@@ -134,10 +143,11 @@ def _render_form(
             "map": {
                 "tile_url": settings.MAP_TILE_URL,
                 "attribution": settings.MAP_ATTRIBUTION,
-                "center": pemda.center,
+                # Strings, not numbers: the template would localise numbers ("1,36" in Indonesian) for form.js.
+                "center": [str(value) for value in pemda.center],
                 "bounds": [
-                    [float(pemda.min_latitude), float(pemda.min_longitude)],
-                    [float(pemda.max_latitude), float(pemda.max_longitude)],
+                    [str(pemda.min_latitude), str(pemda.min_longitude)],
+                    [str(pemda.max_latitude), str(pemda.max_longitude)],
                 ],
             },
             "photo_slots": settings.PHOTO_MAX_COUNT,
@@ -156,6 +166,8 @@ def pending_photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
 
 @require_safe
 def report_sent(request: HttpRequest, code: str) -> HttpResponse:
+    if code not in request.session.get(SUBMITTED_SESSION_KEY, []):
+        return redirect("lapor:track_detail", code=code)
     report = selectors.report_by_code_for_tracking(code)
     if report is None:
         raise Http404
@@ -181,17 +193,30 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "lapor/track.html", {"form": form}, status=400)
 
 
+def _track_form_with_error(code: str, message: str) -> TrackForm:
+    """The tracking form filled in with `code` and showing `message` (add_error needs a cleaned, bound form)."""
+    form = TrackForm({"kode": code[:30]})
+    form.is_valid()
+    form.add_error(None, message)
+    return form
+
+
 @require_safe
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
     if is_ratelimited(request, group="lapor.track", key="ip", rate=settings.RATELIMIT_TRACK, increment=True):
-        form = TrackForm(initial={"kode": code})
-        form.add_error(None, _("Too many look-ups from your connection. Please wait a minute and try again."))
+        form = _track_form_with_error(
+            code, _("Too many look-ups from your connection. Please wait a minute and try again.")
+        )
         return render(request, "lapor/track.html", {"form": form}, status=429)
+    pemda = getattr(request, "pemda", None)
+    canonical = codes.normalize(code, pemda.code_prefix) if pemda else None
+    if canonical and canonical != code:
+        # A code typed into the address bar in lower case or without dashes still works.
+        return redirect("lapor:track_detail", code=canonical)
     report = selectors.report_by_code_for_tracking(code)
     if report is None:
-        form = TrackForm(initial={"kode": code})
-        form.add_error(
-            None,
+        form = _track_form_with_error(
+            code,
             _("No report has the code %(code)s. Check it letter by letter: it has no 0, O, 1 or I.") % {"code": code},
         )
         return render(request, "lapor/track.html", {"form": form}, status=404)

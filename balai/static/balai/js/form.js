@@ -5,6 +5,10 @@
   if (!form) return;
   Array.prototype.forEach.call(form.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
 
+  // After a failed submit, start at the list of what to fix so screen readers read it out first.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+
   // Kecamatan → kelurahan: hide optgroups of other kecamatan.
   var kec = document.getElementById("id_kecamatan");
   var kel = document.getElementById("id_kelurahan");

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from balai.core.models import Pemda, Role, Unit, Wilayah, WilayahLevel
-from balai.core.selectors import work_calendar
+from balai.core.models import Membership, Pemda, Role, Unit, Wilayah, WilayahLevel
 from balai.core.services import membership_grant, pemda_setup, wilayah_import
-from balai.lapor.models import VERIFY_WORKING_DAYS, Category, Report, ReportEvent, ReportKind, Status, Weight
-from balai.lapor.services import ReportInput, report_record_transition, report_submit
+from balai.lapor import workflow
+from balai.lapor.models import Category, Report, ReportKind, Weight
+from balai.lapor.services import ReportInput, report_submit
 
 BITUNG = "71.72"
 BITUNG_BOUNDS = (Decimal("1.36"), Decimal("1.62"), Decimal("124.98"), Decimal("125.36"))
@@ -36,6 +41,7 @@ DEMO_USERS = [
     DemoUser("koordinator", "Rina Mamahit", "diskominfo", Role.KOORDINATOR),
     DemoUser("operator.pupr", "Steven Lumenta", "dinas-pupr", Role.OPERATOR),
     DemoUser("operator.dinkes", "Grace Tumbelaka", "dinkes", Role.OPERATOR),
+    DemoUser("kepala.pupr", "Kepala Dinas PUPR", "dinas-pupr", Role.PIMPINAN),
     DemoUser("pimpinan", "Wali Kota Bitung", "setda", Role.PIMPINAN),
 ]
 
@@ -231,16 +237,27 @@ def load_demo(*, reports: int = 300, seed: int = 7171) -> Pemda:
             )
     if not Report.objects.exists():
         _sample_reports(pemda, count=reports, rng=random.Random(seed))  # noqa: S311 - sample data, not security
+        # Sample history must not email the demo staff when the worker starts.
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()
     Pemda.objects.filter(pk=pemda.pk).update(is_demo=True)
     pemda.is_demo = True
     return pemda
+
+
+@contextmanager
+def _demo_clock(moment: datetime) -> Iterator[None]:
+    """Sample reports happen in the past: every service and timestamp sees `moment` as now (demo loader only)."""
+    with mock.patch.object(timezone, "now", lambda: min(moment, _real_now())):
+        yield
+
+
+_real_now = timezone.now
 
 
 def _sample_reports(pemda: Pemda, *, count: int, rng: random.Random) -> None:
     categories = {c.slug: c for c in Category.objects.select_related("default_unit")}
     kelurahan = list(Wilayah.objects.filter(level=WilayahLevel.DESA_KELURAHAN, code__startswith=f"{BITUNG}."))
     koordinator = get_user_model().objects.get(username="koordinator")
-    calendar = work_calendar(pemda)
     now = timezone.now()
     for _index in range(count):
         slug, _name, _desc, _unit, _weight, titles = rng.choice(CATEGORIES)
@@ -250,33 +267,55 @@ def _sample_reports(pemda: Pemda, *, count: int, rng: random.Random) -> None:
         lat, lng = KECAMATAN_CENTRES.get(kel.parent_id or "", pemda.center)
         anonymous = rng.random() < 0.15
         name = rng.choice(NAMES)
-        report = report_submit(
-            data=ReportInput(
-                **_input_kwargs(rng, categories[slug], title, kel, street, place, lat, lng, anonymous, name)
-            ),
-            pemda=pemda,
-        )
         created = now - timedelta(days=rng.uniform(0, 180), minutes=rng.randint(0, 600))
-        Report.objects.filter(pk=report.pk).update(
-            created_at=created,
-            verify_due_at=calendar.add_working_days(created, VERIFY_WORKING_DAYS),
-        )
-        ReportEvent.objects.filter(report=report).update(created_at=created)
+        with _demo_clock(created):
+            report = report_submit(
+                data=ReportInput(
+                    **_input_kwargs(rng, categories[slug], title, kel, street, place, lat, lng, anonymous, name)
+                ),
+                pemda=pemda,
+            )
         age_days = (now - created).days
-        path = [Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES, Status.SELESAI]
-        steps = min(len(path), age_days // 7) if rng.random() < 0.9 else 0
-        moment = created
-        for status in path[:steps]:
-            moment += timedelta(hours=rng.randint(4, 60))
-            if status == Status.DIDISPOSISIKAN:
-                Report.objects.filter(pk=report.pk).update(lead_unit=categories[slug].default_unit)
-            note = {
-                Status.DIVERIFIKASI: "Laporan sudah diverifikasi.",
-                Status.DIDISPOSISIKAN: f"Diteruskan ke {categories[slug].default_unit}.",
-                Status.DIPROSES: "Petugas sedang menangani di lapangan.",
-                Status.SELESAI: "Sudah ditangani. Terima kasih atas laporan Anda.",
-            }[status]
-            report_record_transition(report=report, to_status=status, actor=koordinator, note=note, at=moment)
+        if (age_days < 3 and rng.random() < 0.8) or rng.random() < 0.04:
+            continue  # recent reports, and a small backlog, are still waiting for verification
+        _advance(report, rng, koordinator, categories[slug], age_days, created)
+
+
+def _advance(
+    report: Report, rng: random.Random, koordinator: Any, category: Category, age_days: int, created: Any
+) -> None:
+    """Walk a sample report through the back office as real staff would, at plausible moments."""
+    operators = {u.unit_id: u.user for u in Membership.objects.filter(role=Role.OPERATOR).select_related("user")}
+    roll = rng.random()
+    with _demo_clock(created + timedelta(hours=rng.randint(2, 40))):
+        if roll < 0.04:
+            workflow.report_archive(report=report, actor=koordinator, version=None, reason="terlalu_umum")
+            return
+        if roll < 0.07:
+            workflow.report_mark_not_authority(
+                report=report,
+                actor=koordinator,
+                version=None,
+                referral="Balai Pelaksanaan Jalan Nasional (jalan nasional)",
+            )
+            return
+        report = workflow.report_verify(
+            report=report, actor=koordinator, version=None, kind=report.kind, category=category,
+            weight=category.default_weight, public_title=report.title, is_anonymous=report.is_anonymous,
+            is_confidential=report.is_confidential, lead_unit=category.default_unit,
+        )  # fmt: skip
+    operator = operators.get(category.default_unit_id, koordinator)
+    if age_days < 5 or rng.random() < 0.15:
+        return
+    with _demo_clock(created + timedelta(days=rng.uniform(1, 3))):
+        report = workflow.report_accept(report=report, actor=operator, version=None)
+    if age_days < 10 or rng.random() < 0.2:
+        return
+    with _demo_clock(created + timedelta(days=rng.uniform(3, min(age_days, 20)))):
+        workflow.report_finish(
+            report=report, actor=operator, version=None,
+            answer="Sudah ditangani oleh petugas di lapangan. Terima kasih atas laporan Anda.",
+        )  # fmt: skip
 
 
 def _input_kwargs(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "balai.core.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the header too.
+    "balai.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,11 +91,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the rate-limit counters, so every app server must share it: the database by default
+# (`balai createcachetable`), or Redis with CACHE_URL=redis://host:6379/0 (then install the `redis` package).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL (or empty for the database).")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "balai_cache",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "balai_cache"}
+    )
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -132,12 +141,40 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "balai" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env_str("STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
 }
+# Media on S3-compatible object storage when S3_BUCKET is set (several app servers, or no local disk).
+# Objects stay private: photos are only ever served through Balai's permission-checking view, which
+# reads them through the storage API, so no public or signed URL is handed out.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    _s3_options: dict[str, Any] = {
+        "bucket_name": S3_BUCKET,
+        "location": env_str("S3_PREFIX").strip("/"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        # Never replace an existing object: the same names as on the filesystem.
+        "file_overwrite": False,
+    }
+    # Unset values are left out so that boto3 can find credentials itself (instance role, AWS_* variables).
+    for _option, _variable in [
+        ("endpoint_url", "S3_ENDPOINT_URL"),
+        ("region_name", "S3_REGION"),
+        ("access_key", "S3_ACCESS_KEY_ID"),
+        ("secret_key", "S3_SECRET_ACCESS_KEY"),
+        ("addressing_style", "S3_ADDRESSING_STYLE"),
+    ]:
+        if _value := env_str(_variable):
+            _s3_options[_option] = _value
+    if ("access_key" in _s3_options) != ("secret_key" in _s3_options):
+        raise ImproperlyConfigured("Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither.")
+    if _s3_options.get("addressing_style", "auto") not in {"auto", "path", "virtual"}:
+        raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be auto, path or virtual.")
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Photos are streamed to disk past this size; the form rejects a photo over PHOTO_MAX_BYTES.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

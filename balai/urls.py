@@ -8,6 +8,7 @@ admin.site.site_header = "Balai"
 admin.site.site_title = "Balai"
 
 urlpatterns = [
+    path("staf/laporan/", include("balai.lapor.staff_urls")),
     path("staf/", include("balai.core.urls")),
     path("staf/admin/", admin.site.urls),
     path("bahasa/", set_language, name="set_language"),

@@ -1,4 +1,4 @@
-"""Attach the Pemda to each request and use its time zone."""
+"""Request middleware: attach the Pemda and its time zone, choose the language, set the Permissions-Policy."""
 
 from __future__ import annotations
 
@@ -44,4 +44,18 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Turn off browser features Balai does not use; only its own pages may ask for the location (the map)."""
+
+    POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
         return response

@@ -123,6 +123,17 @@ class Pemda(TimestampedModel):
     min_longitude = models.DecimalField(_("western boundary (minimum longitude)"), max_digits=9, decimal_places=6)
     max_longitude = models.DecimalField(_("eastern boundary (maximum longitude)"), max_digits=9, decimal_places=6)
     is_demo = models.BooleanField(_("demo data loaded"), default=False)
+    reopen_window_days = models.PositiveSmallIntegerField(
+        _("reopen window (working days)"), default=10, help_text=_("How long after an answer a reporter may reopen it.")
+    )
+    clarification_timeout_days = models.PositiveSmallIntegerField(
+        _("clarification timeout (working days)"),
+        default=10,
+        help_text=_("A report waiting for the reporter's clarification is archived after this."),
+    )
+    questionnaire_after_days = models.PositiveSmallIntegerField(
+        _("ask 'is it fixed?' after (days)"), default=28, help_text=_("0 turns the question off.")
+    )
 
     class Meta:
         verbose_name = _("Pemda profile")
@@ -183,6 +194,11 @@ class Unit(TimestampedModel):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    is_leadership = models.BooleanField(
+        _("leadership unit"),
+        default=False,
+        help_text=_("A pimpinan of this unit (e.g. Setda: wali kota, sekda) sees every report of the Pemda."),
+    )
 
     objects = UnitQuerySet.as_manager()
 

@@ -207,7 +207,13 @@ def pemda_setup(
     if with_standard_opd:
         for opd in STANDARD_OPD_KOTA:
             unit, made = Unit.objects.get_or_create(
-                slug=opd.slug, defaults={"name": opd.name, "short_name": opd.short_name, "kind": UnitKind.OPD}
+                slug=opd.slug,
+                defaults={
+                    "name": opd.name,
+                    "short_name": opd.short_name,
+                    "kind": UnitKind.OPD,
+                    "is_leadership": opd.slug == "setda",
+                },
             )
             if made:
                 audit_record(actor=actor, action="unit.create", obj=unit, changes={"name": unit.name})

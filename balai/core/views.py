@@ -9,12 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from balai.lapor.models import Report, Status
-
-from .models import Role
 from .selectors import user_memberships
 
 
@@ -49,13 +47,28 @@ class StaffLoginView(auth_views.LoginView):
 @require_safe
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
-    memberships = user_memberships(request.user)
-    roles = {m.role for m in memberships}
-    waiting = None
-    if roles & {Role.KOORDINATOR, Role.ADMIN_SISTEM, Role.PIMPINAN}:
-        waiting = Report.objects.filter(status=Status.DITERIMA).count()
+    """'My work': what needs this person today, by role."""
+    from balai.lapor.access import reports_visible_to, staff_scope
+    from balai.lapor.selectors import InboxFilters, my_work, staff_inbox
+
+    from .selectors import work_calendar
+
+    scope = staff_scope(request.user)
+    now = timezone.now()
+    soon = work_calendar().add_working_days(now, 1)
+    urgent = []
+    if scope.is_staff_member:
+        urgent = list(staff_inbox(scope, InboxFilters(), now=now, soon=soon)[:8])
     return render(
         request,
         "core/staff_home.html",
-        {"memberships": memberships, "waiting": waiting, "is_admin": Role.ADMIN_SISTEM in roles},
+        {
+            "memberships": user_memberships(request.user),
+            "scope": scope,
+            "work": my_work(scope, now=now, soon=soon) if scope.is_staff_member else {},
+            "urgent": urgent,
+            "now": now,
+            "soon": soon,
+            "total_visible": reports_visible_to(scope).count() if scope.is_staff_member else 0,
+        },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import ClassVar
 
@@ -45,15 +46,35 @@ class Status(models.TextChoices):
 # The lifecycle of DESIGN.md; a transition outside it is refused by the services.
 TRANSITIONS: dict[str, set[str]] = {
     Status.DITERIMA: {Status.DIVERIFIKASI, Status.DITUNDA, Status.BUKAN_WEWENANG, Status.DIARSIPKAN},
-    Status.DITUNDA: {Status.DITERIMA, Status.DIVERIFIKASI, Status.DIARSIPKAN},
-    Status.DIVERIFIKASI: {Status.DIDISPOSISIKAN, Status.BUKAN_WEWENANG, Status.DIARSIPKAN},
+    Status.DITUNDA: {Status.DITERIMA, Status.DIVERIFIKASI, Status.BUKAN_WEWENANG, Status.DIARSIPKAN},
+    Status.DIVERIFIKASI: {Status.DIDISPOSISIKAN, Status.DITUNDA, Status.BUKAN_WEWENANG, Status.DIARSIPKAN},
     Status.DIDISPOSISIKAN: {Status.DIPROSES, Status.DIVERIFIKASI},
     Status.DIPROSES: {Status.SELESAI, Status.DIVERIFIKASI},
     Status.SELESAI: {Status.DIPROSES},
     Status.BUKAN_WEWENANG: set(),
     Status.DIARSIPKAN: set(),
 }
+# Where an OPD can see a report: from the moment it is dispatched to it.
+DISPATCHED_STATUSES = [Status.DIDISPOSISIKAN, Status.DIPROSES, Status.SELESAI]
 OPEN_STATUSES = [Status.DITERIMA, Status.DITUNDA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES]
+
+
+class ArchiveReason(models.TextChoices):
+    SPAM = "spam", _("Spam or abuse")
+    TOO_GENERAL = "terlalu_umum", _("Too general to act on")
+    NOT_RELEVANT = "tidak_relevan", _("Not relevant to public services")
+    DUPLICATE = "duplikat", _("Duplicate of another report")
+    NO_ANSWER = "tanpa_klarifikasi", _("No clarification from the reporter")
+    OTHER = "lainnya", _("Other reason")
+
+
+class FixedAnswer(models.TextChoices):
+    YES = "ya", _("Yes, it is fixed")
+    NO = "tidak", _("No, it is not fixed")
+
+
+def new_reporter_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Channel(models.TextChoices):
@@ -137,6 +158,37 @@ class Report(TimestampedModel):
     submission_token = models.UUIDField(_("form token"), null=True, blank=True, unique=True, editable=False)
     photo_count = models.PositiveSmallIntegerField(_("photos"), default=0)
     language = models.CharField(_("language"), max_length=8, default="id")
+    # What the public sees once a coordinator has cleaned it up; the reporter's own text is kept above.
+    public_title = models.CharField(_("public title"), max_length=150, blank=True)
+    public_description = models.TextField(_("public summary"), max_length=4000, blank=True)
+    # Optimistic locking: every staff action names the version it saw.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("follow-up due"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("waiting for the reporter since"), null=True, blank=True)
+    supporting_units = models.ManyToManyField(
+        Unit, verbose_name=_("supporting OPD"), blank=True, related_name="supported_reports"
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    referral = models.CharField(_("where to go instead"), max_length=255, blank=True)
+    archive_reason = models.CharField(_("archive reason"), max_length=20, choices=ArchiveReason.choices, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    reporter_token = models.CharField(max_length=40, unique=True, default=new_reporter_token, editable=False)
+    email_opt_out = models.BooleanField(_("no more emails"), default=False)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), max_length=1000, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    fixed_answer = models.CharField(_("is it fixed?"), max_length=8, choices=FixedAnswer.choices, blank=True)
+    questionnaire_sent_at = models.DateTimeField(_("questionnaire sent"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -150,12 +202,18 @@ class Report(TimestampedModel):
             models.Index(fields=["kecamatan", "-created_at"], name="report_kecamatan_recent"),
             models.Index(fields=["category", "-created_at"], name="report_category_recent"),
             models.Index(fields=["status", "verify_due_at"], name="report_verify_due"),
+            models.Index(fields=["lead_unit", "status", "due_at"], name="report_unit_due"),
+            models.Index(fields=["status", "due_at"], name="report_status_due"),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
                 | (models.Q(latitude__isnull=False) & models.Q(longitude__isnull=False)),
                 name="report_point_complete",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="report_rating_range",
             ),
         ]
 
@@ -165,6 +223,14 @@ class Report(TimestampedModel):
     @property
     def public_id(self) -> str:
         return self.code
+
+    @property
+    def display_title(self) -> str:
+        return self.public_title or self.title
+
+    @property
+    def display_description(self) -> str:
+        return self.public_description or self.description
 
     @property
     def is_open(self) -> bool:
@@ -217,6 +283,9 @@ class EventKind(models.TextChoices):
     STATUS = "status", _("status change")
     RESPONSE = "response", _("public response")
     NOTE = "note", _("internal note")
+    REPORTER = "reporter", _("message from the reporter")
+    ESCALATION = "escalation", _("escalation")
+    RATING = "rating", _("rating")
 
 
 class ReportEvent(models.Model):
@@ -242,3 +311,41 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.kind} {self.to_status}"
+
+
+class ReportAttachment(TimestampedModel):
+    """A photo or document of the work, added by staff; public or internal."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="lampiran/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    is_public = models.BooleanField(_("public"), default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering: ClassVar = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class NotificationLog(models.Model):
+    """Each notification that must go out once (escalations, questionnaires, digests) is recorded here first."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=80, help_text="What makes it unique, e.g. the due date it warns about.")
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["kind", "key"], name="notification_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

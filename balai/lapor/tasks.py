@@ -1,31 +1,102 @@
-"""Background work for reports: notifications by email."""
+"""Background work for reports: every email goes out from here, so a failing mail server delays but loses nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from balai.core.models import Membership, Role
 from balai.core.selectors import pemda_current
 
-from .models import Report
+from .models import Report, ReportEvent
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def reporter_links(report: Report) -> dict[str, str]:
+    """The reporter's private links: follow and respond, and stop emails."""
+    return {
+        "track_url": _absolute(reverse("lapor:track_detail", args=[report.code])),
+        "private_url": _absolute(reverse("lapor:reporter", args=[report.code, report.reporter_token])),
+        "unsubscribe_url": _absolute(reverse("lapor:unsubscribe", args=[report.code, report.reporter_token])),
+    }
+
+
+def send_email(template: str, context: dict[str, Any], to: list[str], language: str) -> None:
+    if not to:
+        return
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"lapor/email/{template}_subject.txt", context).split())
+        body = render_to_string(f"lapor/email/{template}_body.txt", context)
+    send_mail(subject, body, None, to)
+
+
+def reporter_recipients(report: Report) -> list[Report]:
+    """The report and every duplicate merged into it whose reporter wants email."""
+    reports = [report, *Report.objects.filter(merged_into=report)]
+    return [r for r in reports if r.reporter_email and not r.email_opt_out]
 
 
 @task()
 def send_report_received(code: str) -> None:
     report = Report.objects.select_related("category", "kelurahan").get(code=code)
-    if not report.reporter_email:
+    if not report.reporter_email or report.email_opt_out:
         return
-    pemda = pemda_current()
-    with translation.override(report.language):
-        context = {
-            "report": report,
-            "pemda": pemda,
-            "track_url": settings.SITE_URL + reverse("lapor:track_detail", args=[report.code]),
-        }
-        subject = render_to_string("lapor/email/received_subject.txt", context).strip()
-        body = render_to_string("lapor/email/received_body.txt", context)
-    send_mail(subject, body, None, [report.reporter_email])
+    context = {"report": report, "pemda": pemda_current(), **reporter_links(report)}
+    send_email("received", context, [report.reporter_email], report.language)
+
+
+@task()
+def send_report_update(code: str, event_id: int) -> None:
+    """Tell the reporter (and the reporters of merged duplicates) about a public change."""
+    report = Report.objects.select_related("lead_unit").get(code=code)
+    event = ReportEvent.objects.get(pk=event_id)
+    for recipient in reporter_recipients(report):
+        context = {"report": report, "event": event, "pemda": pemda_current(), **reporter_links(recipient)}
+        send_email("update", context, [recipient.reporter_email], recipient.language)
+
+
+def staff_emails(unit_ids: Iterable[int | None], roles: Iterable[str]) -> list[tuple[str, str]]:
+    """(email, language) of active staff with these roles in these units."""
+    user_ids = Membership.objects.filter(
+        unit_id__in=[u for u in unit_ids if u], role__in=list(roles), is_active=True, user__is_active=True
+    ).values_list("user_id", flat=True)
+    users = get_user_model().objects.filter(pk__in=user_ids).exclude(email="")
+    return [(u.email, getattr(u, "language", "") or "id") for u in users]
+
+
+def coordinator_emails() -> list[tuple[str, str]]:
+    user_ids = Membership.objects.filter(role=Role.KOORDINATOR, is_active=True).values_list("user_id", flat=True)
+    return [(u.email, "id") for u in get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")]
+
+
+def send_staff(template: str, report: Report | None, recipients: list[tuple[str, str]], **extra: Any) -> None:
+    for email, language in recipients:
+        context = {"report": report, "pemda": pemda_current(), "inbox_url": _absolute(reverse("staff:inbox")), **extra}
+        if report is not None:
+            context["staff_url"] = _absolute(reverse("staff:report", args=[report.code]))
+        send_email(template, context, [email], language)
+
+
+@task()
+def notify_unit_dispatch(code: str) -> None:
+    """The operators of the OPD learn that a report is theirs (no reporter identity in the email)."""
+    report = Report.objects.select_related("lead_unit", "category", "kelurahan").get(code=code)
+    send_staff("dispatched", report, staff_emails([report.lead_unit_id], [Role.OPERATOR]))
+
+
+@task()
+def run_periodic_checks() -> dict[str, int]:
+    from .escalation import periodic_checks
+
+    return periodic_checks()

@@ -6,9 +6,11 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage, is_ratelimited
@@ -228,6 +230,7 @@ def _detail_context(report: Report, *, tracking: bool) -> dict[str, Any]:
     photos = [] if report.is_confidential else selectors.report_public_photos(report)
     return {
         "report": report,
+        "attachments": [] if report.is_confidential else list(report.attachments.filter(is_public=True)),
         "events": selectors.report_public_events(report),
         "photos": photos,
         "tracking": tracking,
@@ -275,3 +278,100 @@ def photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
 @require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "lapor/privacy.html")
+
+
+def _reporter_report(code: str, token: str) -> Report:
+    from .workflow import report_by_token
+
+    report = report_by_token(code, token)
+    if report is None:
+        raise Http404
+    return report
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def reporter(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    """The reporter's private page (link from the email or the confirmation page): answer, rate, reopen."""
+    from . import workflow
+    from .staff_forms import RateForm, ReopenForm, ReporterClarifyForm
+
+    report = _reporter_report(code, token)
+    forms_: dict[str, Any] = {
+        "clarify": ReporterClarifyForm(prefix="clarify"),
+        "rate": RateForm(prefix="rate", initial={"rating": report.rating, "comment": report.rating_comment}),
+        "reopen": ReopenForm(prefix="reopen"),
+    }
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        form: Any
+        ip = _client_ip(request)
+        try:
+            if action == "clarify":
+                form = forms_["clarify"] = ReporterClarifyForm(request.POST, prefix="clarify")
+                if form.is_valid():
+                    workflow.report_answer_clarification(report=report, answer=form.cleaned_data["answer"], ip=ip)
+                    messages.success(request, _("Thank you, your answer was sent to the officers."))
+                    return redirect("lapor:reporter", code=code, token=token)
+            elif action == "rate":
+                form = forms_["rate"] = RateForm(request.POST, prefix="rate")
+                if form.is_valid():
+                    workflow.report_rate(report=report, rating=form.cleaned_data["rating"],
+                                         comment=form.cleaned_data["comment"], ip=ip)  # fmt: skip
+                    messages.success(request, _("Thank you for your rating."))
+                    return redirect("lapor:reporter", code=code, token=token)
+            elif action == "reopen":
+                form = forms_["reopen"] = ReopenForm(request.POST, prefix="reopen")
+                if form.is_valid():
+                    workflow.report_reopen(report=report, reason=form.cleaned_data["reason"], ip=ip)
+                    messages.success(request, _("Your report is open again and back with the OPD."))
+                    return redirect("lapor:reporter", code=code, token=token)
+            elif action in ("fixed_yes", "fixed_no"):
+                workflow.report_answer_questionnaire(
+                    report=report, fixed="ya" if action == "fixed_yes" else "tidak", ip=ip
+                )
+                messages.success(request, _("Thank you, your answer is recorded."))
+                return redirect("lapor:reporter", code=code, token=token)
+            else:
+                raise Http404
+        except workflow.ActionError as exc:
+            messages.error(request, exc.message)
+            report.refresh_from_db()
+        status = 400
+    question = None
+    if report.status == Status.DITUNDA:
+        question = report.events.filter(to_status=Status.DITUNDA).order_by("-created_at").first()
+    deadline = workflow.reopen_deadline(report) if report.status == Status.SELESAI else None
+    context = _detail_context(report, tracking=True)
+    context.update(
+        private=True,
+        token=token,
+        forms=forms_,
+        question=question,
+        can_reopen=deadline is not None and timezone.now() <= deadline,
+        reopen_until=deadline,
+    )
+    return render(request, "lapor/report_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    """One click from the email opens this page; the button stops the emails (mail scanners only GET)."""
+    from .workflow import report_unsubscribe
+
+    report = _reporter_report(code, token)
+    if request.method == "POST":
+        report = report_unsubscribe(report=report, ip=_client_ip(request))
+    return render(request, "lapor/unsubscribe.html", {"report": report, "token": token})
+
+
+@require_safe
+def public_attachment(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    from .models import ReportAttachment
+
+    item = get_object_or_404(ReportAttachment.objects.select_related("report"), public_id=public_id, is_public=True)
+    if item.report.is_confidential or item.report.status == Status.DIARSIPKAN:
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.original_name)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,482 @@
+"""Backups: one tar.gz with every row as Django JSON lines (any database engine), the media files and a manifest.
+
+An archive holds
+  data.jsonl     every row of every backed-up model, read in one snapshot of the database; content types,
+                 permissions and users are referred to by natural key, so it loads into any fresh database
+  media/<name>   every file a row refers to, read through the storage API (filesystem or S3)
+  manifest.json  written last: format, Balai version, time, applied migrations, rows per model, sha256 of
+                 each file. A truncated archive has no manifest and is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import tarfile
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from django.apps import apps
+from django.core import serializers
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
+from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+FORMAT = "balai-backup/1"
+DATA_NAME = "data.jsonl"
+MANIFEST_NAME = "manifest.json"
+MEDIA_PREFIX = "media/"
+_CHUNK = 1024 * 1024
+_MANIFEST_MAX_BYTES = 256 * 1024 * 1024
+
+# Not backed up: rebuilt by `migrate` (content types, permissions) or short-lived (sessions, login
+# throttling, the task queue: queued jobs restored elsewhere would send again the emails the old server
+# sent after the backup was taken).
+EXCLUDED_APPS = frozenset({"contenttypes", "sessions", "axes", "django_tasks_database"})
+EXCLUDED_MODELS = frozenset({"auth.permission"})
+
+
+class BackupError(Exception):
+    """The archive is unusable or the restore cannot go ahead; the message says why."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    counts: dict[str, int]
+    files: int
+    size: int
+    missing_media: list[str]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    counts: dict[str, int]
+    files_written: int
+    files_unchanged: int
+    replaced: dict[str, int]
+    older_than_code: list[str]
+    seconds: float
+
+
+def backed_up_models() -> list[type[models.Model]]:
+    """Every concrete model whose rows belong in a backup, in no particular order."""
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label not in EXCLUDED_APPS
+        and model._meta.label_lower not in EXCLUDED_MODELS
+        and model._meta.managed
+        and not model._meta.proxy
+    ]
+
+
+def default_backup_path(directory: Path) -> Path:
+    return directory / f"balai-{timezone.now():%Y%m%dT%H%M%SZ}.tar.gz"
+
+
+# --- Backup ----------------------------------------------------------------------------------------
+
+
+def backup_create(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResult:
+    """Write a backup archive to `output` (mode 0600: it holds personal data); never leave a partial file there."""
+    started = time.monotonic()
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    counts: dict[str, int] = {}
+    media_names: set[str] = set()
+    try:
+        # The data file is staged next to the archive, not in /tmp, which is often a small tmpfs.
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".balai-backup-") as tmp:
+            data_path = Path(tmp) / DATA_NAME
+            with _snapshot(using), data_path.open("w", encoding="utf-8") as stream:
+                migrations = _applied_migrations(using)
+                serializers.serialize(
+                    "jsonl",
+                    _rows(using=using, counts=counts, media_names=media_names),
+                    stream=stream,
+                    use_natural_foreign_keys=True,
+                    cls=_LosslessEncoder,
+                )
+            files: dict[str, dict[str, Any]] = {}
+            missing: list[str] = []
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as raw:
+                with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                    with data_path.open("rb") as handle:
+                        files[DATA_NAME] = _add_member(tar, DATA_NAME, handle, data_path.stat().st_size)
+                    for name in sorted(media_names):
+                        # Photos are written once and never changed, so reading them after the snapshot is safe.
+                        if not default_storage.exists(name):
+                            missing.append(name)
+                            continue
+                        size = default_storage.size(name)
+                        with default_storage.open(name, "rb") as handle:
+                            files[MEDIA_PREFIX + name] = _add_member(tar, MEDIA_PREFIX + name, handle, size)
+                    manifest = {
+                        "format": FORMAT,
+                        "balai_version": _balai_version(),
+                        "created_at": timezone.now().isoformat(),
+                        "database": connections[using].vendor,
+                        "migrations": migrations,
+                        "counts": counts,
+                        "files": files,
+                        "missing_media": missing,
+                    }
+                    body = json.dumps(manifest, indent=2, sort_keys=True).encode()
+                    _add_member(tar, MANIFEST_NAME, _BytesReader(body), len(body))
+                raw.flush()
+                os.fsync(raw.fileno())
+        os.replace(partial, output)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return BackupResult(
+        path=output,
+        counts=counts,
+        files=len(files),
+        size=output.stat().st_size,
+        missing_media=missing,
+        seconds=time.monotonic() - started,
+    )
+
+
+@contextmanager
+def _snapshot(using: str) -> Iterator[None]:
+    """One read-only, consistent view of the whole database for the block, without stopping writers."""
+    connection = connections[using]
+    if connection.in_atomic_block:
+        # Called inside a caller's transaction: that transaction already is the snapshot.
+        yield
+        return
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        # In WAL mode a deferred transaction reads one snapshot, fixed at its first SELECT, while writers
+        # go on (the effect of SQLite's backup API, without a copy of the file). Balai's IMMEDIATE mode
+        # would instead hold the write lock, and make every writer wait, for the whole backup.
+        previous = connection.transaction_mode  # type: ignore[attr-defined]
+        connection.transaction_mode = "DEFERRED"  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic(using=using):
+                yield
+        finally:
+            connection.transaction_mode = previous  # type: ignore[attr-defined]
+        return
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Must be the transaction's first statement: every later query sees the same snapshot.
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _rows(*, using: str, counts: dict[str, int], media_names: set[str]) -> Iterator[models.Model]:
+    """Every backed-up row, models ordered so that natural keys resolve on load; counts and file names on the way."""
+    ordered = serializers.sort_dependencies([(None, backed_up_models())], allow_cycles=True)  # type: ignore[list-item]
+    for model in ordered:
+        file_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        for file_field in file_fields:
+            if file_field.storage is not default_storage:
+                raise BackupError(f"{model._meta.label}.{file_field.name} uses its own storage, which backups miss.")
+        label = model._meta.label_lower
+        counts[label] = 0
+        for obj in model._base_manager.using(using).order_by("pk").iterator(chunk_size=2000):
+            counts[label] += 1
+            for file_field in file_fields:
+                name = getattr(obj, file_field.attname).name
+                if name:
+                    media_names.add(name)
+            yield obj
+
+
+class _LosslessEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; a backup keeps the microseconds the database holds."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time) and o.utcoffset() is None:
+            return o.isoformat()
+        return super().default(o)
+
+
+def _applied_migrations(using: str) -> dict[str, list[str]]:
+    applied: dict[str, list[str]] = {}
+    for app_label, name in sorted(MigrationRecorder(connections[using]).applied_migrations()):
+        applied.setdefault(app_label, []).append(name)
+    return applied
+
+
+def _balai_version() -> str:
+    try:
+        return metadata.version("balai")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class _BytesReader:
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self._data) if size < 0 else self._offset + size
+        chunk = self._data[self._offset : end]
+        self._offset += len(chunk)
+        return chunk
+
+
+class _HashingReader:
+    """A read-only, forward-only stream that hashes what passes through it."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.sha256 = hashlib.sha256()
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self._stream.read(size)
+        self.sha256.update(chunk)
+        return chunk
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _add_member(tar: tarfile.TarFile, name: str, stream: Any, size: int) -> dict[str, Any]:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mode = 0o600
+    info.mtime = int(time.time())
+    reader = _HashingReader(stream)
+    # tarfile reads exactly `size` bytes and fails on a file that shrank meanwhile.
+    tar.addfile(info, reader)  # type: ignore[arg-type]
+    return {"sha256": reader.sha256.hexdigest(), "size": size}
+
+
+# --- Checking an archive ---------------------------------------------------------------------------
+
+
+def backup_inspect(path: Path) -> dict[str, Any]:
+    """Read the whole archive, check every file against the manifest, and return the manifest."""
+    digests: dict[str, str] = {}
+    raw_manifest: bytes | None = None
+    try:
+        with tarfile.open(path, "r:gz") as tar:
+            for member in tar:
+                if not member.isfile():
+                    raise BackupError(f"{path}: {member.name} is not a regular file")
+                if member.name in digests or (member.name == MANIFEST_NAME and raw_manifest is not None):
+                    raise BackupError(f"{path}: {member.name} appears twice")
+                stream = tar.extractfile(member)
+                assert stream is not None  # noqa: S101 - regular files always have one
+                if member.name == MANIFEST_NAME:
+                    raw_manifest = stream.read(_MANIFEST_MAX_BYTES)
+                else:
+                    digests[member.name] = _sha256(stream)
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        raise BackupError(f"{path} is not a readable backup archive: {exc}") from exc
+    if raw_manifest is None:
+        raise BackupError(f"{path} has no {MANIFEST_NAME}: the archive is incomplete")
+    try:
+        manifest = json.loads(raw_manifest)
+    except ValueError as exc:
+        raise BackupError(f"{path}: {MANIFEST_NAME} is not valid JSON") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{path} is not a {FORMAT} archive")
+    listed: dict[str, Any] = manifest.get("files") or {}
+    for name in listed:
+        _check_member_name(name)
+    if DATA_NAME not in listed:
+        raise BackupError(f"{path}: the manifest lists no {DATA_NAME}")
+    for name in sorted(set(listed) - set(digests)):
+        raise BackupError(f"{path}: {name} is listed in the manifest but missing from the archive")
+    for name in sorted(set(digests) - set(listed)):
+        raise BackupError(f"{path}: {name} is in the archive but not in the manifest")
+    for name, entry in sorted(listed.items()):
+        if digests[name] != entry.get("sha256"):
+            raise BackupError(f"{path}: {name} does not match its sha256 in the manifest (damaged or altered)")
+    return manifest
+
+
+def _check_member_name(name: str) -> None:
+    if name == DATA_NAME:
+        return
+    media_name = name.removeprefix(MEDIA_PREFIX)
+    parts = PurePosixPath(media_name).parts
+    if (
+        not name.startswith(MEDIA_PREFIX)
+        or not parts
+        or media_name.startswith("/")
+        or "\\" in media_name
+        or any(part in {"..", "."} for part in parts)
+    ):
+        raise BackupError(f"refusing an archive member with an unsafe name: {name!r}")
+
+
+def _sha256(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    while chunk := stream.read(_CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- Restore ---------------------------------------------------------------------------------------
+
+
+def rows_present(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    """Rows per backed-up model already in the database (tables that do not exist yet count as empty)."""
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    present: dict[str, int] = {}
+    for model in backed_up_models():
+        if model._meta.db_table in tables and (count := model._base_manager.using(using).count()):
+            present[model._meta.label_lower] = count
+    return present
+
+
+def backup_restore(
+    *,
+    path: Path,
+    force: bool = False,
+    using: str = DEFAULT_DB_ALIAS,
+    progress: Callable[[str], None] = lambda message: None,
+) -> RestoreResult:
+    """Restore an archive: check it, migrate, write the media, load the data and check the row counts.
+
+    Refuses a database that already holds data unless `force`, which replaces everything in it. Loading
+    and counting happen in one transaction, so a failed restore leaves the database as it was (media
+    files already written stay, unreferenced).
+    """
+    started = time.monotonic()
+    progress("checking the archive")
+    manifest = backup_inspect(path)
+    unknown, older = _compare_migrations(manifest)
+    if unknown:
+        raise BackupError(
+            f"the backup was made by a newer Balai ({manifest.get('balai_version')}): "
+            f"unknown migrations {', '.join(unknown)}; upgrade Balai first"
+        )
+    present = rows_present(using=using)
+    if present and not force:
+        summary = ", ".join(f"{label} {count}" for label, count in sorted(present.items())[:5])
+        raise BackupError(
+            f"the database is not empty ({summary}…); restore into an empty database, "
+            "or pass --force to replace everything in it"
+        )
+    progress("migrating the database")
+    call_command("migrate", interactive=False, verbosity=0, database=using)
+    call_command("createcachetable", verbosity=0, database=using)
+    progress("writing media files")
+    written, unchanged = _restore_media(path, manifest)
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="balai-restore-") as tmp:
+        data_path = Path(tmp) / DATA_NAME
+        _extract_data(path, manifest, data_path)
+        progress("loading the data")
+        with transaction.atomic(using=using):
+            if present:
+                call_command("flush", interactive=False, verbosity=0, database=using)
+            call_command("loaddata", str(data_path), verbosity=0, database=using)
+            for label, expected in sorted(manifest["counts"].items()):
+                try:
+                    model = apps.get_model(label)
+                except LookupError as exc:
+                    raise BackupError(f"the backup holds {label}, which this Balai does not know") from exc
+                counts[label] = model._base_manager.using(using).count()
+                if counts[label] != expected:
+                    raise BackupError(f"{label}: {counts[label]} rows after loading, the backup holds {expected}")
+    return RestoreResult(
+        counts=counts,
+        files_written=written,
+        files_unchanged=unchanged,
+        replaced=present,
+        older_than_code=older,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _compare_migrations(manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Migrations the archive has and this code lacks, and the reverse."""
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    archived = {(app, name) for app, names in (manifest.get("migrations") or {}).items() for name in names}
+    unknown = sorted(f"{app}.{name}" for app, name in archived - known)
+    archived_apps = {app for app, _ in archived}
+    older = sorted(f"{app}.{name}" for app, name in known - archived if app in archived_apps)
+    return unknown, older
+
+
+def _members(path: Path) -> Iterator[tuple[tarfile.TarInfo, IO[bytes]]]:
+    with tarfile.open(path, "r:gz") as tar:
+        for member in tar:
+            stream = tar.extractfile(member)
+            if stream is not None:
+                yield member, stream
+
+
+def _restore_media(path: Path, manifest: dict[str, Any]) -> tuple[int, int]:
+    written = unchanged = 0
+    for member, stream in _members(path):
+        if not member.name.startswith(MEDIA_PREFIX):
+            continue
+        expected = manifest["files"][member.name]["sha256"]
+        if _write_media(default_storage, member.name.removeprefix(MEDIA_PREFIX), stream, member.size, expected):
+            written += 1
+        else:
+            unchanged += 1
+    return written, unchanged
+
+
+def _write_media(storage: Storage, name: str, stream: IO[bytes], size: int, expected: str) -> bool:
+    """Put one file in storage under exactly `name`; False if an identical file is already there."""
+    if storage.exists(name):
+        with storage.open(name, "rb") as current:
+            if _sha256(current) == expected:
+                return False
+        storage.delete(name)
+    reader = _HashingReader(stream)
+    content = File(reader, name=PurePosixPath(name).name)  # type: ignore[arg-type]
+    content.size = size
+    saved = storage.save(name, content)
+    if reader.sha256.hexdigest() != expected:
+        storage.delete(saved)
+        raise BackupError(f"{name} changed while it was being restored; its hash no longer matches")
+    if saved != name:
+        raise BackupError(f"{name} was stored as {saved}; the storage renamed it")
+    return True
+
+
+def _extract_data(path: Path, manifest: dict[str, Any], target: Path) -> None:
+    for member, stream in _members(path):
+        if member.name == DATA_NAME:
+            with target.open("wb") as out:
+                reader = _HashingReader(stream)
+                while chunk := reader.read(_CHUNK):
+                    out.write(chunk)
+            if reader.sha256.hexdigest() != manifest["files"][DATA_NAME]["sha256"]:
+                raise BackupError(f"{DATA_NAME} changed while it was being restored; its hash no longer matches")
+            return
+    raise BackupError(f"{path} has no {DATA_NAME}")

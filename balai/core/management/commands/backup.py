@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from balai.core.backup import BackupError, backup_create, default_backup_path
+
+
+class Command(BaseCommand):
+    help = "Write one consistent backup archive (tar.gz): every row as JSON, every media file, a manifest with hashes."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--output",
+            type=Path,
+            help="Archive to write (default: BALAI_DATA_DIR/backups/balai-<UTC time>.tar.gz). Mode 0600.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        output = options["output"] or default_backup_path(Path(settings.DATA_DIR) / "backups")
+        try:
+            result = backup_create(output=output)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        for name in result.missing_media:
+            self.stderr.write(f"warning: {name} is referenced in the database but missing from storage")
+        self.stdout.write(
+            f"{result.path}: {sum(result.counts.values())} rows, {result.files - 1} media files, "
+            f"{result.size / 1_000_000:.1f} MB in {result.seconds:.1f} s"
+        )

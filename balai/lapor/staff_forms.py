@@ -1,0 +1,238 @@
+"""Forms of the back office: one per action, each with a help text in plain words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from balai.core.models import Unit, UnitKind, Wilayah
+
+from .forms import BalaiForm
+from .models import ArchiveReason, Category, ReportKind, Status, Weight
+
+
+def _opd_units() -> Any:
+    return Unit.objects.filter(kind=UnitKind.OPD, is_active=True).order_by("name")
+
+
+class ActionForm(BalaiForm):
+    """Every action names the version of the report the person saw (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class VerifyForm(ActionForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    weight = forms.ChoiceField(
+        label=_("Weight"), choices=Weight.choices, help_text=_("Sets the follow-up deadline in working days.")
+    )
+    public_title = forms.CharField(
+        label=_("Public title"), max_length=150, help_text=_("Clear and neutral; no names of private persons.")
+    )
+    public_description = forms.CharField(
+        label=_("Public summary"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Leave empty to publish the reporter's text as it is. Their original text is always kept."),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Anonymous: hide the reporter from the public and the OPD"), required=False
+    )
+    is_confidential = forms.BooleanField(
+        label=_("Confidential (rahasia): hide the whole report from the public"), required=False
+    )
+    lead_unit = forms.ModelChoiceField(
+        label=_("Dispatch now to"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— verify only, dispatch later —"),
+        help_text=_("The OPD that must handle it. The default OPD of the category is suggested."),
+    )
+    supporting_units = forms.ModelMultipleChoiceField(
+        label=_("Supporting OPD"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    instruction = forms.CharField(
+        label=_("Instruction for the OPD (internal)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(label=_("Note for the reporter (public)"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = _opd_units()  # type: ignore[attr-defined]
+        self.fields["supporting_units"].queryset = _opd_units()  # type: ignore[attr-defined]
+
+
+class DispatchForm(ActionForm):
+    lead_unit = forms.ModelChoiceField(label=_("Lead OPD"), queryset=Unit.objects.none())
+    supporting_units = forms.ModelMultipleChoiceField(
+        label=_("Supporting OPD"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    instruction = forms.CharField(
+        label=_("Instruction for the OPD (internal)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = _opd_units()  # type: ignore[attr-defined]
+        self.fields["supporting_units"].queryset = _opd_units()  # type: ignore[attr-defined]
+
+
+class ClarifyForm(ActionForm):
+    question = forms.CharField(
+        label=_("Question for the reporter"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The reporter answers from their private link. The verification deadline pauses meanwhile."),
+    )
+
+
+class NotAuthorityForm(ActionForm):
+    referral = forms.CharField(
+        label=_("Where should the reporter go?"),
+        max_length=255,
+        help_text=_("Shown publicly, for example: Polres Bitung, Kementerian PUPR (jalan nasional), SP4N-LAPOR!"),
+    )
+    note = forms.CharField(label=_("Explanation (public)"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class ArchiveForm(ActionForm):
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[c for c in ArchiveReason.choices if c[0] != ArchiveReason.DUPLICATE]
+    )
+    note = forms.CharField(
+        label=_("Explanation"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MergeForm(ActionForm):
+    target = forms.CharField(
+        label=_("Tracking code of the report to keep"),
+        max_length=20,
+        help_text=_("This report is closed as a duplicate; its reporter is informed about the other one."),
+    )
+
+
+class AcceptForm(ActionForm):
+    note = forms.CharField(label=_("Message to the reporter (optional)"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class NoteForm(ActionForm):
+    text = forms.CharField(label=_("Internal note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Only staff see it."))  # fmt: skip
+
+
+class RespondForm(ActionForm):
+    text = forms.CharField(
+        label=_("Public response"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the report's page and emailed to the reporter."),
+    )
+
+
+class FinishForm(ActionForm):
+    answer = forms.CharField(
+        label=_("Final answer"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required: what was done. The reporter can rate it or reopen it if it is not solved."),
+    )
+
+
+class ReturnForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Why is this not for your OPD?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The report goes back to the coordinator, who sends it to the right OPD."),
+    )
+
+
+class AttachForm(ActionForm):
+    file = forms.FileField(label=_("Photo or PDF of the work"), help_text=_("JPEG, PNG, WebP or PDF, at most 10 MB."))
+    is_public = forms.BooleanField(label=_("Show it on the public page"), required=False, initial=True)
+
+
+class InboxFilterForm(BalaiForm):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    unit = forms.ChoiceField(label=_("OPD"), required=False)
+    due = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[("", _("Any")), ("overdue", _("Overdue")), ("soon", _("Due within a working day"))],
+    )
+
+    def __init__(self, *args: Any, pemda_code: str, coordinator: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All open")), ("all", _("All statuses")), *Status.choices]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", _("All categories"))] + [  # type: ignore[attr-defined]
+            (c.slug, c.name) for c in Category.objects.filter(is_active=True)
+        ]
+        self.fields["kecamatan"].choices = [("", _("All kecamatan"))] + [  # type: ignore[attr-defined]
+            (w.code, w.name) for w in Wilayah.objects.kecamatan_of(pemda_code).order_by("name")
+        ]
+        if coordinator:
+            self.fields["unit"].choices = [("", _("All OPD")), ("none", _("Not dispatched"))] + [  # type: ignore[attr-defined]
+                (u.slug, u.short_name or u.name) for u in _opd_units()
+            ]
+        else:
+            del self.fields["unit"]
+
+
+class BulkForm(BalaiForm):
+    ACTIONS = [("archive_spam", _("Archive as spam")), ("dispatch", _("Verify and dispatch to…"))]  # noqa: RUF012
+    codes = forms.MultipleChoiceField(label=_("Reports"), widget=forms.MultipleHiddenInput)
+    action = forms.ChoiceField(label=_("With the selected reports"), choices=ACTIONS)
+    lead_unit = forms.ModelChoiceField(label=_("OPD"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args: Any, codes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["codes"].choices = [(c, c) for c in codes]  # type: ignore[attr-defined]
+        self.fields["lead_unit"].queryset = _opd_units()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "dispatch" and not data.get("lead_unit"):
+            self.add_error("lead_unit", _("Choose the OPD to dispatch to."))
+        return data
+
+
+class ReporterClarifyForm(BalaiForm):
+    answer = forms.CharField(label=_("Your answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RateForm(BalaiForm):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the answer?"),
+        coerce=int,
+        choices=[(5, _("5 — very satisfied")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 — not satisfied at all"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment (optional, public)"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class ReopenForm(BalaiForm):
+    reason = forms.CharField(label=_("What is still wrong?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,354 @@
+"""The back office: the inbox, a report's page with the actions its state allows, and bulk actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from balai.core.selectors import work_calendar
+
+from . import selectors, staff_forms, workflow
+from .access import StaffScope, access_report_by_code, reports_visible_to, staff_scope
+from .models import Report, ReportAttachment, Status
+from .workflow import ActionError
+
+
+def staff_member_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        scope = staff_scope(request.user)
+        if not scope.is_staff_member:
+            raise PermissionDenied
+        request.scope = scope  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _deadline_window() -> tuple[Any, Any]:
+    now = timezone.now()
+    return now, work_calendar().add_working_days(now, 1)
+
+
+@require_safe
+@staff_member_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    scope: StaffScope = request.scope  # type: ignore[attr-defined]
+    pemda = request.pemda  # type: ignore[attr-defined]
+    form = staff_forms.InboxFilterForm(request.GET or None, pemda_code=pemda.wilayah_id, coordinator=scope.sees_all)
+    filters = selectors.InboxFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.InboxFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+    now, soon = _deadline_window()
+    page = Paginator(selectors.staff_inbox(scope, filters, now=now, soon=soon), 25).get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request,
+        "staff/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "now": now,
+            "soon": soon,
+            "scope": scope,
+            "bulk_form": staff_forms.BulkForm(codes=[]) if scope.coordinator else None,
+        },
+    )
+
+
+@require_POST
+@staff_member_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    scope: StaffScope = request.scope  # type: ignore[attr-defined]
+    if not scope.coordinator:
+        raise PermissionDenied
+    chosen = request.POST.getlist("codes")
+    form = staff_forms.BulkForm(request.POST, codes=chosen)
+    if not chosen:
+        messages.error(request, _("Select at least one report first."))
+        return redirect("staff:inbox")
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("staff:inbox")
+    done, refused = [], []
+    for report in reports_visible_to(scope).filter(code__in=chosen).select_related("category"):
+        try:
+            if form.cleaned_data["action"] == "archive_spam":
+                workflow.report_archive(report=report, actor=request.user, version=None, reason="spam", scope=scope,
+                                        ip=_ip(request))  # fmt: skip
+            else:
+                if report.status in (Status.DITERIMA, Status.DITUNDA):
+                    workflow.report_verify(
+                        report=report, actor=request.user, version=None, kind=report.kind, category=report.category,
+                        weight=report.weight or report.category.default_weight, public_title=report.display_title,
+                        public_description=report.public_description, is_anonymous=report.is_anonymous,
+                        is_confidential=report.is_confidential, lead_unit=form.cleaned_data["lead_unit"], scope=scope,
+                        ip=_ip(request),
+                    )  # fmt: skip
+                else:
+                    workflow.report_dispatch(report=report, actor=request.user, version=None,
+                                             lead_unit=form.cleaned_data["lead_unit"], scope=scope, ip=_ip(request))  # fmt: skip
+            done.append(report.code)
+        except ActionError as exc:
+            refused.append(f"{report.code}: {exc.message}")
+    if done:
+        messages.success(request, _("Done for %(n)d reports: %(codes)s") % {"n": len(done), "codes": ", ".join(done)})
+    for line in refused:
+        messages.error(request, line)
+    return redirect("staff:inbox")
+
+
+def _available_actions(scope: StaffScope, report: Report) -> list[str]:
+    if report.merged_into_id:
+        return []
+    actions: list[str] = []
+    status = report.status
+    if scope.coordinator:
+        if status in (Status.DITERIMA, Status.DITUNDA):
+            actions += ["verify"]
+        if status == Status.DIVERIFIKASI:
+            actions += ["dispatch"]
+        if status in (Status.DITERIMA, Status.DIVERIFIKASI):
+            actions += ["clarify"]
+        if status in (Status.DITERIMA, Status.DITUNDA, Status.DIVERIFIKASI):
+            actions += ["merge", "not_authority", "archive"]
+    if scope.operates(report):
+        if status == Status.DIDISPOSISIKAN:
+            actions += ["accept"]
+        if status in (Status.DIDISPOSISIKAN, Status.DIPROSES):
+            actions += ["respond"]
+        if status == Status.DIPROSES:
+            actions += ["finish"]
+        if status in (Status.DIDISPOSISIKAN, Status.DIPROSES, Status.SELESAI):
+            actions += ["attach"]
+        if status in (Status.DIDISPOSISIKAN, Status.DIPROSES):
+            actions += ["return"]
+    if scope.coordinator or scope.operates(report):
+        actions += ["note"]
+    return actions
+
+
+FORMS: dict[str, type[staff_forms.ActionForm]] = {
+    "verify": staff_forms.VerifyForm,
+    "dispatch": staff_forms.DispatchForm,
+    "clarify": staff_forms.ClarifyForm,
+    "not_authority": staff_forms.NotAuthorityForm,
+    "archive": staff_forms.ArchiveForm,
+    "merge": staff_forms.MergeForm,
+    "accept": staff_forms.AcceptForm,
+    "note": staff_forms.NoteForm,
+    "respond": staff_forms.RespondForm,
+    "finish": staff_forms.FinishForm,
+    "return": staff_forms.ReturnForm,
+    "attach": staff_forms.AttachForm,
+}
+
+
+ACTION_TEXTS: dict[str, tuple[Any, Any]] = {
+    "verify": (
+        gettext_lazy("Verify (and dispatch)"),
+        gettext_lazy(
+            "Check the report is real and clear, correct kind and category, write a neutral public title, "
+            "protect the reporter if needed, and choose the OPD that must handle it."
+        ),
+    ),
+    "dispatch": (gettext_lazy("Dispatch to an OPD"), gettext_lazy("The OPD's follow-up deadline starts now.")),
+    "clarify": (
+        gettext_lazy("Ask the reporter"),
+        gettext_lazy("When something is missing (place, details). The deadline pauses until they answer."),
+    ),
+    "merge": (gettext_lazy("Merge a duplicate"), gettext_lazy("The same problem was reported before.")),
+    "not_authority": (
+        gettext_lazy("Not our authority"),
+        gettext_lazy("For example national roads, police matters, private disputes. Say where to go."),
+    ),
+    "archive": (gettext_lazy("Archive"), gettext_lazy("Spam, too general or not relevant. The reason is recorded.")),
+    "accept": (gettext_lazy("Accept and start"), gettext_lazy("Tell the reporter your OPD is working on it.")),
+    "respond": (gettext_lazy("Public response"), gettext_lazy("Progress for the reporter and the public.")),
+    "finish": (gettext_lazy("Mark as finished"), gettext_lazy("When the work is done. The final answer is required.")),
+    "attach": (
+        gettext_lazy("Add a photo or document"),
+        gettext_lazy("Evidence of the work, e.g. a photo after repair."),
+    ),
+    "return": (
+        gettext_lazy("Return to the coordinator"),
+        gettext_lazy("When this report is not for your OPD. Say why."),
+    ),
+    "note": (gettext_lazy("Internal note"), gettext_lazy("Visible to staff only.")),
+}
+
+
+def _initial(action: str, report: Report) -> dict[str, Any]:
+    initial: dict[str, Any] = {"version": report.version}
+    if action == "verify":
+        initial.update(
+            kind=report.kind,
+            category=report.category_id,
+            weight=report.weight or report.category.default_weight,
+            public_title=report.display_title,
+            public_description=report.public_description,
+            is_anonymous=report.is_anonymous,
+            is_confidential=report.is_confidential,
+            lead_unit=report.category.default_unit_id,
+        )
+    elif action == "dispatch":
+        initial["lead_unit"] = report.category.default_unit_id
+    return initial
+
+
+def _render_report(
+    request: HttpRequest, report: Report, *, bound: tuple[str, staff_forms.ActionForm] | None = None, status: int = 200
+) -> HttpResponse:
+    scope: StaffScope = request.scope  # type: ignore[attr-defined]
+    actions = _available_actions(scope, report)
+    forms = {name: FORMS[name](initial=_initial(name, report), prefix=name) for name in actions}
+    if bound is not None:
+        forms[bound[0]] = bound[1]
+    now, soon = _deadline_window()
+    return render(
+        request,
+        "staff/report.html",
+        {
+            "report": report,
+            "scope": scope,
+            "show_identity": scope.may_see_identity(report),
+            "events": selectors.staff_events(report),
+            "photos": list(report.photos.all()),
+            "attachments": list(report.attachments.all()),
+            "supporting": list(report.supporting_units.all()),
+            "duplicates": selectors.duplicate_candidates(report) if "merge" in actions else [],
+            "actions": [(name, *ACTION_TEXTS[name], forms[name]) for name in actions],
+            "open_action": bound[0] if bound else "",
+            "now": now,
+            "soon": soon,
+            "deadline": report.due_at or report.verify_due_at,
+        },
+        status=status,
+    )
+
+
+@require_safe
+@staff_member_required
+def report_page(request: HttpRequest, code: str) -> HttpResponse:
+    report = access_report_by_code(request.scope, code)  # type: ignore[attr-defined]
+    return _render_report(request, report)
+
+
+def _perform(action: str, report: Report, data: dict[str, Any], request: HttpRequest, scope: StaffScope) -> str:
+    common = {"report": report, "actor": request.user, "version": data["version"], "scope": scope, "ip": _ip(request)}
+    if action == "verify":
+        workflow.report_verify(
+            **common, kind=data["kind"], category=data["category"], weight=data["weight"],
+            public_title=data["public_title"], public_description=data["public_description"],
+            is_anonymous=data["is_anonymous"], is_confidential=data["is_confidential"], note=data["note"],
+            lead_unit=data["lead_unit"], supporting_units=list(data["supporting_units"]), instruction=data["instruction"],
+        )  # fmt: skip
+        return _("Verified and dispatched.") if data["lead_unit"] else _("Verified.")
+    if action == "dispatch":
+        workflow.report_dispatch(**common, lead_unit=data["lead_unit"], supporting_units=list(data["supporting_units"]),
+                                 instruction=data["instruction"])  # fmt: skip
+        return _("Dispatched to %(unit)s.") % {"unit": data["lead_unit"]}
+    if action == "clarify":
+        workflow.report_request_clarification(**common, question=data["question"])
+        return _("The reporter was asked; the deadline pauses until they answer.")
+    if action == "not_authority":
+        workflow.report_mark_not_authority(**common, referral=data["referral"], note=data["note"])
+        return _("Marked as not the Pemda's authority.")
+    if action == "archive":
+        workflow.report_archive(**common, reason=data["reason"], note=data["note"])
+        return _("Archived.")
+    if action == "merge":
+        from .codes import normalize
+
+        pemda = request.pemda  # type: ignore[attr-defined]
+        code = normalize(data["target"], pemda.code_prefix) or data["target"].strip().upper()
+        target = reports_visible_to(scope).filter(code=code).first()
+        if target is None:
+            raise ActionError(_("No report has the code %(code)s.") % {"code": code})
+        common.pop("report")
+        workflow.report_merge(duplicate=report, target=target, **common)
+        return _("Merged into %(code)s.") % {"code": target.code}
+    if action == "accept":
+        workflow.report_accept(**common, note=data["note"])
+        return _("Accepted: the report is in progress.")
+    if action in ("note", "respond"):
+        workflow.report_add_note(**common, text=data["text"], public=action == "respond")
+        return _("Response published and sent to the reporter.") if action == "respond" else _("Note added.")
+    if action == "finish":
+        workflow.report_finish(**common, answer=data["answer"])
+        return _("Finished. The reporter can now rate the answer.")
+    if action == "return":
+        workflow.report_return(**common, reason=data["reason"])
+        return _("Returned to the coordinator.")
+    if action == "attach":
+        workflow.report_attach(**common, upload=data["file"], is_public=data["is_public"])
+        return _("Attachment added.")
+    raise Http404
+
+
+@require_POST
+@staff_member_required
+def report_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    scope: StaffScope = request.scope  # type: ignore[attr-defined]
+    report = access_report_by_code(scope, code)
+    if action not in FORMS:
+        raise Http404
+    form = FORMS[action](request.POST, request.FILES, prefix=action)
+    if action not in _available_actions(scope, report):
+        form.is_valid()
+        form.add_error(None, _("This action is not possible for this report now (it may have changed meanwhile)."))
+        return _render_report(request, report, bound=(action, form), status=409)
+    if not form.is_valid():
+        return _render_report(request, report, bound=(action, form), status=400)
+    try:
+        message = _perform(action, report, form.cleaned_data, request, scope)
+    except ActionError as exc:
+        form.add_error(None, exc.message)
+        report.refresh_from_db()
+        return _render_report(request, report, bound=(action, form), status=409)
+    messages.success(request, message)
+    return redirect("staff:report", code=code)
+
+
+@require_safe
+@staff_member_required
+def attachment(request: HttpRequest, public_id: UUID) -> FileResponse:
+    item = get_object_or_404(ReportAttachment.objects.select_related("report"), public_id=public_id)
+    if not reports_visible_to(request.scope).filter(pk=item.report_id).exists():  # type: ignore[attr-defined]
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@staff_member_required
+def staff_photo(request: HttpRequest, public_id: UUID) -> FileResponse:
+    from .models import ReportPhoto
+
+    item = get_object_or_404(ReportPhoto.objects.select_related("report"), public_id=public_id)
+    if not reports_visible_to(request.scope).filter(pk=item.report_id).exists():  # type: ignore[attr-defined]
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

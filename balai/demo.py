@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 from balai.core.models import Membership, Pemda, Role, Unit, Wilayah, WilayahLevel
 from balai.core.services import membership_grant, pemda_setup, wilayah_import
 from balai.lapor import workflow
-from balai.lapor.models import Category, Report, ReportKind, Weight
+from balai.lapor.models import Category, CategoryQuestion, QuestionType, Report, ReportKind, Weight
 from balai.lapor.services import ReportInput, report_submit
 
 BITUNG = "71.72"
@@ -201,6 +201,23 @@ KECAMATAN_CENTRES = {
 }  # fmt: skip
 
 
+def _demo_questions() -> None:
+    """Two categories ask a little more, as a Pemda would configure in the admin screens."""
+    jalan, banjir = Category.objects.get(slug="jalan-rusak"), Category.objects.get(slug="banjir")
+    CategoryQuestion.objects.get_or_create(
+        category=jalan, code="ukuran",
+        defaults={"label": "Seberapa besar kerusakannya?", "datatype": QuestionType.SINGLE, "order": 1,
+                  "values": [{"key": "kecil", "name": "Kecil (kurang dari 1 meter)"},
+                             {"key": "sedang", "name": "Sedang (1–3 meter)"},
+                             {"key": "besar", "name": "Besar (lebih dari 3 meter atau seluruh badan jalan)"}]},
+    )  # fmt: skip
+    CategoryQuestion.objects.get_or_create(
+        category=banjir, code="tinggi_air",
+        defaults={"label": "Perkiraan tinggi air (cm)", "datatype": QuestionType.NUMBER, "order": 1,
+                  "description": "Boleh perkiraan, misalnya 30."},
+    )  # fmt: skip
+
+
 def demo_loaded() -> bool:
     return Pemda.objects.filter(is_demo=True).exists()
 
@@ -223,6 +240,7 @@ def load_demo(*, reports: int = 300, seed: int = 7171) -> Pemda:
                     "order": order,
                 },
             )
+        _demo_questions()
         user_model = get_user_model()
         for demo_user in DEMO_USERS:
             user, created = user_model.objects.get_or_create(

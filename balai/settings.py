@@ -32,8 +32,11 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "balai.core",
     "balai.lapor",
+    "balai.api",
 ]
 
 MIDDLEWARE = [
@@ -48,9 +51,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Adds user.is_verified(): whether this session passed the second sign-in step (a TOTP code).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "balai.core.middleware.PemdaMiddleware",
+    # After PemdaMiddleware: whether the second step is required is the Pemda's choice.
+    "balai.core.middleware.StaffTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -128,6 +135,13 @@ AXES_USERNAME_CALLABLE = "balai.core.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
+
+# Optional second sign-in step for staff: a 6-digit code from an authenticator app (TOTP, django-otp).
+# After a wrong code the next try waits 1, 2, 4, 8… seconds (per account); after five wrong codes the
+# person starts again from the password.
+OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin screens never show another person's secret key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

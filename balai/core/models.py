@@ -134,6 +134,16 @@ class Pemda(TimestampedModel):
     questionnaire_after_days = models.PositiveSmallIntegerField(
         _("ask 'is it fixed?' after (days)"), default=28, help_text=_("0 turns the question off.")
     )
+    require_staff_2fa = models.BooleanField(
+        _("require two-step sign-in for coordinators and system administrators"),
+        default=False,
+        help_text=_(
+            "If on, admin koordinator and system administrators must also type a 6-digit code from an "
+            "authenticator app on their phone each time they sign in. Anyone without the app set up is asked "
+            "to set it up right after their password, before they can open any staff page. Other staff may "
+            "still turn it on for themselves."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Pemda profile")

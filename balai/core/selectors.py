@@ -1,8 +1,10 @@
-"""Reads for the organisation: the Pemda, a user's roles and units, and the working-day calendar."""
+"""Reads for the organisation: the Pemda, a user's roles and units, their sign-in app, and the working-day calendar."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balai.lib.workdays import WorkCalendar
 
@@ -29,6 +31,30 @@ def user_has_role(user: Any, role: Role) -> bool:
 
 def units_operated_by(user: Any) -> list[Unit]:
     return [m.unit for m in user_memberships(user) if m.role == Role.OPERATOR]
+
+
+# The roles the Pemda can oblige to use two-step sign-in: they can see and change the most.
+ROLES_REQUIRING_2FA = (Role.KOORDINATOR, Role.ADMIN_SISTEM)
+
+
+def staff_2fa_required(user: Any, pemda: Pemda | None) -> bool:
+    """Whether this person must pass the second sign-in step: the Pemda asks it of their role.
+
+    A superuser counts as a system administrator even without the membership (e.g. made by createsuperuser).
+    """
+    if pemda is None or not pemda.require_staff_2fa or not user.is_authenticated:
+        return False
+    return bool(
+        user.is_superuser
+        or Membership.objects.filter(user=user, role__in=ROLES_REQUIRING_2FA, is_active=True).exists()
+    )
+
+
+def totp_device_of(user: Any, *, confirmed: bool = True) -> TOTPDevice | None:
+    """The person's authenticator app: the confirmed one, or (confirmed=False) the one being set up."""
+    if not user.is_authenticated:
+        return None
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("-id").first()
 
 
 def work_calendar(pemda: Pemda | None = None) -> WorkCalendar:

@@ -1,9 +1,10 @@
-"""Writes for the organisation: wilayah import, Pemda setup, memberships, and the audit trail every service writes."""
+"""Writes for the organisation: wilayah import, Pemda setup, memberships, staff sign-in apps, and the audit trail."""
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,8 +15,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AuditEvent, Membership, Pemda, PemdaKind, Role, Unit, UnitKind, Wilayah, WilayahLevel
+from .selectors import staff_2fa_required
 
 # A user, an anonymous visitor, or None for the system itself.
 Actor = Any
@@ -254,3 +258,97 @@ def membership_grant(*, actor: Actor, user: Any, unit: Unit, role: str) -> Membe
         changes={"user": user.get_username(), "role": role, "unit": unit.slug},
     )
     return membership
+
+
+# --- Two-step sign-in (TOTP) ----------------------------------------------------------------------
+
+
+class TwoFactorError(Exception):
+    """The change is not allowed; the message says why, in words for the person."""
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The answer to a typed code: accepted, wrong, or not even tried because of too many wrong codes."""
+
+    accepted: bool
+    # Seconds to wait before the next try is looked at; 0 unless the code was not tried at all.
+    retry_after: int = 0
+
+
+def _check_code(device: TOTPDevice, token: str) -> CodeCheck:
+    """Try a code against a device locked for update; wrong codes make the next try wait (django-otp throttling)."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (details or {}).get("locked_until")
+        wait = (locked_until - timezone.now()).total_seconds() if locked_until else 1
+        return CodeCheck(accepted=False, retry_after=max(1, math.ceil(wait)))
+    # verify_token() also refuses a code already used (or older), so a code overheard cannot be replayed.
+    return CodeCheck(accepted=bool(device.verify_token(token)))
+
+
+def totp_check(*, device: TOTPDevice, token: str) -> CodeCheck:
+    """Check the code typed at the second sign-in step."""
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        return _check_code(locked, token)
+
+
+@transaction.atomic
+def totp_enrol_start(*, user: Any) -> TOTPDevice:
+    """Make a new secret for the person's authenticator app; it counts only once a code from the app confirms it."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise TwoFactorError(_("Two-step sign-in is already on."))
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def totp_enrol_cancel(*, user: Any) -> None:
+    """Forget a secret that was never confirmed."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+
+
+def totp_enrol_confirm(*, user: Any, token: str, ip_address: str | None = None) -> tuple[CodeCheck, TOTPDevice | None]:
+    """Turn two-step sign-in on once the app shows a code that matches the new secret."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-id").first()
+        if device is None:
+            raise TwoFactorError(_("There is no setup in progress. Start again."))
+        check = _check_code(device, token)
+        if not check.accepted:
+            return check, None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(
+            actor=user,
+            action="user.2fa_enable",
+            obj=user,
+            changes={"method": "totp", "device": device.persistent_id},
+            ip_address=ip_address,
+        )
+        return check, device
+
+
+def totp_disable(*, user: Any, token: str, pemda: Pemda | None, ip_address: str | None = None) -> CodeCheck:
+    """Turn two-step sign-in off; a current code proves that the person still holds the app."""
+    if staff_2fa_required(user, pemda):
+        raise TwoFactorError(
+            _("Your Pemda requires two-step sign-in for your role, so it cannot be turned off.")
+        )
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("-id").first()
+        if device is None:
+            raise TwoFactorError(_("Two-step sign-in is not on."))
+        check = _check_code(device, token)
+        if not check.accepted:
+            return check
+        audit_record(
+            actor=user,
+            action="user.2fa_disable",
+            obj=user,
+            changes={"method": "totp", "device": device.persistent_id},
+            ip_address=ip_address,
+        )
+        TOTPDevice.objects.filter(user=user).delete()
+        return check

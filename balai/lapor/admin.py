@@ -9,11 +9,18 @@ from django.http import HttpRequest
 
 from balai.core.admin import AuditedAdmin
 
-from .models import Category, Report, ReportEvent
+from .models import Category, CategoryQuestion, Report, ReportEvent
+
+
+class CategoryQuestionInline(admin.StackedInline):
+    model = CategoryQuestion
+    extra = 0
+    fields = ("code", "label", "description", "datatype", "required", "values", "order", "is_active")
 
 
 @admin.register(Category)
 class CategoryAdmin(AuditedAdmin):
+    inlines = (CategoryQuestionInline,)
     list_display = ("name", "default_unit", "default_weight", "order", "is_active")
     list_editable = ("order", "is_active")
     list_filter = ("is_active", "default_weight")

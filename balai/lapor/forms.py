@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from balai.core.models import Pemda, Wilayah, WilayahLevel
 
 from .images import PhotoError, ProcessedPhoto, process_photo
-from .models import Category, PendingPhoto, ReportKind
+from .models import Category, CategoryQuestion, PendingPhoto, QuestionType, ReportKind
+from .questions import validate_answers
 from .services import ReportInput
 
 
@@ -139,6 +140,7 @@ class ReportForm(BalaiForm):
             "mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
         }
         self.kelurahan_groups = kelurahan_choices(pemda)
+        self._add_question_fields()
         self.fields["kelurahan"].error_messages["invalid_choice"] = _(
             "Choose a kelurahan or desa of %(pemda)s from the list."
         ) % {"pemda": pemda.short_name}
@@ -154,6 +156,22 @@ class ReportForm(BalaiForm):
         self.fields["reporter_email"].widget.attrs["autocomplete"] = "email"
         self.fields["reporter_phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def _add_question_fields(self) -> None:
+        """Every category's extra questions; only the chosen category's are validated (JS shows only those)."""
+        self.question_groups: list[tuple[Category, list[tuple[CategoryQuestion, str]]]] = []
+        by_category: dict[int, list[CategoryQuestion]] = {}
+        for question in CategoryQuestion.objects.filter(is_active=True, category__is_active=True).select_related(
+            "category"
+        ):
+            by_category.setdefault(question.category_id, []).append(question)
+        for category in Category.objects.filter(pk__in=list(by_category)).order_by("order", "name"):
+            names = []
+            for question in sorted(by_category[category.pk], key=lambda q: (q.order, q.pk)):
+                name = f"q__{category.slug}__{question.code}"
+                self.fields[name] = _question_field(question)
+                names.append((question, name))
+            self.question_groups.append((category, names))
 
     def clean_kelurahan(self) -> Wilayah:
         code = self.cleaned_data["kelurahan"]
@@ -221,6 +239,18 @@ class ReportForm(BalaiForm):
                     "reporter_email",
                     _("Even anonymous reports need an email or a phone number here; it is never shown."),
                 )
+        self.answers: dict[str, Any] = {}
+        category = data.get("category")
+        for group_category, names in self.question_groups:
+            if category is None or group_category.pk != category.pk:
+                continue
+            posted: Any = self.data
+            raw = {q.code: posted.getlist(name) if q.is_list and q.datatype == "multivaluelist" else posted.get(name)
+                   for q, name in names}  # fmt: skip
+            self.answers, errors = validate_answers(category, raw)
+            for question, name in names:
+                if question.code in errors:
+                    self.add_error(name, errors[question.code])
         lat, lng = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lng is None):
             self.add_error("address", _("The map point was incomplete; please mark it again."))
@@ -254,11 +284,27 @@ class ReportForm(BalaiForm):
             is_confidential=data["is_confidential"],
             consent=data["consent"],
             language=language,
+            answers=getattr(self, "answers", {}),
         )
 
     def token(self) -> uuid.UUID:
         value = self.cleaned_data.get("form_token") if hasattr(self, "cleaned_data") else None
         return value or uuid.uuid4()
+
+
+def _question_field(question: CategoryQuestion) -> forms.Field:
+    common: dict[str, Any] = {"label": question.label, "required": False, "help_text": question.description}
+    if question.datatype == QuestionType.SINGLE:
+        return forms.ChoiceField(choices=[("", "—"), *question.choice_pairs()], **common)
+    if question.datatype == QuestionType.MULTI:
+        return forms.MultipleChoiceField(choices=question.choice_pairs(), widget=forms.CheckboxSelectMultiple, **common)
+    if question.datatype == QuestionType.TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, **common)
+    if question.datatype == QuestionType.NUMBER:
+        return forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), max_length=30, **common)
+    if question.datatype == QuestionType.DATETIME:
+        return forms.CharField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), max_length=40, **common)
+    return forms.CharField(max_length=255, **common)
 
 
 def kelurahan_choices(pemda: Pemda) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -110,6 +110,54 @@ class Category(TimestampedModel):
         return self.name
 
 
+class QuestionType(models.TextChoices):
+    """The datatypes of Open311 GeoReport v2 attributes."""
+
+    STRING = "string", _("Short text")
+    NUMBER = "number", _("Number")
+    DATETIME = "datetime", _("Date and time")
+    TEXT = "text", _("Long text")
+    SINGLE = "singlevaluelist", _("One choice from a list")
+    MULTI = "multivaluelist", _("Several choices from a list")
+
+
+class CategoryQuestion(TimestampedModel):
+    """An extra question of a category, asked on the web form, in the API and in Open311 service definitions."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Stable identifier used by apps, e.g. size."))
+    label = models.CharField(_("question"), max_length=200)
+    description = models.CharField(_("help text"), max_length=255, blank=True)
+    datatype = models.CharField(
+        _("answer type"), max_length=16, choices=QuestionType.choices, default=QuestionType.STRING
+    )
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=10)
+    values = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_('For list types: [{"key": "besar", "name": "Besar"}, …]'),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category question")
+        verbose_name_plural = _("category questions")
+        ordering: ClassVar = ["order", "id"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["category", "code"], name="question_code_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_list(self) -> bool:
+        return self.datatype in (QuestionType.SINGLE, QuestionType.MULTI)
+
+    def choice_pairs(self) -> list[tuple[str, str]]:
+        return [(str(v.get("key")), str(v.get("name", v.get("key")))) for v in self.values or [] if isinstance(v, dict)]
+
+
 class ReportQuerySet(models.QuerySet["Report"]):
     def public(self) -> ReportQuerySet:
         """Reports anyone may see: never rahasia, never archived."""
@@ -189,6 +237,16 @@ class Report(TimestampedModel):
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     fixed_answer = models.CharField(_("is it fixed?"), max_length=8, choices=FixedAnswer.choices, blank=True)
     questionnaire_sent_at = models.DateTimeField(_("questionnaire sent"), null=True, blank=True)
+    answers = models.JSONField(_("answers to the category's questions"), default=dict, blank=True)
+    media_url = models.URLField(_("media link sent by an app"), max_length=500, blank=True)
+    api_client = models.ForeignKey(
+        "api.ApiClient",
+        verbose_name=_("API client"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ReportQuerySet.as_manager()
 

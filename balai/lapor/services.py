@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, cast
@@ -58,6 +58,8 @@ class ReportInput:
     is_confidential: bool = False
     consent: bool = False
     language: str = "id"
+    answers: dict[str, Any] = field(default_factory=dict)
+    media_url: str = ""
 
 
 class DuplicateSubmission(Exception):  # noqa: N818 - it is a signal, not an error
@@ -96,6 +98,7 @@ def report_submit(
     channel: str = Channel.WEB,
     submission_token: UUID | None = None,
     pemda: Pemda | None = None,
+    api_client: Any = None,
 ) -> Report:
     """Store a new report with its photos and first event, and queue the confirmation email.
 
@@ -140,6 +143,9 @@ def report_submit(
                 submission_token=submission_token,
                 photo_count=len(photos) + len(pending),
                 language=data.language,
+                answers=data.answers,
+                media_url=data.media_url,
+                api_client=api_client,
             )
             position = 0
             for item in pending:

@@ -74,3 +74,18 @@
     });
   });
 })();
+
+// Extra questions: show only those of the chosen category (without JavaScript all are shown, each titled).
+(function () {
+  "use strict";
+  var select = document.getElementById("id_category");
+  var groups = document.querySelectorAll(".category-questions");
+  if (!select || !groups.length) return;
+  function apply() {
+    Array.prototype.forEach.call(groups, function (group) {
+      group.hidden = group.getAttribute("data-category") !== select.value;
+    });
+  }
+  select.addEventListener("change", apply);
+  apply();
+})();

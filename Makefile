@@ -7,7 +7,7 @@ UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen --quiet
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install system-deps vendor gates test-sqlite test-postgres messages bench screenshots clean
+.PHONY: run test lint install system-deps vendor gates test-sqlite test-postgres messages bench lighthouse screenshots clean
 
 run: install
 	$(RUN) balai run
@@ -54,6 +54,16 @@ test: lint gates test-sqlite test-postgres
 messages: install
 	$(RUN) python manage.py makemessages -l id --no-obsolete --add-location file
 	$(RUN) python scripts/check_translations.py --compile
+
+# Performance figures on SQLite and PostgreSQL (bench/README.md); the last line sums them up.
+# BENCH_SCALE=small: 10,000 then 100,000 reports, about 5 minutes; BENCH_SCALE=full: up to 1,000,000.
+BENCH_SCALE ?= small
+bench: install system-deps
+	BENCH_SCALE=$(BENCH_SCALE) $(RUN) python -m bench.run
+
+# Lighthouse (mobile) on the demo's home page and report form; scores go into the newest bench/results file.
+lighthouse: install system-deps
+	RUN="$(RUN)" bench/lighthouse.sh
 
 screenshots: install
 	$(RUN) python scripts/screenshots.py

@@ -1,4 +1,4 @@
-"""`balai <verb>`: the commands a server operator runs (run, demo, worker, wilayah import, …)."""
+"""`balai <verb>`: the commands a server operator runs (run, serve, worker, backup, wilayah import, …)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,14 @@ USAGE = """usage: balai <command> [options]
   run              migrate, load the demo city into an empty database, serve on http://127.0.0.1:8000
   demo             load the demo city (Kota Bitung) with users and sample reports
   worker           run the background task worker (emails, escalations)
+  serve            serve in production with gunicorn (never migrates; see docs/deploy.md)
+  backup           write one consistent archive: all data, the photos, a manifest of hashes
+  restore          check an archive and restore it into an empty database
   wilayah import   import or refresh the Kemendagri wilayah table from a code,name CSV
   pemda setup      create the Pemda profile and its units for a kabupaten/kota code
+  email fetch      turn new messages of the reporting mailbox into reports
+  apikey create    create an API key for an app (printed once); also list, revoke
+  integrity        check that reports, events and files are consistent
   <django command> any manage.py command (migrate, createsuperuser, check, …)
 
 Each command has --help."""

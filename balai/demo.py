@@ -305,7 +305,8 @@ def _advance(
     """Walk a sample report through the back office as real staff would, at plausible moments."""
     operators = {u.unit_id: u.user for u in Membership.objects.filter(role=Role.OPERATOR).select_related("user")}
     roll = rng.random()
-    with _demo_clock(created + timedelta(hours=rng.randint(2, 40))):
+    moment = created + timedelta(hours=rng.randint(2, 40))
+    with _demo_clock(moment):
         if roll < 0.04:
             workflow.report_archive(report=report, actor=koordinator, version=None, reason="terlalu_umum")
             return
@@ -325,11 +326,13 @@ def _advance(
     operator = operators.get(category.default_unit_id, koordinator)
     if age_days < 5 or rng.random() < 0.15:
         return
-    with _demo_clock(created + timedelta(days=rng.uniform(1, 3))):
+    moment += timedelta(hours=rng.uniform(4, 48))
+    with _demo_clock(moment):
         report = workflow.report_accept(report=report, actor=operator, version=None)
     if age_days < 10 or rng.random() < 0.2:
         return
-    with _demo_clock(created + timedelta(days=rng.uniform(3, min(age_days, 20)))):
+    moment += timedelta(days=rng.uniform(1, max(1.5, min(age_days - 4, 15))))
+    with _demo_clock(moment):
         workflow.report_finish(
             report=report, actor=operator, version=None,
             answer="Sudah ditangani oleh petugas di lapangan. Terima kasih atas laporan Anda.",

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "balai.core.middleware.ProxiedClientAddressMiddleware",
     "balai.core.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the header too.
@@ -133,7 +134,10 @@ AXES_RESET_ON_SUCCESS = True
 # Count failures per account, whether it was typed as a username or as an email in any case.
 AXES_USERNAME_CALLABLE = "balai.core.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# Reverse proxies in front of Balai (nginx: 1). ProxiedClientAddressMiddleware then takes the client's
+# address from X-Forwarded-For, for rate limits, login throttling and the audit trail alike.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 AXES_VERBOSE = False
 
 # Optional second sign-in step for staff: a 6-digit code from an authenticator app (TOTP, django-otp).
@@ -161,6 +165,9 @@ STORAGES: dict[str, dict[str, Any]] = {
         "BACKEND": env_str("STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
 }
+if STORAGES["staticfiles"]["BACKEND"].startswith(("whitenoise.storage.", "django.contrib.staticfiles.storage.")):
+    # Static files are public: readable by the web server's own user (nginx), unlike uploads (0640 below).
+    STORAGES["staticfiles"]["OPTIONS"] = {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755}
 # Media on S3-compatible object storage when S3_BUCKET is set (several app servers, or no local disk).
 # Objects stay private: photos are only ever served through Balai's permission-checking view, which
 # reads them through the storage API, so no public or signed URL is handed out.
@@ -219,6 +226,10 @@ RATELIMIT_REPORTS = env_str("RATELIMIT_REPORTS", "10/h")
 RATELIMIT_TRACK = env_str("RATELIMIT_TRACK", "30/m")
 RATELIMIT_USE_CACHE = "default"
 
+# Open311 GeoReport v2: the jurisdiction_id clients send (default: the host of SITE_URL) and the read limit.
+OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION")  # empty: the host name of SITE_URL
+OPEN311_RATELIMIT_PUBLIC = env_str("OPEN311_RATELIMIT_PUBLIC", "120/m")
+
 # Map tiles: a city may host its own tile server.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_ATTRIBUTION = env_str("MAP_ATTRIBUTION", "© OpenStreetMap contributors")
@@ -226,6 +237,8 @@ MAP_ATTRIBUTION = env_str("MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 # Security headers. HTTPS settings follow BALAI_HTTPS so that a local install on http still works.
 HTTPS = env_bool("BALAI_HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers and container runtimes probe over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000) if HTTPS else 0

@@ -8,10 +8,12 @@ admin.site.site_header = "Balai"
 admin.site.site_title = "Balai"
 
 urlpatterns = [
+    path("open311/", include("balai.api.open311.urls")),
     path("staf/laporan/", include("balai.lapor.staff_urls")),
     path("staf/", include("balai.core.urls")),
     path("staf/admin/", admin.site.urls),
     path("bahasa/", set_language, name="set_language"),
+    path("api/v1/", include("balai.api.v1.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("", include("balai.lapor.urls")),

@@ -73,6 +73,12 @@ def operator_dinkes(city: Pemda) -> Any:
 
 
 @pytest.fixture
+def head_pupr(city: Pemda) -> Any:
+    """The head (kepala) of Dinas PUPR: a pimpinan of an OPD, who reads its reports and acts on none."""
+    return _user("kepala.pupr")
+
+
+@pytest.fixture
 def pimpinan(city: Pemda) -> Any:
     return _user("pimpinan")
 

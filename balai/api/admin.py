@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from .models import ApiClient
+from .models import ApiClient, EmailMessageLog
 from .services import apikey_create, apikey_revoke
 
 
@@ -42,3 +42,19 @@ class ApiClientAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
         for client in queryset:
             apikey_revoke(client=client, actor=request.user)
+
+
+@admin.register(EmailMessageLog)
+class EmailMessageLogAdmin(admin.ModelAdmin):
+    """What came in by email: imported, attached to a report, ignored, or kept aside because it was unreadable."""
+
+    list_display = ("received_at", "status", "sender", "subject", "report")
+    list_filter = ("status",)
+    search_fields = ("message_id", "sender", "subject")
+    readonly_fields = tuple(f.name for f in EmailMessageLog._meta.fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

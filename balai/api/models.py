@@ -1,4 +1,4 @@
-"""API clients (hashed keys) and the record of idempotent submissions."""
+"""API clients (hashed keys), the record of idempotent submissions, and the log of emails taken in."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from balai.core.models import TimestampedModel
 
 
 class ApiClient(models.Model):
@@ -53,3 +56,42 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class EmailStatus(models.TextChoices):
+    IMPORTED = "imported", _("imported as a new report")
+    ATTACHED = "attached", _("attached to a report as the reporter's message")
+    IGNORED = "ignored", _("ignored (automatic reply or bounce)")
+    FAILED = "failed", _("unreadable, kept aside")
+
+
+class EmailMessageLog(TimestampedModel):
+    """One email taken from the reporting mailbox: what became of it, so that it is never imported twice."""
+
+    # The Message-ID header, or "sha256:<hash of the raw message>" when it has none (or one too long).
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    received_at = models.DateTimeField(_("fetched at"), default=timezone.now)
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=10, blank=True, help_text="imap, maildir or mbox")
+    status = models.CharField(_("status"), max_length=10, choices=EmailStatus.choices)
+    report = models.ForeignKey(
+        "lapor.Report",
+        verbose_name=_("report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    error = models.TextField(_("error"), blank=True)
+    # Unreadable messages are saved whole in the media storage (email-gagal/…) so nothing is lost.
+    raw_file = models.CharField(_("stored original"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("email message")
+        verbose_name_plural = _("email messages")
+        ordering: ClassVar = ["-received_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["status", "-received_at"], name="email_status_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.status}"

@@ -5,18 +5,34 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .auth import second_step_missing
 from .models import AuditEvent, CalendarDay, Membership, Pemda, Unit, Wilayah
 from .services import audit_record
 
 
 def _system_administrators_only(request: HttpRequest) -> bool:
-    # Every member of staff has is_staff (for the staff pages); the admin screens are the system administrator's.
-    return bool(request.user.is_active and request.user.is_superuser)
+    # Every member of staff has is_staff (for the staff pages); the admin screens are the system administrator's,
+    # and only in a session that has passed the second sign-in step where one is set up or required.
+    return bool(request.user.is_active and request.user.is_superuser and second_step_missing(request) is None)
+
+
+def _sign_in_through_the_staff_sign_in(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    # The admin's own sign-in form would skip the second step: everyone signs in at /staf/masuk/.
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), login_url=reverse("core:login"))
 
 
 admin.site.has_permission = _system_administrators_only  # type: ignore[method-assign]
+admin.site.login = _sign_in_through_the_staff_sign_in  # type: ignore[method-assign,assignment]
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -114,3 +130,26 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class StaffTOTPDeviceAdmin(AuditedAdmin, TOTPDeviceAdmin):
+    """Authenticator apps can be looked at and removed (for a lost phone), never added or edited here.
+
+    People set up their own app at /staf/keamanan/; the secret keys are not shown (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+    """
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        # "Delete selected" must reach the audit trail too.
+        for device in queryset:
+            self.delete_model(request, device)

@@ -1,12 +1,14 @@
-"""Staff sign in with their username or their email address."""
+"""Staff sign in with their username or their email address, then, if they use one, a code from their phone."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
+
+from .selectors import staff_2fa_required, totp_device_of
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -34,3 +36,27 @@ def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | 
         match = get_user_model()._default_manager.filter(email__iexact=typed).only("username").first()
         return match.get_username() if match is not None else typed.lower()
     return typed
+
+
+SecondStep = Literal["code", "enrol"]
+_MEMO = "_balai_second_step"
+
+
+def second_step_missing(request: HttpRequest) -> SecondStep | None:
+    """What this signed-in session still lacks before it may use anything meant for staff.
+
+    "code": the person has an authenticator app but this session has not passed a code from it (a session
+    started before the app was set up, or by another way in); "enrol": the Pemda requires the app for
+    their role and they have none yet. None: nothing is missing (or nobody is signed in).
+    """
+    if hasattr(request, _MEMO):
+        return getattr(request, _MEMO)  # type: ignore[no-any-return]
+    user = request.user
+    missing: SecondStep | None = None
+    if user.is_authenticated and not getattr(user, "is_verified", lambda: False)():
+        if totp_device_of(user) is not None:
+            missing = "code"
+        elif staff_2fa_required(user, getattr(request, "pemda", None)):
+            missing = "enrol"
+    setattr(request, _MEMO, missing)
+    return missing

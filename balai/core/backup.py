@@ -32,6 +32,7 @@ from django.core.files.storage import Storage, default_storage
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -96,6 +97,12 @@ def default_backup_path(directory: Path) -> Path:
 def backup_create(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResult:
     """Write a backup archive to `output` (mode 0600: it holds personal data); never leave a partial file there."""
     started = time.monotonic()
+    executor = MigrationExecutor(connections[using])
+    if pending := executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise BackupError(
+            f"the database lacks {len(pending)} migration(s) of this code, so its tables do not match the models: "
+            "back up before updating the code (git pull), or run `balai migrate` first"
+        )
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
@@ -113,6 +120,8 @@ def backup_create(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResul
                     stream=stream,
                     use_natural_foreign_keys=True,
                     cls=_LosslessEncoder,
+                    # PostgreSQL's jsonb reorders keys: sorted, the same data dumps to the same bytes on any engine.
+                    sort_keys=True,
                 )
             files: dict[str, dict[str, Any]] = {}
             missing: list[str] = []
@@ -307,17 +316,18 @@ def backup_inspect(path: Path) -> dict[str, Any]:
         raise BackupError(f"{path}: {MANIFEST_NAME} is not valid JSON") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{path} is not a {FORMAT} archive")
-    listed: dict[str, Any] = manifest.get("files") or {}
+    listed = manifest.get("files")
+    counts = manifest.get("counts")
+    if not isinstance(listed, dict) or not isinstance(counts, dict) or DATA_NAME not in listed:
+        raise BackupError(f"{path}: the manifest lacks its list of files or of row counts")
     for name in listed:
         _check_member_name(name)
-    if DATA_NAME not in listed:
-        raise BackupError(f"{path}: the manifest lists no {DATA_NAME}")
-    for name in sorted(set(listed) - set(digests)):
-        raise BackupError(f"{path}: {name} is listed in the manifest but missing from the archive")
-    for name in sorted(set(digests) - set(listed)):
-        raise BackupError(f"{path}: {name} is in the archive but not in the manifest")
+    if missing := sorted(set(listed) - set(digests)):
+        raise BackupError(f"{path}: {missing[0]} is listed in the manifest but missing from the archive")
+    if unlisted := sorted(set(digests) - set(listed)):
+        raise BackupError(f"{path}: {unlisted[0]} is in the archive but not in the manifest")
     for name, entry in sorted(listed.items()):
-        if digests[name] != entry.get("sha256"):
+        if not isinstance(entry, dict) or digests[name] != entry.get("sha256"):
             raise BackupError(f"{path}: {name} does not match its sha256 in the manifest (damaged or altered)")
     return manifest
 
@@ -442,8 +452,10 @@ def _restore_media(path: Path, manifest: dict[str, Any]) -> tuple[int, int]:
     for member, stream in _members(path):
         if not member.name.startswith(MEDIA_PREFIX):
             continue
-        expected = manifest["files"][member.name]["sha256"]
-        if _write_media(default_storage, member.name.removeprefix(MEDIA_PREFIX), stream, member.size, expected):
+        entry = manifest["files"].get(member.name)
+        if entry is None:
+            raise BackupError(f"{path} changed while it was being restored: {member.name} is new")
+        if _write_media(default_storage, member.name.removeprefix(MEDIA_PREFIX), stream, member.size, entry["sha256"]):
             written += 1
         else:
             unchanged += 1

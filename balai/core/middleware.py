@@ -1,15 +1,24 @@
-"""Request middleware: attach the Pemda and its time zone, choose the language, set the Permissions-Policy."""
+"""Request middleware: attach the Pemda and its time zone, choose the language, hold back sessions that still
+lack the second sign-in step, set the Permissions-Policy."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from .auth import second_step_missing
 from .selectors import pemda_current
+
+# Health probes answer without the database (liveness) or check it themselves (readiness).
+PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 class PemdaMiddleware:
@@ -17,6 +26,9 @@ class PemdaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info in PROBE_PATHS:
+            request.pemda = None  # type: ignore[attr-defined]
+            return self.get_response(request)
         pemda = pemda_current()
         request.pemda = pemda  # type: ignore[attr-defined]
         if pemda is not None:
@@ -25,6 +37,29 @@ class PemdaMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class StaffTwoFactorMiddleware:
+    """A signed-in session that still lacks its second step opens only that step, sign-out and the language switch.
+
+    Every other page sends it there, public pages included: some of them (photos of a report, for instance)
+    show staff more than the public, so "staff pages" cannot be told apart by their address alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        missing = second_step_missing(request)
+        if missing is None:
+            return self.get_response(request)
+        target = reverse("core:login_code" if missing == "code" else "core:security")
+        if request.path in {target, reverse("core:logout"), reverse("set_language")}:
+            return self.get_response(request)
+        if missing == "code":
+            # Back to the page asked for once the code is in.
+            return redirect_to_login(request.get_full_path(), login_url=target)
+        return redirect(target)
 
 
 class LanguageMiddleware:
@@ -59,3 +94,30 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
         return response
+
+
+class ProxiedClientAddressMiddleware:
+    """Behind PROXY_COUNT reverse proxies, REMOTE_ADDR is the nearest proxy: use the client's address instead.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so the client is the
+    PROXY_COUNT-th entry from the right; entries further left come from the client and prove nothing.
+    Without this, every citizen behind nginx would share one rate limit (127.0.0.1).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        proxies: int = settings.PROXY_COUNT
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if proxies > 0 and forwarded:
+            hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+            if hops:
+                client = hops[-proxies] if len(hops) >= proxies else hops[0]
+                try:
+                    ipaddress.ip_address(client)
+                except ValueError:
+                    pass
+                else:
+                    request.META["REMOTE_ADDR"] = client
+        return self.get_response(request)

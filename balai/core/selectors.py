@@ -45,8 +45,7 @@ def staff_2fa_required(user: Any, pemda: Pemda | None) -> bool:
     if pemda is None or not pemda.require_staff_2fa or not user.is_authenticated:
         return False
     return bool(
-        user.is_superuser
-        or Membership.objects.filter(user=user, role__in=ROLES_REQUIRING_2FA, is_active=True).exists()
+        user.is_superuser or Membership.objects.filter(user=user, role__in=ROLES_REQUIRING_2FA, is_active=True).exists()
     )
 
 

@@ -333,9 +333,7 @@ def totp_enrol_confirm(*, user: Any, token: str, ip_address: str | None = None) 
 def totp_disable(*, user: Any, token: str, pemda: Pemda | None, ip_address: str | None = None) -> CodeCheck:
     """Turn two-step sign-in off; a current code proves that the person still holds the app."""
     if staff_2fa_required(user, pemda):
-        raise TwoFactorError(
-            _("Your Pemda requires two-step sign-in for your role, so it cannot be turned off.")
-        )
+        raise TwoFactorError(_("Your Pemda requires two-step sign-in for your role, so it cannot be turned off."))
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("-id").first()
         if device is None:

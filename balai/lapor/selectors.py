@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 
 from balai.core.models import Role
 from balai.core.selectors import user_memberships
@@ -23,7 +23,13 @@ class PublicFilters:
 
 def reports_public(filters: PublicFilters | None = None) -> QuerySet[Report]:
     """Reports for public pages; only the fields a public page may show are loaded."""
-    qs = Report.objects.public().select_related("category", "kecamatan", "kelurahan")
+    # The same condition once more as an equality: `public()` says `NOT is_confidential`, which SQLite cannot
+    # match to the report_public_recent index, so every list page scanned and sorted the whole table.
+    qs = (
+        Report.objects.public()
+        .filter(is_confidential=Value(False))
+        .select_related("category", "kecamatan", "kelurahan")
+    )
     qs = qs.only(
         "code", "title", "status", "kind", "created_at", "updated_at", "photo_count", "is_confidential",
         "category__name", "category__slug", "kecamatan__code", "kecamatan__name", "kelurahan__code", "kelurahan__name",
@@ -149,8 +155,11 @@ def staff_inbox(scope: Any, filters: InboxFilters, *, now: Any, soon: Any) -> Qu
 def my_work(scope: Any, *, now: Any, soon: Any) -> dict[str, int]:
     """What needs this person today, as counts for the 'my work' page (one aggregate query)."""
     from .access import reports_visible_to
+    from .models import OPEN_STATUSES
 
-    qs = reports_visible_to(scope)
+    # Every count below is of open reports: saying so lets the database use the status indexes
+    # instead of reading every report ever received.
+    qs = reports_visible_to(scope).filter(status__in=OPEN_STATUSES)
     return {
         k: v or 0
         for k, v in qs.aggregate(

@@ -173,11 +173,13 @@ def report_submit(
                     position=position,
                 )
                 position += 1
+            # The OPD reads the timeline: an anonymous reporter's own account is named in the audit trail only.
+            hide_account = data.is_anonymous and report.reporter_user is not None
             ReportEvent.objects.create(
                 report=report,
                 created_at=now,
-                actor=report.reporter_user,
-                actor_label=_actor_label(actor, "pelapor"),
+                actor=None if hide_account else report.reporter_user,
+                actor_label="pelapor" if hide_account else _actor_label(actor, "pelapor"),
                 kind=EventKind.STATUS,
                 to_status=Status.DITERIMA,
                 note="",

@@ -21,9 +21,12 @@ class ActionForm(BalaiForm):
     """Every action names the version of the report the person saw (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    more_fields: tuple[str, ...] = ()  # optional fields the page folds away
 
 
 class VerifyForm(ActionForm):
+    more_fields = ("supporting_units", "instruction", "note")
+
     kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
     weight = forms.ChoiceField(
@@ -50,13 +53,14 @@ class VerifyForm(ActionForm):
         queryset=Unit.objects.none(),
         required=False,
         empty_label=_("— verify only, dispatch later —"),
-        help_text=_("The OPD that must handle it. The default OPD of the category is suggested."),
+        help_text=_("The usual OPD for the category is chosen for you."),
     )
     supporting_units = forms.ModelMultipleChoiceField(
         label=_("Supporting OPD"),
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("On a computer, hold Ctrl to choose more than one."),
     )
     instruction = forms.CharField(
         label=_("Instruction for the OPD (internal)"),
@@ -74,12 +78,15 @@ class VerifyForm(ActionForm):
 
 
 class DispatchForm(ActionForm):
+    more_fields = ("supporting_units", "instruction")
+
     lead_unit = forms.ModelChoiceField(label=_("Lead OPD"), queryset=Unit.objects.none())
     supporting_units = forms.ModelMultipleChoiceField(
         label=_("Supporting OPD"),
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("On a computer, hold Ctrl to choose more than one."),
     )
     instruction = forms.CharField(
         label=_("Instruction for the OPD (internal)"),
@@ -136,8 +143,7 @@ class AcceptForm(ActionForm):
 
 
 class NoteForm(ActionForm):
-    text = forms.CharField(label=_("Internal note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Only staff see it."))  # fmt: skip
+    text = forms.CharField(label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RespondForm(ActionForm):
@@ -154,7 +160,7 @@ class FinishForm(ActionForm):
         label=_("Final answer"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Required: what was done. The reporter can rate it or reopen it if it is not solved."),
+        help_text=_("What was done. The reporter can rate it, or reopen the report if it is not solved."),
     )
 
 

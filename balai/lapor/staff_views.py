@@ -166,10 +166,9 @@ FORMS: dict[str, type[staff_forms.ActionForm]] = {
 
 ACTION_TEXTS: dict[str, tuple[Any, Any]] = {
     "verify": (
-        gettext_lazy("Verify (and dispatch)"),
+        gettext_lazy("Verify and dispatch"),
         gettext_lazy(
-            "Check the report is real and clear, correct kind and category, write a neutral public title, "
-            "protect the reporter if needed, and choose the OPD that must handle it."
+            "Check that the report is real and clear, correct it where needed and choose the OPD that must handle it."
         ),
     ),
     "dispatch": (gettext_lazy("Dispatch to an OPD"), gettext_lazy("The OPD's follow-up deadline starts now.")),
@@ -184,8 +183,11 @@ ACTION_TEXTS: dict[str, tuple[Any, Any]] = {
     ),
     "archive": (gettext_lazy("Archive"), gettext_lazy("Spam, too general or not relevant. The reason is recorded.")),
     "accept": (gettext_lazy("Accept and start"), gettext_lazy("Tell the reporter your OPD is working on it.")),
-    "respond": (gettext_lazy("Public response"), gettext_lazy("Progress for the reporter and the public.")),
-    "finish": (gettext_lazy("Mark as finished"), gettext_lazy("When the work is done. The final answer is required.")),
+    "respond": (
+        gettext_lazy("Public response"),
+        gettext_lazy("Tell the reporter and the public how the work is going."),
+    ),
+    "finish": (gettext_lazy("Mark as finished"), gettext_lazy("When the work is done.")),
     "attach": (
         gettext_lazy("Add a photo or document"),
         gettext_lazy("Evidence of the work, e.g. a photo after repair."),
@@ -196,6 +198,10 @@ ACTION_TEXTS: dict[str, tuple[Any, Any]] = {
     ),
     "note": (gettext_lazy("Internal note"), gettext_lazy("Visible to staff only.")),
 }
+
+
+# The steps that move a report along; the others (ask, merge, archive, return, attach, note) are shown apart.
+MAIN_ACTIONS = ("verify", "dispatch", "accept", "respond", "finish")
 
 
 def _initial(action: str, report: Report) -> dict[str, Any]:
@@ -221,9 +227,13 @@ def _render_report(
 ) -> HttpResponse:
     scope: StaffScope = request.scope  # type: ignore[attr-defined]
     actions = _available_actions(scope, report)
+    if bound is not None and bound[0] not in actions:
+        # A refused action keeps its panel: the reason is shown there and what the person typed is not lost.
+        actions.append(bound[0])
     forms = {name: FORMS[name](initial=_initial(name, report), prefix=name) for name in actions}
     if bound is not None:
         forms[bound[0]] = bound[1]
+    panels = [(name, *ACTION_TEXTS[name], forms[name]) for name in actions]
     now, soon = _deadline_window()
     return render(
         request,
@@ -237,7 +247,8 @@ def _render_report(
             "attachments": list(report.attachments.all()),
             "supporting": list(report.supporting_units.all()),
             "duplicates": selectors.duplicate_candidates(report) if "merge" in actions else [],
-            "actions": [(name, *ACTION_TEXTS[name], forms[name]) for name in actions],
+            "main_actions": [item for item in panels if item[0] in MAIN_ACTIONS],
+            "more_actions": [item for item in panels if item[0] not in MAIN_ACTIONS],
             "open_action": bound[0] if bound else "",
             "now": now,
             "soon": soon,
@@ -325,6 +336,10 @@ def report_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     except ActionError as exc:
         form.add_error(None, exc.message)
         report.refresh_from_db()
+        # The kept form now names the version on screen, so "send it again" works once the person has looked.
+        data = request.POST.copy()
+        data[form.add_prefix("version")] = str(report.version)
+        form.data = data
         return _render_report(request, report, bound=(action, form), status=409)
     messages.success(request, message)
     return redirect("staff:report", code=code)

@@ -338,9 +338,11 @@ def reporter(request: HttpRequest, code: str, token: str) -> HttpResponse:
             messages.error(request, exc.message)
             report.refresh_from_db()
         status = 400
-    question = None
+    question = answer = None
     if report.status == Status.DITUNDA:
         question = report.events.filter(to_status=Status.DITUNDA).order_by("-created_at").first()
+    elif report.status == Status.SELESAI:
+        answer = report.events.filter(to_status=Status.SELESAI).order_by("-created_at").first()
     deadline = workflow.reopen_deadline(report) if report.status == Status.SELESAI else None
     context = _detail_context(report, tracking=True)
     context.update(
@@ -348,6 +350,7 @@ def reporter(request: HttpRequest, code: str, token: str) -> HttpResponse:
         token=token,
         forms=forms_,
         question=question,
+        answer=answer,
         can_reopen=deadline is not None and timezone.now() <= deadline,
         reopen_until=deadline,
     )

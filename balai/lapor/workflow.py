@@ -316,9 +316,8 @@ def report_archive(
     merged_into: Report | None = None, scope: StaffScope | None = None, ip: str | None = None,
 ) -> Report:  # fmt: skip
     """Close a report that will not be handled (spam, too general, duplicate…), with a reason."""
-    scope = _scope(actor, scope)
-    if actor is not None:
-        _require_coordinator(scope)
+    if actor is not None:  # None: the periodic checks closing an unanswered clarification
+        _require_coordinator(_scope(actor, scope))
     if reason not in ArchiveReason.values:
         raise ActionError(_("Choose a reason for archiving."))
     locked = _lock(report, version)

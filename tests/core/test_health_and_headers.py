@@ -55,3 +55,31 @@ def test_each_request_is_logged_as_one_json_line_without_the_tracking_code(clien
     assert lines[0]["status"] == 200
     assert lines[0]["ms"] >= 0
     assert report.code not in caplog.text
+
+
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
+
+
+def test_every_kind_of_response_limits_browser_features_with_a_permissions_policy(client, city):
+    page = client.get("/lapor/")
+    probe = client.get("/healthz")
+    missing = client.get("/tidak-ada/")
+    staff_redirect = client.get("/staf/")
+
+    assert (page.status_code, missing.status_code, staff_redirect.status_code) == (200, 404, 302)
+    assert b"<form" in page.content or b"<main" in page.content
+    for response in (page, probe, missing, staff_redirect):
+        assert response.headers["Permissions-Policy"] == PERMISSIONS_POLICY
+
+
+def test_probes_answer_over_plain_http_when_everything_else_redirects_to_https(client, city, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/lapor/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").json()["checks"]["database"] == "ok"
+
+
+def test_liveness_does_not_wait_for_the_database(client, city, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/healthz").json() == {"status": "ok"}

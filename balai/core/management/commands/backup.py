@@ -15,12 +15,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output",
-            type=Path,
-            help="Archive to write (default: BALAI_DATA_DIR/backups/balai-<UTC time>.tar.gz). Mode 0600.",
+            help="Archive to write, or a directory for balai-<UTC time>.tar.gz "
+            "(default: the directory BALAI_DATA_DIR/backups). Written with mode 0600.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        output = options["output"] or default_backup_path(Path(settings.DATA_DIR) / "backups")
+        # A path ending in "/" or naming a directory gets a file name with the time.
+        target = str(options["output"]) if options["output"] else f"{Path(settings.DATA_DIR) / 'backups'}/"
+        output = Path(target)
+        if target.endswith("/") or output.is_dir():
+            output = default_backup_path(output)
         try:
             result = backup_create(output=output)
         except BackupError as exc:

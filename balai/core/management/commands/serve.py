@@ -64,6 +64,9 @@ def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int, gracef
         "-",
         "--log-level",
         "info",
+        # No runtime control socket ($HOME/.gunicorn/gunicorn.ctl by default): systemd and signals manage
+        # the server, and two servers of one user would fight over that path.
+        "--no-control-socket",
     ]
     shm = "/dev/shm"  # noqa: S108 - gunicorn's own heartbeat files, not ours
     if os.path.isdir(shm):
@@ -111,7 +114,7 @@ class Command(BaseCommand):
             timeout=options["timeout"],
             graceful_timeout=options["graceful_timeout"],
         )
-        self.stderr.write(f"balai serve: {workers} workers × {threads} threads on {argv[argv.index('--bind') + 1]}")
+        self.stderr.write(f"balai serve: {workers} worker(s) × {threads} thread(s) on {argv[argv.index('--bind') + 1]}")
         sys.stdout.flush()
         sys.stderr.flush()
         connections.close_all()

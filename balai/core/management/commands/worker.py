@@ -12,11 +12,15 @@ PERIODIC_SECONDS = 300
 
 
 def _schedule_periodic(stop: threading.Event, every: float) -> None:
+    from balai.api.email_intake import imap_configured
+    from balai.api.tasks import fetch_email
     from balai.lapor.tasks import run_periodic_checks
 
     while not stop.is_set():
         try:
             run_periodic_checks.enqueue()
+            if imap_configured():
+                fetch_email.enqueue()
         finally:
             close_old_connections()
         stop.wait(every)

@@ -1,0 +1,856 @@
+"""Reports by email: each message to the reporting address becomes a report, or a reply on the report it names.
+
+The one entry point for a message is `message_import`; the sources (IMAP, Maildir, mbox) only hand it raw
+bytes. Every message taken ends in an `EmailMessageLog` row, so it is never imported twice, and a message that
+cannot be read is saved whole under `email-gagal/` in the media storage: nothing sent to the Pemda is lost.
+
+Where the email cannot say what the web form asks, these rules apply (see docs/api.md, "Email intake"):
+- category: the one with slug `lainnya` ("other") if it is active, else the first active category; the
+  coordinator reclassifies at verification anyway.
+- kelurahan: a Kemendagri code of the Pemda written anywhere (71.72.02.1001), else a kelurahan name in the
+  subject, else in the body (the longest name wins, so "Girian Bawah" beats "Girian"); else the Pemda's
+  first kelurahan by code, with an internal note asking the coordinator to ask the reporter.
+- consent: writing to the reporting address is consent to process the data the reporter sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import hashlib
+import imaplib
+import io
+import logging
+import mailbox
+import re
+import ssl
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage, MIMEPart
+from email.parser import BytesParser
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import nh3
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balai.core.models import Pemda, Wilayah
+from balai.core.selectors import pemda_current
+from balai.core.services import audit_record
+from balai.lapor import codes
+from balai.lapor.images import PhotoError, ProcessedPhoto, process_photo
+from balai.lapor.models import Category, Channel, EventKind, Report, ReportPhoto, Status
+from balai.lapor.services import ReportInput, report_submit
+from balai.lapor.workflow import _event, _lock, report_answer_clarification
+from balai.lib.env import env_bool, env_int, env_str
+
+from .models import EmailMessageLog, EmailStatus
+
+log = logging.getLogger(__name__)
+
+TITLE_MAX = 150
+DESCRIPTION_MAX = 4000
+NAME_MAX = 100
+MESSAGE_ID_MAX = 255
+FAILED_PREFIX = "email-gagal"
+CATEGORY_SLUG = "lainnya"
+# Text that is mostly control characters after every charset was tried is binary junk, not a letter.
+JUNK_RATIO = 0.3
+
+_REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|tr|balas|bls)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_WILAYAH_CODE = re.compile(r"(?<![\d.])(\d{2}\.\d{2}\.\d{2}\.\d{4})(?![\d.]*\d)")
+# The start of the quoted history in a reply: "On … wrote:", "Pada … menulis:", Outlook's separator.
+_QUOTE_START = re.compile(
+    r"^\s*(on\b.*\bwrote:|pada\b.*\bmenulis:|-{2,}\s*original message\s*-{2,}|-{2,}\s*pesan asli\s*-{2,}|"
+    r"from:\s.*|dari:\s.*)\s*$",
+    re.IGNORECASE,
+)
+_BROKEN_MIME = ("NoBoundaryInMultipartDefect", "StartBoundaryNotFoundDefect", "MultipartInvariantViolationDefect")
+_AUTOMATIC_PRECEDENCE = {"bulk", "junk", "auto_reply", "list"}
+_MAGIC = ((b"\xff\xd8\xff", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"))
+
+
+class IntakeConfigError(ImproperlyConfigured):
+    """The mailbox cannot be reached as configured; the message says which setting to fix."""
+
+
+class IntakeSourceError(Exception):
+    """The mailbox itself failed (connection, login, folder): nothing was lost, try again later."""
+
+
+class UnreadableMessage(Exception):  # noqa: N818 - a verdict on the message, carried to the log
+    pass
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+    folder: str
+    use_ssl: bool
+
+
+def intake_address() -> str:
+    """The reporting address (INTAKE_ADDRESS), lower-case; empty means every message is taken."""
+    return env_str("INTAKE_ADDRESS").strip().lower()
+
+
+def imap_configured() -> bool:
+    return bool(env_str("INTAKE_IMAP_HOST").strip())
+
+
+def imap_settings() -> ImapSettings:
+    """The IMAP mailbox from the environment, or IntakeConfigError naming what is missing."""
+    host = env_str("INTAKE_IMAP_HOST").strip()
+    if not host:
+        raise IntakeConfigError(
+            "INTAKE_IMAP_HOST is not set: set it (with INTAKE_IMAP_USER and INTAKE_IMAP_PASSWORD) to read the "
+            "reporting mailbox over IMAP, or give --maildir PATH or --mbox PATH."
+        )
+    user = env_str("INTAKE_IMAP_USER").strip()
+    password = env_str("INTAKE_IMAP_PASSWORD")
+    if not user or not password:
+        raise IntakeConfigError(
+            "INTAKE_IMAP_USER and INTAKE_IMAP_PASSWORD (or INTAKE_IMAP_PASSWORD_FILE) are needed with INTAKE_IMAP_HOST."
+        )
+    port = env_int("INTAKE_IMAP_PORT", 993)
+    if not 0 < port < 65536:
+        raise IntakeConfigError(f"INTAKE_IMAP_PORT={port} is not a port number.")
+    return ImapSettings(
+        host=host,
+        port=port,
+        user=user,
+        password=password,
+        folder=env_str("INTAKE_IMAP_FOLDER", "INBOX").strip() or "INBOX",
+        use_ssl=env_bool("INTAKE_IMAP_SSL", True),
+    )
+
+
+# --- the outcome ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one message. `status` is an EmailStatus value, "duplicate" or "not_addressed"."""
+
+    status: str
+    message_id: str
+    sender: str = ""
+    report_code: str = ""
+    error: str = ""
+    kept_at: str = ""
+
+    @property
+    def handled(self) -> bool:
+        """Safe to mark as read: recorded, or seen before; a message for another address is left alone."""
+        return self.status != "not_addressed"
+
+
+@dataclass
+class FetchResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == EmailStatus.FAILED]
+
+    def summary(self) -> dict[str, int]:
+        names = [*EmailStatus.values, "duplicate", "not_addressed"]
+        return {name: self.count(name) for name in names}
+
+
+# --- reading a message ---------------------------------------------------------------------------
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Text in its declared charset; else UTF-8; else Windows-1252 with replacement (never fails)."""
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def _part_text(part: MIMEPart) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    text = decode_bytes(payload, part.get_content_charset()).replace("\r\n", "\n").replace("\r", "\n")
+    if text:
+        junk = sum(1 for ch in text if ch == "\ufffd" or (not ch.isprintable() and ch not in "\n\t"))
+        if junk / len(text) > JUNK_RATIO:
+            raise UnreadableMessage(f"the {part.get_content_type()} part cannot be decoded as text")
+    return text
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    """A header as text; raw 8-bit bytes (not allowed, but sent) are decoded like a body."""
+    for raw_name, raw_value in message.raw_items():
+        if raw_name.lower() != name.lower():
+            continue
+        if isinstance(raw_value, str) and any("\udc80" <= ch <= "\udcff" for ch in raw_value):
+            recovered = decode_bytes(raw_value.encode("ascii", "surrogateescape"), None)
+            return " ".join(recovered.split())
+        return " ".join(str(message[name] or "").split())
+    return ""
+
+
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "hr",
+    "td",
+    "th",
+}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.chunks.append("\t" if tag in {"td", "th"} else "\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS and tag not in {"br", "td", "th"}:
+            self.chunks.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(" ".join(data.split("\n")))
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text from an HTML email: scripts, styles and comments dropped, paragraphs kept as lines."""
+    # nh3 (a real HTML5 sanitiser) removes script/style with their content and every attribute first;
+    # the stdlib parser then only has to turn block tags into line breaks and entities into characters.
+    cleaned = nh3.clean(markup, tags=_BLOCK_TAGS, attributes={}, strip_comments=True)
+    extractor = _TextExtractor()
+    extractor.feed(cleaned)
+    extractor.close()
+    lines = [" ".join(line.replace("\xa0", " ").split()) for line in "".join(extractor.chunks).split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def clean_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    lines = [line.rstrip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def strip_quoted(text: str) -> str:
+    """A reply without the quoted message below it: the reporter's new words only."""
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if _QUOTE_START.match(line) and kept:
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip() or text.strip()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    message_id: str
+    sender_name: str
+    sender_email: str
+    subject: str
+    text: str
+    recipients: frozenset[str]
+    attachments: tuple[Attachment, ...]
+    automatic: bool
+
+
+def message_key(message: EmailMessage | None, raw: bytes) -> str:
+    """The Message-ID, or a hash of the raw bytes when there is none (or one too long to index)."""
+    value = ""
+    if message is not None:
+        with contextlib.suppress(Exception):
+            value = "".join(str(message.get("Message-ID") or "").split())
+    if value and len(value) <= MESSAGE_ID_MAX:
+        return value
+    digest = hashlib.sha256(value.encode() if value else raw).hexdigest()
+    return f"sha256:{digest}"
+
+
+def _recipients(message: EmailMessage) -> frozenset[str]:
+    values = [
+        str(value)
+        for name in ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+        for value in message.get_all(name) or []
+    ]
+    return frozenset(addr.lower() for _name, addr in email.utils.getaddresses(values) if addr)
+
+
+def _is_automatic(message: EmailMessage, sender: str) -> bool:
+    """Bounces, out-of-office and bulk mail: answering them (with our confirmation) could start a mail loop."""
+    auto = _header(message, "Auto-Submitted").lower()
+    if auto and auto != "no":
+        return True
+    if _header(message, "Precedence").lower() in _AUTOMATIC_PRECEDENCE:
+        return True
+    if message.get("X-Autoreply") is not None or message.get("X-Autorespond") is not None:
+        return True
+    if _header(message, "Return-Path") == "<>":
+        return True
+    local = sender.split("@", 1)[0]
+    return local in {"mailer-daemon", "postmaster"}
+
+
+def _body_text(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        return ""
+    text = _part_text(body)
+    if body.get_content_subtype() == "html":
+        text = html_to_text(text)
+    return clean_text(text)
+
+
+def _attachments(message: EmailMessage) -> tuple[Attachment, ...]:
+    body = message.get_body(preferencelist=("plain", "html"))
+    found: list[Attachment] = []
+    for part in message.walk():
+        if part.is_multipart() or part is body:
+            continue
+        disposition = part.get_content_disposition()
+        if part.get_content_maintype() == "text" and disposition != "attachment":
+            continue  # the other alternative of the body
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes) or not payload:
+            continue
+        name = part.get_filename() or ""
+        found.append(
+            Attachment(filename=" ".join(name.split())[:120], content_type=part.get_content_type(), content=payload)
+        )
+    return tuple(found)
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """The parts of an email Balai uses, or UnreadableMessage saying why it cannot be read."""
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+    except Exception as exc:  # the parser is lenient; anything it still raises is a broken message
+        raise UnreadableMessage(f"cannot parse the message: {exc}") from exc
+    assert isinstance(message, EmailMessage)  # noqa: S101 - policy.default always builds EmailMessage
+    if not message.keys():
+        raise UnreadableMessage("no headers: this is not an email")
+    broken = [type(d).__name__ for d in message.defects if type(d).__name__ in _BROKEN_MIME]
+    if broken:
+        raise UnreadableMessage(f"broken MIME structure ({', '.join(sorted(set(broken)))})")
+    try:
+        senders = email.utils.getaddresses([_header(message, "From")])
+    except Exception as exc:
+        raise UnreadableMessage(f"unreadable From header: {exc}") from exc
+    name, address = senders[0] if senders else ("", "")
+    address = address.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise UnreadableMessage("no sender address (From)") from None
+    try:
+        text = _body_text(message)
+        attachments = _attachments(message)
+    except UnreadableMessage:
+        raise
+    except Exception as exc:
+        raise UnreadableMessage(f"cannot read the content: {exc}") from exc
+    return ParsedMessage(
+        message_id=message_key(message, raw),
+        sender_name=" ".join(name.split())[:NAME_MAX],
+        sender_email=address,
+        subject=_header(message, "Subject"),
+        text=text,
+        recipients=_recipients(message),
+        attachments=attachments,
+        automatic=_is_automatic(message, address),
+    )
+
+
+def image_kind(content: bytes) -> str | None:
+    """jpeg, png or webp by the file's first bytes (never by its name or declared type), else None."""
+    for magic, kind in _MAGIC:
+        if content.startswith(magic):
+            return kind
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+# --- the rules for what the email cannot say -------------------------------------------------------
+
+
+def email_category() -> Category:
+    category = (
+        Category.objects.filter(slug=CATEGORY_SLUG, is_active=True).first()
+        or Category.objects.filter(is_active=True).order_by("order", "name").first()
+    )
+    if category is None:
+        raise RuntimeError("no active category: create one before taking reports by email")
+    return category
+
+
+@dataclass(frozen=True)
+class Place:
+    kelurahan: Wilayah
+    note: str = ""
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in re.split(r"[\s\-]+", name.strip()) if w]
+    return re.compile(r"(?<!\w)" + r"[\s\-]+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def _names_in(text: str, kelurahan: list[Wilayah]) -> list[Wilayah]:
+    """Kelurahan named in the text, longest name first; a name inside a longer match does not count."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, Wilayah]] = []
+    for wilayah in sorted(kelurahan, key=lambda w: -len(w.name)):
+        for match in _name_pattern(wilayah.name).finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            found.append((start, wilayah))
+    found.sort(key=lambda item: item[0])
+    unique: list[Wilayah] = []
+    for _start, wilayah in found:
+        if wilayah not in unique:
+            unique.append(wilayah)
+    return unique
+
+
+def place_from_text(*, pemda: Pemda, subject: str, body: str) -> Place:
+    """The kelurahan an email is about, by the rule of this module's docstring; never None."""
+    kelurahan = list(Wilayah.objects.kelurahan_of(pemda.wilayah_id).order_by("code"))
+    if not kelurahan:
+        raise RuntimeError("the Pemda has no kelurahan: import the wilayah first")
+    by_code = {w.code: w for w in kelurahan}
+    for code in _WILAYAH_CODE.findall(f"{subject}\n{body}"):
+        if code in by_code:
+            return Place(by_code[code])
+    for text in (subject, body):
+        named = _names_in(text, kelurahan)
+        if len(named) == 1:
+            return Place(named[0])
+        if named:
+            return Place(
+                named[0],
+                _("The email names several places (%(names)s); the first was taken. Check with the reporter.")
+                % {"names": ", ".join(w.name for w in named)},
+            )
+    return Place(kelurahan[0], _("Place unknown: ask the reporter which kelurahan or desa this is about."))
+
+
+def tracking_code_in(subject: str, prefix: str) -> str | None:
+    """The first tracking code of this Pemda in a subject, in canonical form (BTG-7K3Q-9XFA)."""
+    body = f"[{codes.ALPHABET}]{{{codes.GROUP_LENGTH}}}"
+    pattern = re.compile(rf"(?<![A-Z0-9]){re.escape(prefix)}[\s\-]?{body}[\s\-]?{body}(?![A-Z0-9])", re.IGNORECASE)
+    match = pattern.search(subject)
+    return codes.normalize(match.group(0), prefix) if match else None
+
+
+def _title(subject: str) -> str:
+    title = " ".join(_REPLY_PREFIX.sub("", subject).split())
+    if not title:
+        return _("Report by email")
+    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1].rstrip() + "…"
+
+
+def _description(text: str) -> str:
+    if not text:
+        return _("(The email had no text.)")
+    if len(text) <= DESCRIPTION_MAX:
+        return text
+    note = "\n\n" + _("[Shortened: the email had %(n)d characters.]") % {"n": len(text)}
+    return text[: DESCRIPTION_MAX - len(note) - 1].rstrip() + "…" + note
+
+
+def _photos(attachments: Iterable[Attachment], room: int) -> tuple[list[ProcessedPhoto], list[str]]:
+    """Up to `room` clean photos, and a line for every attachment that was not taken."""
+    photos: list[ProcessedPhoto] = []
+    skipped: list[str] = []
+    for item in attachments:
+        label = item.filename or item.content_type
+        if image_kind(item.content) is None:
+            skipped.append(_("%(name)s: not a photo, ignored.") % {"name": label})
+            continue
+        if len(photos) >= room:
+            skipped.append(
+                _("%(name)s: more than %(max)d photos, ignored.") % {"name": label, "max": settings.PHOTO_MAX_COUNT}
+            )
+            continue
+        try:
+            photos.append(
+                process_photo(
+                    io.BytesIO(item.content),
+                    size=len(item.content),
+                    max_bytes=settings.PHOTO_MAX_BYTES,
+                    max_side=settings.PHOTO_MAX_SIDE,
+                )
+            )
+        except PhotoError as exc:
+            skipped.append(f"{label}: {exc}")
+    return photos, skipped
+
+
+# --- taking a message in --------------------------------------------------------------------------
+
+
+def _keep_aside(raw: bytes, key: str, error: str, *, sender: str, subject: str, source: str) -> Outcome:
+    now = timezone.now()
+    name = default_storage.save(
+        f"{FAILED_PREFIX}/{now:%Y/%m}/{hashlib.sha256(key.encode()).hexdigest()[:20]}.eml", ContentFile(raw)
+    )
+    try:
+        EmailMessageLog.objects.create(
+            message_id=key,
+            sender=sender[:254],
+            subject=subject[:255],
+            source=source,
+            status=EmailStatus.FAILED,
+            error=error,
+            raw_file=name,
+        )
+    except IntegrityError:
+        default_storage.delete(name)
+        return Outcome("duplicate", key, sender)
+    log.warning("email kept aside: %s (%s)", error, name)
+    return Outcome(EmailStatus.FAILED, key, sender, error=error, kept_at=name)
+
+
+def _attach_photos(report: Report, photos: list[ProcessedPhoto], written: list[str]) -> None:
+    """Add photos after the report's own; `written` collects the stored names, for removal if this fails."""
+    now = timezone.now()
+    last = report.photos.aggregate(last=Max("position"))["last"]
+    position = 0 if last is None else last + 1
+    for photo in photos:
+        name = default_storage.save(f"laporan/{now:%Y/%m}/{report.code}-{position + 1}.jpg", ContentFile(photo.content))
+        written.append(name)
+        ReportPhoto.objects.create(
+            report=report, file=name, width=photo.width, height=photo.height, size=len(photo.content), position=position
+        )
+        position += 1
+    report.photo_count += len(photos)
+    report.save(update_fields=["photo_count", "updated_at"])
+
+
+def _reply(parsed: ParsedMessage, report: Report, *, source: str) -> Outcome:
+    """The reporter's reply: their message on the timeline (internal), or the answer to the clarification."""
+    text = strip_quoted(parsed.text) or _("(The email had no text.)")
+    text = text if len(text) <= DESCRIPTION_MAX else text[:DESCRIPTION_MAX]
+    # Photos are processed before the report is locked; whatever no longer fits once locked is left out.
+    photos, skipped = _photos(parsed.attachments, max(settings.PHOTO_MAX_COUNT - report.photo_count, 0))
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            EmailMessageLog.objects.create(
+                message_id=parsed.message_id,
+                sender=parsed.sender_email,
+                subject=parsed.subject[:255],
+                source=source,
+                status=EmailStatus.ATTACHED,
+                report=report,
+            )
+            locked = _lock(report, None)
+            if locked.status == Status.DITUNDA:
+                # The reporter was asked a question by email and answered: the verification clock resumes.
+                locked = report_answer_clarification(report=locked, answer=text)
+            else:
+                # The same steps as the reporter's other messages in balai.lapor.workflow.
+                _event(locked, None, EventKind.REPORTER, text, is_public=False)
+                audit_record(
+                    actor=None,
+                    action="report.reporter_message",
+                    obj=locked,
+                    changes={"channel": Channel.EMAIL},
+                    actor_label="pelapor",
+                )
+            room = max(settings.PHOTO_MAX_COUNT - locked.photo_count, 0)
+            if photos[room:]:
+                skipped.append(
+                    _("%(n)d photo(s): the report has its %(max)d photos already.")
+                    % {
+                        "n": len(photos[room:]),
+                        "max": settings.PHOTO_MAX_COUNT,
+                    }
+                )
+            if photos[:room]:
+                _attach_photos(locked, photos[:room], written)
+            if skipped:
+                _event(
+                    locked,
+                    None,
+                    EventKind.NOTE,
+                    _("Attachments of the reporter's email not kept:") + "\n" + "\n".join(skipped),
+                    is_public=False,
+                )
+    except BaseException as exc:
+        for name in written:
+            default_storage.delete(name)
+        if isinstance(exc, IntegrityError) and EmailMessageLog.objects.filter(message_id=parsed.message_id).exists():
+            return Outcome("duplicate", parsed.message_id, parsed.sender_email)
+        raise
+    return Outcome(EmailStatus.ATTACHED, parsed.message_id, parsed.sender_email, report_code=report.code)
+
+
+def _new_report(parsed: ParsedMessage, pemda: Pemda, *, source: str, notes: list[str]) -> Outcome:
+    place = place_from_text(pemda=pemda, subject=parsed.subject, body=parsed.text)
+    photos, skipped = _photos(parsed.attachments, settings.PHOTO_MAX_COUNT)
+    data = ReportInput(
+        category=email_category(),
+        title=_title(parsed.subject),
+        description=_description(parsed.text),
+        kelurahan=place.kelurahan,
+        reporter_name=parsed.sender_name,
+        reporter_email=parsed.sender_email,
+        # Writing to the reporting address is the reporter's consent to process what they sent.
+        consent=True,
+    )
+    try:
+        with transaction.atomic():
+            # The log row first: a second fetcher taking the same message waits here, then fails cleanly.
+            entry = EmailMessageLog.objects.create(
+                message_id=parsed.message_id,
+                sender=parsed.sender_email,
+                subject=parsed.subject[:255],
+                source=source,
+                status=EmailStatus.IMPORTED,
+            )
+            report = report_submit(data=data, photos=photos, channel=Channel.EMAIL, pemda=pemda)
+            entry.report = report
+            entry.save(update_fields=["report", "updated_at"])
+            lines = [*notes]
+            if place.note:
+                lines.append(place.note)
+            if skipped:
+                lines.append(_("Attachments not kept:") + "\n" + "\n".join(skipped))
+            if lines:
+                _event(report, None, EventKind.NOTE, "\n\n".join(lines), is_public=False)
+    except IntegrityError:
+        if EmailMessageLog.objects.filter(message_id=parsed.message_id).exists():
+            return Outcome("duplicate", parsed.message_id, parsed.sender_email)
+        raise
+    return Outcome(EmailStatus.IMPORTED, parsed.message_id, parsed.sender_email, report_code=report.code)
+
+
+def message_import(*, raw: bytes, source: str = "", address: str | None = None, pemda: Pemda | None = None) -> Outcome:
+    """Take one raw email: a new report, a reply on its report, ignored, or kept aside; never twice.
+
+    `address` is the reporting address (default INTAKE_ADDRESS; empty takes every message).
+    Raises only when Balai itself cannot work (no Pemda, the database down); then nothing was recorded.
+    """
+    pemda = pemda or pemda_current()
+    if pemda is None:
+        raise RuntimeError("the Pemda profile is not configured")
+    wanted = intake_address() if address is None else address.strip().lower()
+    try:
+        parsed = parse_message(raw)
+    except UnreadableMessage as exc:
+        key = message_key(_lenient(raw), raw)
+        if EmailMessageLog.objects.filter(message_id=key).exists():
+            return Outcome("duplicate", key)
+        sender, subject = _best_effort_headers(raw)
+        return _keep_aside(raw, key, str(exc), sender=sender, subject=subject, source=source)
+    if wanted and wanted not in parsed.recipients:
+        return Outcome("not_addressed", parsed.message_id, parsed.sender_email)
+    if EmailMessageLog.objects.filter(message_id=parsed.message_id).exists():
+        return Outcome("duplicate", parsed.message_id, parsed.sender_email)
+    if parsed.automatic:
+        try:
+            EmailMessageLog.objects.create(
+                message_id=parsed.message_id,
+                sender=parsed.sender_email,
+                subject=parsed.subject[:255],
+                source=source,
+                status=EmailStatus.IGNORED,
+                error="automatic message (bounce or auto-reply)",
+            )
+        except IntegrityError:
+            return Outcome("duplicate", parsed.message_id, parsed.sender_email)
+        return Outcome(EmailStatus.IGNORED, parsed.message_id, parsed.sender_email)
+    if not parsed.text and not parsed.subject and not any(image_kind(a.content) for a in parsed.attachments):
+        return _keep_aside(
+            raw,
+            parsed.message_id,
+            "empty message: no subject, no text, no photo",
+            sender=parsed.sender_email,
+            subject="",
+            source=source,
+        )
+    notes: list[str] = []
+    code = tracking_code_in(parsed.subject, pemda.code_prefix)
+    if code is not None:
+        report = Report.objects.filter(code=code).first()
+        if report is None:
+            notes.append(_("The subject names %(code)s, which is not a report here.") % {"code": code})
+        elif report.reporter_email.lower() == parsed.sender_email:
+            return _reply(parsed, report, source=source)
+        else:
+            # Anyone can copy a code into a subject: only the reporter's own address speaks on their report.
+            notes.append(
+                _("The subject names report %(code)s, but the sender is not its reporter: taken as a new report.")
+                % {"code": code}
+            )
+    return _new_report(parsed, pemda, source=source, notes=notes)
+
+
+def _lenient(raw: bytes) -> EmailMessage | None:
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+    except Exception:
+        return None
+    return message if isinstance(message, EmailMessage) else None
+
+
+def _best_effort_headers(raw: bytes) -> tuple[str, str]:
+    message = _lenient(raw)
+    if message is None:
+        return "", ""
+    try:
+        return _header(message, "From")[:254], _header(message, "Subject")[:255]
+    except Exception:
+        return "", ""
+
+
+def _take(raw: bytes, *, source: str, address: str | None, pemda: Pemda | None) -> Outcome:
+    """One message of a batch; an unexpected error in this message keeps it aside instead of stopping the batch."""
+    try:
+        return message_import(raw=raw, source=source, address=address, pemda=pemda)
+    except (RuntimeError, ImproperlyConfigured):
+        raise
+    except Exception as exc:
+        log.exception("email could not be imported")
+        key = message_key(_lenient(raw), raw)
+        sender, subject = _best_effort_headers(raw)
+        # If the database is down this raises too, and the batch stops with the message still unread.
+        return _keep_aside(
+            raw, key, f"import failed: {type(exc).__name__}: {exc}", sender=sender, subject=subject, source=source
+        )
+
+
+# --- the sources -----------------------------------------------------------------------------------
+
+
+def _local_messages(path: Path, kind: str) -> Iterator[bytes]:
+    try:
+        box: mailbox.Mailbox[Any]
+        if kind == "maildir":
+            box = mailbox.Maildir(path, factory=None, create=False)
+        else:
+            if not path.is_file():
+                raise IntakeSourceError(f"{path}: no such mbox file")
+            box = mailbox.mbox(path, factory=None, create=False)
+        keys = list(box.iterkeys())
+    except (OSError, mailbox.Error) as exc:
+        raise IntakeSourceError(f"cannot read the {kind} {path}: {exc}") from exc
+    for key in keys:
+        try:
+            raw = box.get_bytes(key)
+        except (OSError, mailbox.Error) as exc:
+            raise IntakeSourceError(f"cannot read message {key} of {path}: {exc}") from exc
+        yield raw
+
+
+def fetch_local(*, path: Path, kind: str, address: str | None = None) -> FetchResult:
+    """Every message of a Maildir or mbox; read-only: the Message-ID log is what keeps them from coming twice."""
+    if kind not in {"maildir", "mbox"}:
+        raise ValueError(f"unknown mailbox kind {kind!r}")
+    result = FetchResult()
+    pemda = pemda_current()
+    for raw in _local_messages(path, kind):
+        result.outcomes.append(_take(raw, source=kind, address=address, pemda=pemda))
+    return result
+
+
+def _imap_connect(config: ImapSettings) -> imaplib.IMAP4:
+    if config.use_ssl:
+        return imaplib.IMAP4_SSL(config.host, config.port, ssl_context=ssl.create_default_context(), timeout=60)
+    connection = imaplib.IMAP4(config.host, config.port, timeout=60)
+    # Without SSL, still never send the password in the clear if the server can switch to TLS.
+    if "STARTTLS" in connection.capabilities:
+        connection.starttls(ssl_context=ssl.create_default_context())
+    return connection
+
+
+def fetch_imap(*, config: ImapSettings | None = None, address: str | None = None) -> FetchResult:
+    """The UNSEEN messages of the IMAP folder; each is marked \\Seen once it is recorded (never before)."""
+    config = config or imap_settings()
+    result = FetchResult()
+    pemda = pemda_current()
+    try:
+        connection = _imap_connect(config)
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise IntakeSourceError(f"cannot connect to {config.host}:{config.port}: {exc}") from exc
+    try:
+        try:
+            connection.login(config.user, config.password)
+            status, _data = connection.select(_imap_quote(config.folder))
+            if status != "OK":
+                raise IntakeSourceError(f"cannot open the folder {config.folder!r}")
+            status, found = connection.uid("SEARCH", "UNSEEN")
+            if status != "OK":
+                raise IntakeSourceError("the server refused the search for unseen messages")
+            uids = found[0].split() if found and isinstance(found[0], bytes) else []
+            for uid in uids:
+                status, fetched = connection.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
+                raw = next((item[1] for item in fetched if isinstance(item, tuple)), None) if status == "OK" else None
+                if not isinstance(raw, bytes):
+                    raise IntakeSourceError(f"cannot fetch message {uid.decode()}")
+                outcome = _take(raw, source="imap", address=address, pemda=pemda)
+                result.outcomes.append(outcome)
+                if outcome.handled:
+                    connection.uid("STORE", uid.decode(), "+FLAGS", "(\\Seen)")
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise IntakeSourceError(f"IMAP error on {config.host}: {exc}") from exc
+    finally:
+        with contextlib.suppress(Exception):
+            connection.logout()
+    return result
+
+
+def _imap_quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'

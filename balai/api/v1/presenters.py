@@ -1,0 +1,93 @@
+"""Reports as the API shows them: only what the public tracking page shows, never anybody's identity or contact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from balai.lapor import selectors
+from balai.lapor.models import EventKind, Report, ReportKind, Status
+
+
+def _choice(choices: Any, value: str) -> dict[str, str]:
+    return {"value": value, "label": str(choices(value).label)}
+
+
+def _absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def report_url(request: HttpRequest, report: Report) -> str:
+    """The public page, or the tracking page for a rahasia report (which has no public page)."""
+    name = "lapor:track_detail" if report.is_confidential else "lapor:detail"
+    return _absolute(request, reverse(name, args=[report.code]))
+
+
+def report_summary(request: HttpRequest, report: Report, title: str | None = None) -> dict[str, Any]:
+    return {
+        "code": report.code,
+        "title": title if title is not None else report.display_title,
+        "kind": _choice(ReportKind, report.kind),
+        "status": _choice(Status, report.status),
+        "category": {"slug": report.category.slug, "name": report.category.name},
+        "kecamatan": {"code": report.kecamatan.code, "name": report.kecamatan.name},
+        "kelurahan": {"code": report.kelurahan.code, "name": report.kelurahan.name},
+        "photo_count": report.photo_count,
+        "created_at": report.created_at,
+        "updated_at": report.updated_at,
+        "url": report_url(request, report),
+    }
+
+
+def report_detail(request: HttpRequest, report: Report) -> dict[str, Any]:
+    """What the holder of the tracking code sees, rahasia or not: the public timeline, no identity, no contact."""
+    events = selectors.report_public_events(report)
+    question = None
+    if report.status == Status.DITUNDA:
+        asked = [e for e in events if e.to_status == Status.DITUNDA]
+        question = asked[-1].note if asked else None
+    photos = [] if report.is_confidential else selectors.report_public_photos(report)
+    merged = report.merged_into
+    return {
+        **report_summary(request, report),
+        "description": report.display_description,
+        "address": report.address,
+        "latitude": float(report.latitude) if report.latitude is not None else None,
+        "longitude": float(report.longitude) if report.longitude is not None else None,
+        "is_confidential": report.is_confidential,
+        "handled_by": report.lead_unit.name if report.lead_unit else None,
+        "verify_due_at": report.verify_due_at if report.status == Status.DITERIMA else None,
+        "due_at": report.due_at if report.status in (Status.DIDISPOSISIKAN, Status.DIPROSES) else None,
+        "finished_at": report.finished_at,
+        "clarification_question": question,
+        "referral": (report.referral or None) if report.status == Status.BUKAN_WEWENANG else None,
+        "merged_into": merged.code if merged is not None and not merged.is_confidential else None,
+        "rating": report.rating,
+        "photos": [
+            {
+                "url": _absolute(request, reverse("lapor:photo", args=[photo.public_id])),
+                "width": photo.width,
+                "height": photo.height,
+            }
+            for photo in photos
+        ],
+        "timeline": [
+            {
+                "at": event.created_at,
+                "kind": _choice(EventKind, event.kind),
+                "status": _choice(Status, event.to_status) if event.to_status else None,
+                "note": event.note,
+            }
+            for event in events
+        ],
+    }
+
+
+def report_created(request: HttpRequest, report: Report) -> dict[str, Any]:
+    return {
+        **report_detail(request, report),
+        "reporter_token": report.reporter_token,
+        "reporter_url": _absolute(request, reverse("lapor:reporter", args=[report.code, report.reporter_token])),
+    }

@@ -1,0 +1,203 @@
+"""`make bench`: every figure on SQLite, then on a throw-away PostgreSQL; results to bench/results/, summary last.
+
+    BENCH_SCALE=small uv run python -m bench.run     # 10,000 and 100,000 reports (about 5 minutes)
+    BENCH_SCALE=full  uv run python -m bench.run     # 10,000 and 1,000,000 reports
+
+The last line is `key=value` pairs: first the worst of the two databases under the plain names
+(`intake_ratio scale_ratio_max form_kb home_kb rss_mb`), then each database's own figures
+(`sqlite_…`, `pg_…`) and the gzip estimates of the page weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).absolute().parent.parent
+SCALES = {"tiny": (1_000, 3_000), "small": (10_000, 100_000), "full": (10_000, 1_000_000)}  # tiny: a smoke test
+GOALS = {
+    "intake_ratio": ">= 0.5",
+    "scale_ratio_max": "<= 1.5",
+    "form_kb": "<= 50",
+    "home_kb": "<= 50",
+    "rss_mb": "<= 150",
+}
+
+
+def _git(*args: str) -> str:
+    git = shutil.which("git")
+    if not git:
+        return ""
+    try:
+        command = [git, "--no-optional-locks", *args]  # read only: never takes the index lock
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603
+    except (subprocess.CalledProcessError, OSError):
+        return ""
+
+
+def machine_info() -> dict[str, Any]:
+    cpu_model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu_model = platform.processor()
+    import django
+
+    return {
+        "cores": os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "cpu_model": cpu_model,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def measure(names: list[str], *, small: int, large: int, data_dir: Path, extra: list[str]) -> dict[str, dict[str, Any]]:
+    """Run bench.measure for each database side by side: they generate together, then take turns to time."""
+    barrier = data_dir / "barrier"
+    shutil.rmtree(barrier, ignore_errors=True)
+    barrier.mkdir(parents=True)
+    processes = {}
+    for name in names:
+        out = data_dir / f"{name}.json"
+        out.unlink(missing_ok=True)
+        command = [
+            sys.executable, "-m", "bench.measure", "--small", str(small), "--large", str(large), "--out", str(out),
+            "--barrier", str(barrier), "--parties", str(len(names)), *extra,
+        ]  # fmt: skip
+        env = {**os.environ, "BALAI_DATA_DIR": str(data_dir)}
+        if name == "sqlite":
+            for leftover in data_dir.glob("bench*.sqlite3*"):
+                leftover.unlink()
+            env["DATABASE_URL"] = f"sqlite:///{data_dir / 'bench.sqlite3'}"
+        else:
+            command = [str(ROOT / "scripts" / "with-postgres.sh"), *command]
+        processes[name] = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    failed = [name for name, process in processes.items() if process.wait() != 0]
+    if failed:
+        raise SystemExit(f"bench: the run on {', '.join(failed)} failed (see above)")
+    return {name: dict(json.loads((data_dir / f"{name}.json").read_text())) for name in names}
+
+
+def summary_line(databases: dict[str, dict[str, Any]], lighthouse: dict[str, Any] | None) -> str:
+    short = {"sqlite": "sqlite", "postgresql": "pg"}
+    per_db: dict[str, dict[str, float]] = {}
+    for name, result in databases.items():
+        per_db[short.get(name, name)] = {
+            "intake_ratio": result["intake"]["ratio"],
+            "scale_ratio_max": result["scale"]["ratio_max"],
+            "rss_mb": result["memory"]["peak_rss_mb"],
+            "form_kb": result["weight"]["form"]["kb"],
+            "home_kb": result["weight"]["home"]["kb"],
+            "gen_per_s": max(g["per_second"] for g in result["generation"]),
+        }
+    worst = {
+        "intake_ratio": min(d["intake_ratio"] for d in per_db.values()),
+        "scale_ratio_max": max(d["scale_ratio_max"] for d in per_db.values()),
+        "form_kb": max(d["form_kb"] for d in per_db.values()),
+        "home_kb": max(d["home_kb"] for d in per_db.values()),
+        "rss_mb": max(d["rss_mb"] for d in per_db.values()),
+    }
+    pairs = [f"{k}={v}" for k, v in worst.items()]
+    for db, figures in per_db.items():
+        pairs += [f"{db}_{k}={v}" for k, v in figures.items() if k not in ("form_kb", "home_kb")]
+    first = next(iter(databases.values()))
+    pairs += [
+        f"form_kb_gzip={first['weight']['form']['kb_gzip']}",
+        f"home_kb_gzip={first['weight']['home']['kb_gzip']}",
+    ]
+    if lighthouse:
+        for page, scores in lighthouse.get("pages", {}).items():
+            pairs += [f"lh_{page}_{k}={v}" for k, v in scores.items() if k in ("performance", "accessibility")]
+    return " ".join(pairs)
+
+
+def print_table(databases: dict[str, dict[str, Any]]) -> None:
+    for name, result in databases.items():
+        db = result["database"]
+        print(f"\n{name} {db['version']}: {result['small']:,} → {result['large']:,} reports")
+        gen = ", ".join(f"{g['reports']:,} in {g['seconds']} s ({g['per_second']:,}/s)" for g in result["generation"])
+        print(f"  generation: {gen}")
+        intake = result["intake"]
+        print(
+            f"  intake: form {intake['form']['per_second']} reports/s, baseline {intake['baseline']['per_second']} "
+            f"inserts/s, ratio {intake['ratio']} (goal {GOALS['intake_ratio']}); errors "
+            f"{intake['form']['errors'] + intake['baseline']['errors']}"
+        )
+        print(f"  {'page':<16}{'p95 small ms':>14}{'p95 large ms':>14}{'ratio':>8}")
+        for page, figures in result["scale"]["pages"].items():
+            if "skipped" in figures:
+                print(f"  {page:<16}  skipped: {figures['skipped']}")
+                continue
+            print(
+                f"  {page:<16}{figures['small']['p95_ms']:>14}{figures['large']['p95_ms']:>14}{figures['p95_ratio']:>8}"
+            )
+        w = result["weight"]
+        print(
+            f"  weight: home {w['home']['kb']} KB ({w['home']['kb_gzip']} KB with gzipped HTML), "
+            f"form {w['form']['kb']} KB ({w['form']['kb_gzip']} KB); Leaflet not counted (loaded on demand)"
+        )
+        print(f"  memory: peak worker RSS {result['memory']['peak_rss_mb']} MB (goal {GOALS['rss_mb']})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the whole bench; see bench/README.md.")
+    parser.add_argument("--scale", choices=sorted(SCALES), default=os.environ.get("BENCH_SCALE", "small"))
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="measure one database only")
+    parser.add_argument("--lighthouse", action="store_true", default=os.environ.get("BENCH_LIGHTHOUSE") == "1")
+    args, extra = parser.parse_known_args()
+    started = time.monotonic()
+    small, large = SCALES[args.scale]
+    data_dir = ROOT / "var" / "bench"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    info = machine_info()
+    names = [name for name in ("sqlite", "postgresql") if args.only in (None, name)]
+    databases = measure(names, small=small, large=large, data_dir=data_dir, extra=extra)
+    lighthouse = None
+    if args.lighthouse:
+        lh_out = data_dir / "lighthouse.json"
+        subprocess.run([str(ROOT / "bench" / "lighthouse.sh"), str(lh_out)], cwd=ROOT, check=True)  # noqa: S603
+        lighthouse = json.loads(lh_out.read_text())
+    elapsed = round(time.monotonic() - started, 1)
+    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    results = {
+        "timestamp": stamp,
+        "scale": args.scale,
+        "small": small,
+        "large": large,
+        "seconds": elapsed,
+        "git": {"commit": _git("rev-parse", "HEAD"), "dirty": bool(_git("status", "--porcelain"))},
+        "machine": {**info, "databases": {n: r["database"] for n, r in databases.items()}},
+        "goals": GOALS,
+        "results": databases,
+        "lighthouse": lighthouse,
+    }
+    line = summary_line(databases, lighthouse)
+    results["summary"] = line
+    path = ROOT / "bench" / "results" / f"{stamp}-{args.scale}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print_table(databases)
+    print(f"\nmake bench took {elapsed:.0f} s; results in {path.relative_to(ROOT)}")
+    print(line)
+
+
+if __name__ == "__main__":
+    main()

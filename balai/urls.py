@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from balai.core import views as core_views
 from balai.core.health import healthz, readyz
 
 admin.site.site_header = "Balai"
@@ -12,7 +12,7 @@ urlpatterns = [
     path("staf/laporan/", include("balai.lapor.staff_urls")),
     path("staf/", include("balai.core.urls")),
     path("staf/admin/", admin.site.urls),
-    path("bahasa/", set_language, name="set_language"),
+    path("bahasa/", core_views.set_language, name="set_language"),
     path("api/v1/", include("balai.api.v1.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

@@ -261,6 +261,22 @@ class Membership(TimestampedModel):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
 
+class StaffPreference(TimestampedModel):
+    """A staff member's own choices that outlive the browser session, such as the language of their emails."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
+
+    class Meta:
+        verbose_name = _("staff preference")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.language}"
+
+
 class CalendarDayKind(models.TextChoices):
     CUTI_BERSAMA = "cuti_bersama", _("cuti bersama (collective leave)")
     LIBUR = "libur", _("additional holiday")

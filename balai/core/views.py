@@ -355,3 +355,16 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "total_visible": reports_visible_to(scope).count() if scope.is_staff_member else 0,
         },
     )
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in staff member's choice also becomes the language of their emails."""
+    from django.views.i18n import set_language as django_set_language
+
+    from .models import StaffPreference
+
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        StaffPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+    return response

@@ -19,7 +19,7 @@ from balai.core.selectors import pemda_current, work_calendar
 from balai.lib.workdays import WorkCalendar
 
 from .models import ArchiveReason, EventKind, NotificationLog, Report, ReportEvent, Status
-from .tasks import coordinator_emails, reporter_links, send_email, send_staff, staff_emails
+from .tasks import coordinator_emails, reporter_links, send_email, send_staff, staff_emails, with_language
 
 DIGEST_HOUR = 7
 COORDINATOR_AFTER_OVERDUE_DAYS = 2
@@ -134,7 +134,7 @@ def _send_digests(now: datetime, tz: str) -> int:
         with transaction.atomic():
             if not _claim("digest", f"{membership.user_id}:{membership.unit_id}:{local:%Y%m%d}"):
                 continue
-            send_staff("digest", None, [(membership.user.email, "id")], unit=membership.unit, stats=stats,
+            send_staff("digest", None, with_language([membership.user]), unit=membership.unit, stats=stats,
                        day=local.date())  # fmt: skip
             sent += 1
     return sent

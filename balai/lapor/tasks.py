@@ -71,13 +71,20 @@ def staff_emails(unit_ids: Iterable[int | None], roles: Iterable[str]) -> list[t
     user_ids = Membership.objects.filter(
         unit_id__in=[u for u in unit_ids if u], role__in=list(roles), is_active=True, user__is_active=True
     ).values_list("user_id", flat=True)
-    users = get_user_model().objects.filter(pk__in=user_ids).exclude(email="")
-    return [(u.email, getattr(u, "language", "") or "id") for u in users]
+    return with_language(get_user_model().objects.filter(pk__in=user_ids).exclude(email=""))
+
+
+def with_language(users: Any) -> list[tuple[str, str]]:
+    """Each staff member's email and chosen language (Indonesian unless they switched to English)."""
+    from balai.core.models import StaffPreference
+
+    chosen = dict(StaffPreference.objects.filter(user__in=users).values_list("user_id", "language"))
+    return [(u.email, chosen.get(u.pk, "id")) for u in users]
 
 
 def coordinator_emails() -> list[tuple[str, str]]:
     user_ids = Membership.objects.filter(role=Role.KOORDINATOR, is_active=True).values_list("user_id", flat=True)
-    return [(u.email, "id") for u in get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")]
+    return with_language(get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email=""))
 
 
 def send_staff(template: str, report: Report | None, recipients: list[tuple[str, str]], **extra: Any) -> None:

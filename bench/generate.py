@@ -358,11 +358,11 @@ def _generate_part(
                 fields: dict[str, Any] = {
                     "code": new_code(),
                     "kind": rng.choices(kinds, [8, 2, 1])[0],
-                    "category": category,
+                    "category_id": category.pk,
                     "title": title,
                     "description": f"{title}. {details}",
                     "kecamatan_id": kel.parent_id,
-                    "kelurahan": kel,
+                    "kelurahan_id": kel.pk,
                     "address": f"{street} dekat {place}" if rng.random() < 0.8 else "",
                     "latitude": Decimal(f"{lat + rng.uniform(-0.008, 0.008):.6f}") if point else None,
                     "longitude": Decimal(f"{lng + rng.uniform(-0.008, 0.008):.6f}") if point else None,
@@ -375,7 +375,7 @@ def _generate_part(
                     "status": status,
                     "channel": rng.choices(channels, [85, 8, 5, 2])[0],
                     "weight": category.default_weight,
-                    "lead_unit": lead_unit,
+                    "lead_unit_id": lead_unit.pk if lead_unit else None,
                     "verify_due_at": verify_due(created),
                     "language": "en" if rng.random() < 0.05 else "id",
                     "created_at": created,
@@ -397,7 +397,7 @@ def _generate_part(
                         actor = _actor_for(world, to_status, from_status, report.lead_unit_id)
                         events.append(
                             ReportEvent(
-                                report_id=report.pk, created_at=when, actor=actor,
+                                report_id=report.pk, created_at=when, actor_id=actor.pk if actor else None,
                                 actor_label=actor.get_username() if actor else _label_for(to_status, from_status),
                                 kind=EventKind.STATUS, from_status=from_status, to_status=to_status,
                                 note=NOTES.get(to_status, ""), is_public=True,
@@ -438,7 +438,7 @@ def _lifecycle_fields(
         "public_title": fields["title"] if verified else "",
         "reopened_count": sum(1 for f, t, _w in steps if (f, t) == ("selesai", "diproses")),
     }
-    if fields["lead_unit"] is not None and status in ("didisposisikan", "diproses", "selesai"):
+    if fields["lead_unit_id"] is not None and status in ("didisposisikan", "diproses", "selesai"):
         values["dispatched_at"] = last["didisposisikan"]
         values["due_at"] = follow_up_due(last["didisposisikan"], fields["weight"])
     if status == "selesai":

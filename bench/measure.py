@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import gzip
 import json
+import math
 import os
 import random
 import signal
@@ -113,8 +114,7 @@ def _variants(rng: random.Random) -> Variants:
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
-    rank = max(1, round(fraction * len(ordered) + 0.5 - 1e-9))
-    return ordered[min(rank, len(ordered)) - 1]
+    return ordered[max(1, math.ceil(fraction * len(ordered) - 1e-9)) - 1]
 
 
 def _summary(latencies: list[float]) -> dict[str, float]:

@@ -21,14 +21,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
+        loaded_now = False
         if not Pemda.objects.exists():
             if options["no_demo"]:
                 self.stdout.write("No Pemda configured yet: run `balai wilayah import` and `balai pemda setup`.")
             else:
                 self.stdout.write("Empty database: loading the demo city (Kota Bitung)…")
-                call_command("demo")
+                call_command("demo")  # prints the logins
+                loaded_now = True
         call_command("collectstatic", interactive=False, verbosity=0)
-        if Pemda.objects.filter(is_demo=True).exists():
+        if not loaded_now and Pemda.objects.filter(is_demo=True).exists():
             from .demo import print_logins
 
             print_logins(self.stdout)

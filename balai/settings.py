@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "balai.core",
     "balai.lapor",
     "balai.api",
+    "balai.dasbor",
 ]
 
 MIDDLEWARE = [

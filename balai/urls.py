@@ -10,6 +10,8 @@ admin.site.site_title = "Balai"
 urlpatterns = [
     path("open311/", include("balai.api.open311.urls")),
     path("staf/laporan/", include("balai.lapor.staff_urls")),
+    path("staf/dasbor/", include("balai.dasbor.urls")),
+    path("statistik/", include("balai.dasbor.public_urls")),
     path("staf/", include("balai.core.urls")),
     path("staf/admin/", admin.site.urls),
     path("bahasa/", core_views.set_language, name="set_language"),

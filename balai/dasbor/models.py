@@ -1,0 +1,1 @@
+"""The summary tables of the command center (filled by `balai.dasbor.summary`)."""

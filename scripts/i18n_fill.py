@@ -38,7 +38,7 @@ def main(paths: list[str]) -> int:
                 entry.msgstr = text
         if "fuzzy" in entry.flags:  # a guess by msgmerge: only a given text replaces it
             entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
+            entry.previous_msgid = entry.previous_msgid_plural = None
             if not text:
                 entry.msgstr, entry.msgstr_plural = "", ({0: ""} if entry.msgid_plural else {})
         done = entry.msgstr_plural.get(0) if entry.msgid_plural else entry.msgstr

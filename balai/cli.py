@@ -18,6 +18,7 @@ USAGE = """usage: balai <command> [options]
   email fetch      turn new messages of the reporting mailbox into reports
   apikey create    create an API key for an app (printed once); also list, revoke
   integrity        check that reports, events and files are consistent
+  summary check    check the command center's summary tables against the reports; `summary rebuild` redoes them
   <django command> any manage.py command (migrate, createsuperuser, check, …)
 
 Each command has --help."""

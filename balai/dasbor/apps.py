@@ -6,3 +6,13 @@ class DasborConfig(AppConfig):
     name = "balai.dasbor"
     label = "dasbor"
     verbose_name = _("Command center")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from balai.core.models import CalendarDay
+
+        from .signals import calendar_changed
+
+        post_save.connect(calendar_changed, sender=CalendarDay, dispatch_uid="dasbor-calendar-saved")
+        post_delete.connect(calendar_changed, sender=CalendarDay, dispatch_uid="dasbor-calendar-deleted")

@@ -1,1 +1,127 @@
-"""The summary tables of the command center (filled by `balai.dasbor.summary`)."""
+"""The summary tables of the command center, kept equal to a recomputation from the reports.
+
+Each report contributes fixed amounts to a few cells (the month and week its events fell in, its OPD,
+category, kecamatan and channel, whether the public may count it); `balai.dasbor.summary` adds and removes
+those contributions in the same transaction as every change of a report, so a page sums a few hundred
+cells instead of scanning the reports. Cells are derived data (rebuilt at will), so they carry no timestamps.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Grain(models.TextChoices):
+    MONTH = "M", _("month")
+    WEEK = "W", _("week")
+
+
+class StatCell(models.Model):
+    """Counts for one period (a month or an ISO week) and one combination of OPD, category, kecamatan, channel."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField(help_text="First day of the month, or the Monday of the week (local time).")
+    unit_id = models.IntegerField(help_text="The handling OPD; 0 while none is appointed.")
+    category_id = models.IntegerField()
+    kecamatan = models.CharField(max_length=16)
+    channel = models.CharField(max_length=8)
+    is_public = models.BooleanField(help_text="Counted on public pages: not rahasia, not archived.")
+    received = models.IntegerField(default=0)
+    verified = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+    finished_on_time = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0, help_text="Of the reports received in the period.")
+    rated = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+    asked_fixed = models.IntegerField(default=0, help_text='"Is it fixed?" questionnaires sent.')
+    answered_fixed = models.IntegerField(default=0)
+    said_fixed = models.IntegerField(default=0)
+
+    METRICS: ClassVar = (
+        "received",
+        "verified",
+        "finished",
+        "finished_on_time",
+        "reopened",
+        "rated",
+        "rating_sum",
+        "asked_fixed",
+        "answered_fixed",
+        "said_fixed",
+    )
+    KEY: ClassVar = ("grain", "period", "unit_id", "category_id", "kecamatan", "channel", "is_public")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["grain", "period", "unit_id", "category_id", "kecamatan", "channel", "is_public"],
+                name="statcell_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain}{self.period:%Y-%m-%d} unit {self.unit_id} cat {self.category_id} {self.kecamatan}"
+
+
+class Measure(models.TextChoices):
+    VERIFY = "verify", _("working days to verify")
+    FINISH = "finish", _("working days to finish")
+
+
+class Dimension(models.TextChoices):
+    ALL = "all", _("whole Pemda")
+    UNIT = "unit", _("OPD")
+    CATEGORY = "category", _("category")
+    KECAMATAN = "kecamatan", _("kecamatan")
+    CHANNEL = "channel", _("channel")
+
+
+class DurationCell(models.Model):
+    """How many reports of a month took exactly `days` working days, per single dimension (for percentiles)."""
+
+    month = models.DateField()
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=16, help_text="The OPD or category id, kecamatan code, channel; '' for all.")
+    is_public = models.BooleanField()
+    measure = models.CharField(max_length=6, choices=Measure.choices)
+    days = models.IntegerField()
+    reports = models.IntegerField(default=0)
+
+    METRICS: ClassVar = ("reports",)
+    KEY: ClassVar = ("dimension", "month", "key", "is_public", "measure", "days")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["dimension", "month", "key", "is_public", "measure", "days"], name="durationcell_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dimension}:{self.key} {self.measure} {self.days}d"
+
+
+class PlaceCell(models.Model):
+    """Counts per kelurahan/desa and OPD for a month: the finest place breakdown."""
+
+    month = models.DateField()
+    kelurahan = models.CharField(max_length=16)
+    unit_id = models.IntegerField()
+    is_public = models.BooleanField()
+    received = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+    finished_on_time = models.IntegerField(default=0)
+
+    METRICS: ClassVar = ("received", "finished", "finished_on_time")
+    KEY: ClassVar = ("month", "kelurahan", "unit_id", "is_public")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["month", "kelurahan", "unit_id", "is_public"], name="placecell_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kelurahan} unit {self.unit_id}"

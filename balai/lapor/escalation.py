@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from balai.core.models import Membership, Role
 from balai.core.selectors import pemda_current, work_calendar
+from balai.dasbor import summary
 from balai.lib.workdays import WorkCalendar
 
 from .models import ArchiveReason, EventKind, NotificationLog, Report, ReportEvent, Status
@@ -108,7 +109,11 @@ def _send_questionnaires(now: datetime, after_days: int) -> int:
         with transaction.atomic():
             if not _claim("questionnaire", report.code, report):
                 continue
-            Report.objects.filter(pk=report.pk).update(questionnaire_sent_at=now)
+            locked = Report.objects.select_for_update().get(pk=report.pk)
+            before = summary.report_fact(locked)
+            locked.questionnaire_sent_at = now
+            locked.save(update_fields=["questionnaire_sent_at"])
+            summary.report_changed(before, locked)
             send_email("questionnaire", {"report": report, "pemda": pemda_current(), **reporter_links(report)},
                   [report.reporter_email], report.language)  # fmt: skip
             sent += 1

@@ -18,6 +18,7 @@ from django.utils import timezone
 from balai.core.models import Pemda, Wilayah
 from balai.core.selectors import pemda_current, work_calendar
 from balai.core.services import Actor, audit_record
+from balai.dasbor import summary
 
 from . import codes
 from .images import ProcessedPhoto
@@ -198,6 +199,7 @@ def report_submit(
 
                 # The database task backend writes the job in this same transaction.
                 send_report_received.enqueue(report.code)
+            summary.report_changed(None, report)
     except IntegrityError:
         _remove_files(written)
         if submission_token is not None:
@@ -267,10 +269,12 @@ def report_record_transition(
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if to_status not in TRANSITIONS[locked.status]:
         raise InvalidTransitionError(f"{locked.status} → {to_status} is not allowed")
+    before = summary.report_fact(locked)
     when = at or timezone.now()
     from_status = locked.status
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
+    summary.report_changed(before, locked)
     report.status = to_status
     event = ReportEvent.objects.create(
         report=locked,

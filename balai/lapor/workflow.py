@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from balai.core.models import Unit, UnitKind
 from balai.core.selectors import pemda_current, work_calendar
 from balai.core.services import audit_record
+from balai.dasbor import summary
 
 from .access import StaffScope, staff_scope
 from .models import (
@@ -64,6 +65,8 @@ def _lock(report: Report, version: int | None) -> Report:
                 "what you typed is kept, send it again if it still applies."
             )
         )
+    # What the command center's summary counts of it now; `_save` moves the counts to the new state.
+    locked._summary_fact = summary.report_fact(locked)  # type: ignore[attr-defined]
     return locked
 
 
@@ -87,8 +90,10 @@ def _move(report: Report, to_status: str) -> str:
 
 
 def _save(report: Report, *fields: str) -> None:
+    """Save a report obtained from `_lock`, and keep the command center's summary in step, in this transaction."""
     report.version += 1
     report.save(update_fields=[*fields, "version", "updated_at"])
+    report._summary_fact = summary.report_changed(report.__dict__["_summary_fact"], report)  # type: ignore[attr-defined]
 
 
 def _event(

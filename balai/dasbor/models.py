@@ -8,10 +8,16 @@ cells instead of scanning the reports. Cells are derived data (rebuilt at will),
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+from balai.core.models import TimestampedModel
 
 
 class Grain(models.TextChoices):
@@ -125,3 +131,77 @@ class PlaceCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.kelurahan} unit {self.unit_id}"
+
+
+# --- Reports built in the background (balai.dasbor.export_jobs) ------------------------------------------------
+
+
+class ExportKind(models.TextChoices):
+    MONTHLY_PDF = "monthly_pdf", _("monthly report (PDF)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("being made")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class ExportJobQuerySet(models.QuerySet["ExportJob"]):
+    def pending(self) -> ExportJobQuerySet:
+        return self.filter(status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+
+
+class ExportJob(TimestampedModel):
+    """One report asked for by a reader: its month and scope, where the worker is with it, and the file."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=ExportKind.choices, default=ExportKind.MONTHLY_PDF)
+    month = models.DateField(_("month"), help_text=_("The first day of the month the report covers."))
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("OPD"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the whole Pemda."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=8, default="id")
+    file = models.FileField(_("file"), upload_to="ekspor/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering: ClassVar = ["-created_at"]
+        constraints: ClassVar = [
+            # One pending job per kind, month and scope (an empty unit, the whole Pemda, counts as 0).
+            models.UniqueConstraint(
+                F("kind"),
+                F("month"),
+                Coalesce(F("unit"), Value(0)),
+                condition=Q(status__in=["queued", "running"]),
+                name="dasbor_exportjob_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.month:%Y-%m} ({self.unit or 'Pemda'})"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)

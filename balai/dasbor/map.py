@@ -113,7 +113,7 @@ class MapResult:
 
 _COLUMNS = (
     "code", "latitude", "longitude", "status", "title", "public_title", "due_at", "verify_due_at",
-    "is_confidential", "created_at", "id", "kelurahan_id",
+    "is_confidential", "created_at", "kelurahan_id",
 )  # fmt: skip
 
 
@@ -158,8 +158,8 @@ def _due_state(status: str, due_at: datetime | None, verify_due_at: datetime | N
 
 
 def _newest(streams: Iterable[Iterator[tuple[Any, ...]]], limit: int) -> list[tuple[Any, ...]]:
-    """The `limit` newest rows of streams that are each newest first (created_at, then id)."""
-    merged = heapq.merge(*streams, key=lambda row: (row[9], row[10]), reverse=True)
+    """The `limit` newest rows of streams that are each newest first."""
+    merged = heapq.merge(*streams, key=lambda row: row[9], reverse=True)
     return [row for _, row in zip(range(limit), merged, strict=False)]
 
 
@@ -179,7 +179,8 @@ def map_points(
     statuses = group_statuses(dash, filters.group)
     base = _matching(dash, filters, now=now)
     streams = [
-        iter(base.filter(status=status).order_by("-created_at", "-id").values_list(*_COLUMNS)[: limit + 1])
+        # By created_at alone, which the index holds in order: adding "-id" made SQLite sort each part again.
+        iter(base.filter(status=status).order_by("-created_at").values_list(*_COLUMNS)[: limit + 1])
         for status in statuses
     ]
     rows = _newest(streams, limit + 1)
@@ -194,7 +195,7 @@ def map_points(
 
 
 def _point(row: tuple[Any, ...], *, now: datetime, soon: datetime) -> MapPoint:
-    code, lat, lng, status, title, public_title, due_at, verify_due_at, confidential, created_at, _id, kelurahan = row
+    code, lat, lng, status, title, public_title, due_at, verify_due_at, confidential, created_at, kelurahan = row
     return MapPoint(
         code=code,
         latitude=lat,

@@ -7,7 +7,9 @@
   var d = box.dataset;
   var status = document.getElementById("map-status");
   var mapEl = document.getElementById("dash-map");
+  var legend = document.querySelector(".map-legend");
   box.hidden = false;
+  if (legend) legend.hidden = false;
 
   // On a laptop the filters stay open; on a phone they fold away above the map.
   var filterBox = document.getElementById("map-filter-box");
@@ -15,7 +17,9 @@
 
   function fail() {
     status.textContent = d.textError;
+    status.classList.remove("visually-hidden");
     box.classList.add("map-failed");
+    if (legend) legend.hidden = true;
   }
   function load(url, tag) {
     return new Promise(function (resolve, reject) {
@@ -40,7 +44,7 @@
 
   // The glyph of each kind of marker is read from the legend, so the map and its legend cannot disagree.
   var glyphs = {};
-  Array.prototype.forEach.call(box.querySelectorAll(".map-legend .pin"), function (pin) {
+  Array.prototype.forEach.call(document.querySelectorAll(".map-legend .pin"), function (pin) {
     var kind = pin.className.replace(/.*\bpin-([a-z]+)\b.*/, "$1");
     glyphs[kind] = pin.textContent;
   });
@@ -62,7 +66,7 @@
     var L = window.L;
     var b = d.bounds.split(",").map(Number);
     var bounds = L.latLngBounds([b[0], b[1]], [b[2], b[3]]);
-    var map = L.map(mapEl, { maxBounds: bounds.pad(0.5) }).fitBounds(bounds);
+    var map = L.map(mapEl, { maxBounds: bounds.pad(0.5) }).fitBounds(bounds, { animate: false });
     L.tileLayer(d.tiles, { maxZoom: 19, attribution: escapeText(d.attribution) }).addTo(map);
 
     var icons = {};
@@ -109,10 +113,17 @@
       marker.bindPopup(function () { return popup(p, data); });
       return marker;
     });
+    // Zoom to the points first, so the clusters are made once, for the zoom they are seen at.
+    if (markers.length) {
+      var around = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
+      map.fitBounds(around, { padding: [24, 24], maxZoom: 16, animate: false });
+    }
     group.addLayers(markers);
     map.addLayer(group);
-    if (markers.length) map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 16 });
+    // Read out to screen readers in every case; shown only when it says more than the count above the map.
     status.textContent = data.summary;
+    status.classList.toggle("visually-hidden", !data.capped);
+    box.setAttribute("data-ready", "");
   }
 
   function popup(p, data) {

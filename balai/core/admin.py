@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .auth import second_step_missing
-from .models import AuditEvent, CalendarDay, Membership, Pemda, Unit, Wilayah
+from .models import AuditEvent, CalendarDay, Membership, Pemda, TrainingRecord, Unit, Wilayah
 from .services import audit_record
 
 
@@ -90,6 +91,38 @@ class MembershipAdmin(AuditedAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__email", "unit__name")
     raw_id_fields = ("user", "unit")
+
+
+class _TrainedInOpdFilter(admin.SimpleListFilter):
+    title = _("OPD")
+    parameter_name = "opd"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(u.slug, str(u)) for u in Unit.objects.active().opd().order_by("name")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.value():
+            return queryset
+        members = Membership.objects.filter(unit__slug=self.value(), is_active=True).values("user_id")
+        return queryset.filter(user_id__in=members)
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(AuditedAdmin):
+    """Bimtek and Diklat attended, entered by an administrator; in-app guide confirmations record themselves."""
+
+    list_display = ("user", "kind", "title", "date", "organiser", "recorded_by")
+    list_filter = ("kind", _TrainedInOpdFilter)
+    list_select_related = ("user", "recorded_by")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "user__email", "title", "organiser")
+    date_hierarchy = "date"
+    autocomplete_fields = ("user",)
+    readonly_fields = ("recorded_by", "created_at", "updated_at")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(CalendarDay)

@@ -344,3 +344,59 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit trail is append-only.")
+
+
+class TrainingKind(models.TextChoices):
+    BIMTEK = "bimtek", _("Bimtek (technical guidance)")
+    DIKLAT = "diklat", _("Diklat (formal training)")
+    GUIDE = "panduan", _("In-app guide (read and confirmed)")
+    OTHER = "lainnya", _("Other training")
+
+
+class TrainingRecord(TimestampedModel):
+    """A training a member of staff attended, so the Pemda can check that every OPD can run its applications.
+
+    An administrator enters Bimtek and Diklat; the in-app guide records itself, once, when the person confirms it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="training_records",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=TrainingKind.choices)
+    title = models.CharField(_("title"), max_length=200, help_text=_("For example: Bimtek Balai for OPD operators"))
+    date = models.DateField(_("date"), help_text=_("The day it took place (the last day, if it took several)."))
+    organiser = models.CharField(
+        _("organised by"), max_length=160, blank=True, help_text=_("For example: Diskominfo Kota Bitung")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering: ClassVar = ["-date", "-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(kind="panduan"), name="training_guide_once_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}: {self.title}"
+
+    def clean(self) -> None:
+        from django.utils import timezone
+
+        if self.date is not None and self.date > timezone.localdate():
+            raise ValidationError({"date": _("A training is recorded once it has taken place, not before.")})

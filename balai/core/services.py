@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import math
 from collections.abc import Iterable, Iterator
@@ -12,13 +13,25 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import AuditEvent, Membership, Pemda, PemdaKind, Role, Unit, UnitKind, Wilayah, WilayahLevel
+from .models import (
+    AuditEvent,
+    Membership,
+    Pemda,
+    PemdaKind,
+    Role,
+    TrainingKind,
+    TrainingRecord,
+    Unit,
+    UnitKind,
+    Wilayah,
+    WilayahLevel,
+)
 from .selectors import staff_2fa_required
 
 # A user, an anonymous visitor, or None for the system itself.
@@ -350,3 +363,68 @@ def totp_disable(*, user: Any, token: str, pemda: Pemda | None, ip_address: str 
         )
         TOTPDevice.objects.filter(user=user).delete()
         return check
+
+
+# --- Training -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_record(
+    *,
+    actor: Actor,
+    user: Any,
+    kind: str,
+    title: str,
+    date: datetime.date,
+    organiser: str = "",
+    notes: str = "",
+    ip_address: str | None = None,
+) -> TrainingRecord:
+    """Record a training a member of staff attended (Bimtek, Diklat, other), entered by an administrator."""
+    record = TrainingRecord(
+        user=user,
+        kind=kind,
+        title=title,
+        date=date,
+        organiser=organiser,
+        notes=notes,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=actor,
+        action="training.record",
+        obj=record,
+        changes={"user": user.get_username(), "kind": kind, "title": title, "date": date.isoformat()},
+        ip_address=ip_address,
+    )
+    return record
+
+
+def training_guide_confirm(*, user: Any, ip_address: str | None = None) -> tuple[TrainingRecord, bool]:
+    """The person confirms they have read the in-app guide: recorded once; a second confirmation changes nothing.
+
+    Returns the record and whether it was made now.
+    """
+    existing = TrainingRecord.objects.filter(user=user, kind=TrainingKind.GUIDE).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            record = TrainingRecord.objects.create(
+                user=user,
+                kind=TrainingKind.GUIDE,
+                title=_("Balai back-office guide"),
+                date=timezone.localdate(),
+                organiser=_("Balai (in-app guide)"),
+                recorded_by=user,
+            )
+            audit_record(
+                actor=user, action="training.guide_confirm", obj=record, changes={"kind": TrainingKind.GUIDE},
+                ip_address=ip_address,
+            )  # fmt: skip
+    except IntegrityError:
+        # Two clicks at once: the other one recorded it.
+        return TrainingRecord.objects.get(user=user, kind=TrainingKind.GUIDE), False
+    return record, True

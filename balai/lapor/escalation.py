@@ -121,14 +121,24 @@ def _send_questionnaires(now: datetime, after_days: int) -> int:
 
 
 def _send_digests(now: datetime, tz: str) -> int:
-    """Once a day after 07:00 local time, each OPD head gets their unit's open, due-soon and overdue counts."""
+    """Once a day after 07:00 local time: each OPD head gets their unit's open, new and overdue counts and its
+    readiness flags; each coordinator gets the OPD that are not ready to run the applications, if any."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from balai.dasbor.readiness import Flag, FlagCode, opd_readiness
+
     local = timezone.localtime(now, timezone=ZoneInfo(tz))
     if local.time() < time(DIGEST_HOUR):
         return 0
     sent = 0
-    heads = Membership.objects.filter(role=Role.PIMPINAN, is_active=True, unit__is_leadership=False).select_related(
-        "unit", "user"
-    )
+    readiness = opd_readiness(now=now)
+    of_unit = {opd.unit.pk: opd for opd in readiness.opds}
+    readiness_url = settings.SITE_URL + reverse("dasbor:readiness")
+    heads = Membership.objects.filter(
+        role=Role.PIMPINAN, is_active=True, unit__is_leadership=False, user__is_active=True
+    ).select_related("unit", "user")
     for membership in heads:
         if not membership.user.email:
             continue
@@ -136,10 +146,25 @@ def _send_digests(now: datetime, tz: str) -> int:
             open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)),
             new=Count("id", filter=Q(status=Status.DIDISPOSISIKAN)),
         )  # fmt: skip
+        opd = of_unit.get(membership.unit_id)
+        opd_url = settings.SITE_URL + reverse("dasbor:readiness_detail", args=[opd.unit.slug]) if opd else ""
         with transaction.atomic():
             if not _claim("digest", f"{membership.user_id}:{membership.unit_id}:{local:%Y%m%d}"):
                 continue
             send_staff("digest", None, with_language([membership.user]), unit=membership.unit, stats=stats,
-                       day=local.date())  # fmt: skip
+                       day=local.date(), readiness=opd, readiness_url=opd_url)  # fmt: skip
+            sent += 1
+    if not readiness.not_ready:
+        return sent
+    # Coordinators: one email a day with the OPD that are not ready (none when every OPD is).
+    coordinator_ids = Membership.objects.filter(role=Role.KOORDINATOR, is_active=True).values("user_id")
+    rules = [Flag(code) for code in FlagCode]
+    coordinators = get_user_model().objects.filter(pk__in=coordinator_ids, is_active=True).exclude(email="")
+    for user in coordinators.order_by("pk"):
+        with transaction.atomic():
+            if not _claim("readiness_digest", f"{user.pk}:{local:%Y%m%d}"):
+                continue
+            send_staff("readiness_digest", None, with_language([user]), summary=readiness, rules=rules,
+                       day=local.date(), readiness_url=readiness_url)  # fmt: skip
             sent += 1
     return sent

@@ -191,7 +191,8 @@ def _legend(names: list[str], colors: list[str], dashes: list[str], line: bool) 
             )
         else:
             out.append(f'<rect x="{_n(x)}" y="6" width="15" height="15" fill="{color}"/>')
-        label = _truncate(name, 16)
+        # Each series gets an equal share of the width for its swatch and name.
+        label = _truncate(name, int((WIDTH / len(names) - 46) / 8.6))
         out.append(f'<text x="{_n(x + 28)}" y="19">{_text(label)}</text>')
         x += 28 + len(label) * 8.6 + 18
     return out

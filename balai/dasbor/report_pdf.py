@@ -290,9 +290,8 @@ def _table(pdf: FPDF, table: Table) -> None:
         pdf.multi_cell(0, 5, _("No data for this period."), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(*INK)
     else:
-        weights = [
-            3.0 if not c.numeric and i == 0 else (1.6 if not c.numeric else 1.0) for i, c in enumerate(table.columns)
-        ]
+        # The first (name) column takes what the numbers leave; a wide table gets a smaller header.
+        weights = [2.2 if i == 0 else (1.5 if not c.numeric else 1.0) for i, c in enumerate(table.columns)]
         align = tuple("RIGHT" if c.numeric else "LEFT" for c in table.columns)
         with pdf.table(
             col_widths=tuple(weights),
@@ -300,7 +299,13 @@ def _table(pdf: FPDF, table: Table) -> None:
             line_height=5,
             padding=(1.6, 1.6),
             borders_layout=TableBordersLayout.HORIZONTAL_LINES,
-            headings_style=FontFace(family=PDF_FONT, emphasis="BOLD", fill_color=HEAD_FILL, color=INK),
+            headings_style=FontFace(
+                family=PDF_FONT,
+                emphasis="BOLD",
+                fill_color=HEAD_FILL,
+                color=INK,
+                size_pt=7.5 if len(table.columns) > 5 else 9,
+            ),
             cell_fill_color=ZEBRA,
             cell_fill_mode=TableCellFillMode.EVEN_ROWS,
             repeat_headings=1,

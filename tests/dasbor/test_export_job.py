@@ -9,13 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from balai.core.models import AuditEvent, Unit
 from balai.dasbor.export_jobs import ExportPendingError, build_export, current_month, export_request
 from balai.dasbor.models import ExportJob, ExportStatus
+from balai.lapor.models import Report
 
 LAST_MONTH = (current_month() - timedelta(days=1)).replace(day=1)
 
@@ -216,3 +217,30 @@ def test_the_exports_page_needs_a_reader(client, city, django_user_model):
     assert client.get(reverse("dasbor:exports")).status_code == 302
     client.force_login(django_user_model.objects.create_user("warga", password="x"))
     assert client.get(reverse("dasbor:exports")).status_code == 403
+
+
+def test_the_report_carries_the_command_centers_figures_for_the_month_and_scope(city, operator_pupr):
+    from balai.dasbor.monthly_report import monthly_report_data
+
+    from ..factories import make_report
+
+    for _ in range(3):
+        make_report()
+    with translation.override("en"):
+        whole = monthly_report_data(month=current_month(), unit=None)
+        pupr = monthly_report_data(month=current_month(), unit=unit_of(operator_pupr))
+    assert whole.kpis["Reports received"] == 3
+    assert whole.kpis["Open now"] == 3
+    assert whole.scope_label == f"The whole Pemda ({city.short_name})"
+    assert whole.tables[0].slug == "peringkat-opd"
+    assert {title for title, _svg in whole.charts} >= {"Open reports now: the OPD with the most"}
+    # Nothing has been dispatched to Dinas PUPR yet: its report counts none of them, and has no ranking.
+    assert pupr.kpis["Reports received"] == 0
+    assert pupr.kpis["Open now"] == 0
+    assert pupr.scope_label == unit_of(operator_pupr).name
+    assert "peringkat-opd" not in [table.slug for table in pupr.tables]
+    # Figures only: no report title, text or reporter in any table.
+    cells = {str(value) for table in whole.tables for row in table.rows for value in row.values()}
+    report = Report.objects.first()
+    assert report.title not in cells
+    assert report.reporter_name not in cells

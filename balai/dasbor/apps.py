@@ -8,11 +8,12 @@ class DasborConfig(AppConfig):
     verbose_name = _("Command center")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from balai.core.models import CalendarDay
 
-        from .signals import calendar_changed
+        from .signals import calendar_changed, fill_empty_summary
 
         post_save.connect(calendar_changed, sender=CalendarDay, dispatch_uid="dasbor-calendar-saved")
         post_delete.connect(calendar_changed, sender=CalendarDay, dispatch_uid="dasbor-calendar-deleted")
+        post_migrate.connect(fill_empty_summary, sender=self, dispatch_uid="dasbor-fill-summary")

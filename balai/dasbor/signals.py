@@ -11,3 +11,14 @@ def calendar_changed(**_kwargs: Any) -> None:
     from .tasks import rebuild_summary
 
     transaction.on_commit(rebuild_summary.enqueue)
+
+
+def fill_empty_summary(using: str = "default", **_kwargs: Any) -> None:
+    """An installation upgraded to a version with the command center: count the reports it already has."""
+    from balai.lapor.models import Report
+
+    from .models import StatCell
+    from .summary import summary_rebuild
+
+    if not StatCell.objects.using(using).exists() and Report.objects.using(using).exists():
+        summary_rebuild()

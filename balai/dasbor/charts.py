@@ -170,13 +170,27 @@ def nice_ceiling(value: float) -> float:
     return 10 * power  # pragma: no cover - the loop always returns
 
 
-def _x_label(value: Any, kind: str, first: bool) -> tuple[str, str]:
-    """The tick text on one or two lines: "Jan" / "2026" for months (year at the first tick and each January)."""
-    if kind == MONTH and isinstance(value, dt.date):
-        year = str(value.year) if first or value.month == 1 else ""
-        return formats.date_format(value, "M"), year
-    if kind == WEEK and isinstance(value, dt.date):
-        return formats.date_format(value, "j M"), str(value.year) if first or value.isocalendar()[1] == 1 else ""
+def axis_ticks(largest: float, kind: str) -> list[float]:
+    """Round ticks from 0 up to at least `largest`, three to five steps: 0 10 20 30, 0 50 100 150, 0 25% … 100%.
+
+    Counts step by whole numbers only (no 2.5 below 10), so no tick reads "6,25 laporan".
+    """
+    if kind == PCT:
+        return [0, 0.25, 0.5, 0.75, 1.0]
+    step = nice_ceiling(max(largest, 1e-9) / 4)
+    if kind == INT:
+        step = max(step, 1.0)
+        if step == 2.5:
+            step = 5.0
+    count = max(1, math.ceil(largest / step - 1e-9))
+    return [step * i for i in range(count + 1)]
+
+
+def _x_label(value: Any, kind: str, previous_year: int | None) -> tuple[str, str]:
+    """The tick text on one or two lines: "Jan" / "2026"; the year under the first tick and where it changes."""
+    if kind in (MONTH, WEEK) and isinstance(value, dt.date):
+        year = str(value.year) if value.year != previous_year else ""
+        return formats.date_format(value, "M" if kind == MONTH else "j M"), year
     return _truncate(str(value), 10), ""
 
 
@@ -222,7 +236,8 @@ def trend_chart(
     x_kind = table.column(x).kind
     grid = [[_number(row.get(key)) for key in series] for row in table.rows]
     known = [v for values in grid for v in values if v is not None]
-    top = 1.0 if kind == PCT else nice_ceiling(max(known, default=0.0))
+    ticks = axis_ticks(max(known, default=0.0), kind)
+    top = ticks[-1]
     plot_w, plot_h = PLOT_RIGHT - PLOT_LEFT, PLOT_BOTTOM - PLOT_TOP
     count = len(table.rows)
     slot = plot_w / count
@@ -231,9 +246,8 @@ def trend_chart(
         return PLOT_BOTTOM - plot_h * (v / top)
 
     body: list[str] = []
-    # Grid lines and the y axis labels: 0, ¼, ½, ¾ and the top.
-    for i in range(5):
-        tick = top * i / 4
+    # Grid lines and the y axis labels at round values.
+    for i, tick in enumerate(ticks):
         y = y_of(tick)
         body.append(
             f'<line x1="{PLOT_LEFT}" y1="{_n(y)}" x2="{PLOT_RIGHT}" y2="{_n(y)}"'
@@ -246,13 +260,16 @@ def trend_chart(
         )
     # The x axis: at most MAX_X_LABELS ticks, evenly spaced, the last one always shown.
     every = max(1, math.ceil(count / MAX_X_LABELS))
+    shown_year: int | None = None
     for i, row in enumerate(table.rows):
         if i % every and i != count - 1:
             continue
         if i != count - 1 and count - 1 - i < every and (count - 1) % every:
             continue  # too close to the last tick
         cx = PLOT_LEFT + slot * (i + 0.5)
-        first_line, second_line = _x_label(row.get(x), x_kind, first=i == 0)
+        value = row.get(x)
+        first_line, second_line = _x_label(value, x_kind, shown_year)
+        shown_year = value.year if isinstance(value, dt.date) else None
         body.append(
             f'<text x="{_n(cx)}" y="{PLOT_BOTTOM + 17}" text-anchor="middle" font-size="{SMALL}" fill="{MUTED}">'
             f"{_text(first_line)}</text>"
@@ -385,7 +402,7 @@ def share_chart(
         }
         body.append(
             f'<rect x="0" y="{_n(y - 13)}" width="15" height="15" fill="{color}"/>'
-            f'<text x="24" y="{_n(y)}">{_text(_truncate(name, 24))}</text>'
+            f'<text x="24" y="{_n(y)}">{_text(_truncate(name, int((WIDTH - 36 - len(figure) * 9.2) / 8.2)))}</text>'
             f'<text x="{WIDTH}" y="{_n(y)}" text-anchor="end" font-weight="bold">{_text(figure)}</text>'
         )
     height = legend_top + len(table.rows) * LEGEND_ROW - 10

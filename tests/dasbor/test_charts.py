@@ -118,9 +118,9 @@ def test_trend_bars_are_grouped_per_month_with_heights_in_proportion():
     bars = root.findall(f".//{SVG}rect[@class='bar']")
     assert len(bars) == 24
     heights = [float(b.get("height")) for b in bars]
-    # 120 is the largest value; the axis goes to a round 200.
+    # 120 is the largest value; the axis goes to a round 150 (0, 50, 100, 150).
     plot = charts.PLOT_BOTTOM - charts.PLOT_TOP
-    assert heights[-2] == pytest.approx(plot * 120 / 200, abs=0.06)
+    assert heights[-2] == pytest.approx(plot * 120 / 150, abs=0.06)
     assert heights[0] / heights[-2] == pytest.approx(10 / 120, abs=0.002)
     assert heights[1] / heights[0] == pytest.approx(8 / 10, abs=0.01)
     # Two colours, one per series, and a legend naming them.
@@ -150,6 +150,23 @@ def test_month_ticks_are_spaced_and_the_year_is_shown_once():
 
 def test_nice_axis_tops():
     assert [charts.nice_ceiling(v) for v in (0, 0.3, 7, 12, 120, 240, 999)] == [1, 0.5, 10, 20, 200, 250, 1000]
+
+
+@pytest.mark.parametrize(
+    ("largest", "kind", "ticks"),
+    [
+        (24, "int", [0, 10, 20, 30]),
+        (120, "int", [0, 50, 100, 150]),
+        (8, "int", [0, 2, 4, 6, 8]),
+        (10, "int", [0, 5, 10]),
+        (3, "int", [0, 1, 2, 3]),
+        (0, "int", [0, 1]),
+        (0.4, "pct", [0, 0.25, 0.5, 0.75, 1.0]),
+        (9, "days", [0, 2.5, 5, 7.5, 10]),
+    ],
+)
+def test_axis_ticks_are_round_and_reach_the_largest_value(largest, kind, ticks):
+    assert charts.axis_ticks(largest, kind) == pytest.approx(ticks)
 
 
 def test_the_share_chart_splits_one_bar_in_proportion_and_gives_each_figure():

@@ -297,12 +297,5 @@ def summary_rebuild(calendar: WorkCalendar | None = None) -> int:
     total = recompute(counted())
     for model in SUMMARY_MODELS:
         model._default_manager.all().delete()
-    for model in SUMMARY_MODELS:
-        key: tuple[str, ...] = model.KEY  # type: ignore[attr-defined]
-        objs = [
-            model(**dict(zip(key, cell_key, strict=True)), **amounts)
-            for (m, cell_key), amounts in total.items()
-            if m is model
-        ]
-        model._default_manager.bulk_create(objs, batch_size=2000)
+    _apply({cell: amounts for cell, amounts in total.items() if +amounts})
     return count

@@ -98,7 +98,8 @@ def test_an_opd_head_reads_no_figure_or_name_of_another_opd(city, head_pupr, coo
 
     assert "Dinas Kesehatan" not in page
     assert "Grace Tumbelaka" not in page
-    assert "0 of 1 OPD ready" in page
+    assert "Dinas Pekerjaan Umum dan Penataan Ruang is not ready" in page
+    assert "OPD ready" not in page
     # The rule counts are of their own OPD only: Dinkes's overdue report is not counted.
     assert re.search(r"none\s*</span>\s*<strong>Overdue reports waiting", page)
 

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from balai.core.models import AuditEvent, Membership, Role, TrainingRecord, Unit
 from balai.core.selectors import pemda_current, work_calendar
 from balai.lapor.models import Report, Status
-from balai.lib.workdays import WorkCalendar
+from balai.lib.workdays import MAX_WORKING_DAYS, WorkCalendar
 
 from .access import DashboardScope
 
@@ -236,12 +236,14 @@ def active_window_start(calendar: WorkCalendar, now: datetime, days: int = ACTIV
     """
     day = calendar.local_date(now)
     counted = 0
-    while True:
+    # Bounded like the calendar's own arithmetic, so a calendar without working days cannot loop for ever.
+    for _step in range(MAX_WORKING_DAYS):
         if calendar.is_working_day(day):
             counted += 1
             if counted == days:
                 return day
         day -= timedelta(days=1)
+    return day
 
 
 def _operator_memberships(unit_ids: list[int]) -> QuerySet[Membership]:

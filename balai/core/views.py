@@ -334,6 +334,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     from balai.lapor.access import reports_visible_to, staff_scope
     from balai.lapor.selectors import InboxFilters, my_work, staff_inbox
 
+    from .models import TrainingRecord
     from .selectors import work_calendar
 
     scope = staff_scope(request.user)
@@ -352,6 +353,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "urgent": urgent,
             "now": now,
             "soon": soon,
+            # An operator with no training yet is pointed to the guide (it counts towards the OPD's readiness).
+            "guide_pending": bool(scope.operator_units)
+            and not TrainingRecord.objects.filter(user_id=request.user.pk or 0).exists(),
             "total_visible": reports_visible_to(scope).count() if scope.is_staff_member else 0,
         },
     )

@@ -114,3 +114,15 @@ def test_an_administrator_enters_a_bimtek_in_the_admin_and_it_is_recorded_as_the
     listing = text(client.get("/staf/admin/core/trainingrecord/?opd=dinas-pupr"))
     assert "Bimtek Balai angkatan I" in listing
     assert "Bimtek Balai angkatan I" not in text(client.get("/staf/admin/core/trainingrecord/?opd=dinkes"))
+
+
+def test_my_work_points_an_untrained_operator_to_the_guide_until_they_have_a_training(city, operator_pupr, coordinator):
+    client = client_for(operator_pupr)
+    nudge = "No training is recorded for you yet."
+    assert nudge in text(client.get("/staf/"))
+    assert 'href="/staf/panduan/"' in text(client.get("/staf/"))
+
+    client.post(GUIDE, {"read": "on"})
+
+    assert nudge not in text(client.get("/staf/"))
+    assert nudge not in text(client_for(coordinator).get("/staf/"))

@@ -242,7 +242,9 @@ def generate(
         events = _generate_part(count, seed, now, years, batch_size, 0, 1)
         if progress:
             progress(count)
-        return GenerateResult(count, events, time.perf_counter() - started, _cpu_seconds() - cpu_before)
+        result = GenerateResult(count, events, time.perf_counter() - started, _cpu_seconds() - cpu_before)
+        analyze()
+        return result
 
     context = multiprocessing.get_context("fork")
     done = context.Value("q", 0)
@@ -280,7 +282,24 @@ def generate(
                 worker.terminate()
     if progress and reported != count:
         progress(count)
-    return GenerateResult(count, events, time.perf_counter() - started, _cpu_seconds() - cpu_before)
+    result = GenerateResult(count, events, time.perf_counter() - started, _cpu_seconds() - cpu_before)
+    analyze()
+    return result
+
+
+def analyze() -> None:
+    """Query planner statistics for the new rows, as a running server has them: PostgreSQL's autovacuum
+    analyzes a table after enough changes, `balai worker` refreshes SQLite's every few minutes. Not timed."""
+    from django.db import connection
+
+    from balai.lapor.search import refresh_statistics
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        refresh_statistics(connection)
+    connection.close()
 
 
 def _cpu_seconds() -> float:

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from balai.core.models import Pemda
+from balai.lib.memo import clear_all
 
 
 def pytest_configure() -> None:
@@ -33,6 +34,13 @@ def pytest_configure() -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_memos() -> None:
+    # The per-process copies of the Pemda, categories and places (balai.lib.memo) outlive the database
+    # rollback between tests; a rollback sends no signal that would drop them.
+    clear_all()
 
 
 @pytest.fixture(autouse=True)

@@ -6,13 +6,33 @@ from typing import Any
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from balai.lib.memo import ProcessMemo
 from balai.lib.workdays import WorkCalendar
 
 from .models import CalendarDay, CalendarDayKind, Membership, Pemda, Role, Unit
 
+# Every request reads the Pemda (middleware, forms, services): one copy per process, dropped when the Pemda is
+# saved here (signals in CoreConfig.ready), refreshed within PEMDA_TTL seconds after a change elsewhere.
+PEMDA_TTL = 10
+_pemda: ProcessMemo[Pemda | None] = ProcessMemo("core.pemda", ttl=PEMDA_TTL)
+
 
 def pemda_current() -> Pemda | None:
-    return Pemda.objects.select_related("wilayah").first()
+    return _pemda.get("current", lambda: Pemda.objects.select_related("wilayah").first())
+
+
+def pemda_forget(**_kwargs: Any) -> None:
+    """Drop this process's copy of the Pemda (a signal receiver: the Pemda or its wilayah changed)."""
+    _pemda.clear()
+
+
+# The Pemda's own days off and working days, read for every deadline: kept like the Pemda.
+_calendar_days: ProcessMemo[list[tuple[Any, str]]] = ProcessMemo("core.calendar_days", ttl=PEMDA_TTL)
+
+
+def calendar_forget(**_kwargs: Any) -> None:
+    """Drop this process's copy of the calendar days (a signal receiver)."""
+    _calendar_days.clear()
 
 
 def user_memberships(user: Any) -> list[Membership]:
@@ -59,7 +79,7 @@ def totp_device_of(user: Any, *, confirmed: bool = True) -> TOTPDevice | None:
 def work_calendar(pemda: Pemda | None = None) -> WorkCalendar:
     """The Pemda's calendar: national holidays and cuti bersama, plus its own days off and working-day overrides."""
     pemda = pemda or pemda_current()
-    days = list(CalendarDay.objects.values_list("date", "kind"))
+    days = _calendar_days.get("all", lambda: list(CalendarDay.objects.values_list("date", "kind")))
     return WorkCalendar(
         tz=pemda.time_zone if pemda else "Asia/Jakarta",
         extra_days_off=[d for d, k in days if k != CalendarDayKind.HARI_KERJA],

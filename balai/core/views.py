@@ -331,7 +331,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     """'My work': what needs this person today, by role."""
-    from balai.lapor.access import reports_visible_to, staff_scope
+    from balai.lapor.access import staff_scope
     from balai.lapor.selectors import InboxFilters, my_work, staff_inbox
 
     from .models import TrainingRecord
@@ -356,7 +356,6 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             # An operator with no training yet is pointed to the guide (it counts towards the OPD's readiness).
             "guide_pending": bool(scope.operator_units)
             and not TrainingRecord.objects.filter(user_id=request.user.pk or 0).exists(),
-            "total_visible": reports_visible_to(scope).count() if scope.is_staff_member else 0,
         },
     )
 

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.models import Pemda, Wilayah, WilayahLevel
+from balai.core.models import Pemda, Wilayah
 
+from . import cache
 from .images import PhotoError, ProcessedPhoto, process_photo
 from .models import Category, CategoryQuestion, PendingPhoto, QuestionType, ReportKind
 from .questions import validate_answers
@@ -44,6 +45,35 @@ def normalize_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+class InlineOptionsSelect(forms.Select):
+    """A select whose options are written by one template loop: Django's own template includes two more
+    templates per option, which made most of the report form's rendering time (69 kelurahan)."""
+
+    template_name = "lapor/widgets/select.html"
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """The active categories from this process's copy (`cache.categories`): no query to show or to check them."""
+
+    widget = InlineOptionsSelect
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Category.objects.none(), **kwargs)
+
+    def refresh(self) -> None:
+        self.choices = [("", self.empty_label or ""), *((c.pk, c.name) for c in cache.categories().active)]
+
+    def to_python(self, value: Any) -> Category | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return cache.categories().by_pk[int(value)]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from exc
+
+
 class BalaiForm(forms.Form):
     """Labels without Django's trailing colon: ours are questions or stand above their field."""
 
@@ -61,9 +91,8 @@ class ReportForm(BalaiForm):
         initial=ReportKind.PENGADUAN,
         widget=forms.RadioSelect,
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("Category"),
-        queryset=Category.objects.none(),
         empty_label=_("— choose a category —"),
         error_messages={"required": _("Choose the category closest to your report.")},
     )
@@ -84,6 +113,7 @@ class ReportForm(BalaiForm):
     )
     kelurahan = forms.ChoiceField(
         label=_("Kelurahan / desa"),
+        widget=InlineOptionsSelect,
         error_messages={
             "required": _("Choose the kelurahan or desa where it is."),
         },
@@ -134,12 +164,13 @@ class ReportForm(BalaiForm):
         self.pemda = pemda
         self.pending = pending or []
         self.processed_photos: list[tuple[str, ProcessedPhoto]] = []
-        cast(forms.ModelChoiceField, self.fields["category"]).queryset = Category.objects.filter(is_active=True)
+        cast(CategoryChoiceField, self.fields["category"]).refresh()
         self.fields["photos"].help_text = _("Optional, up to %(count)d photos of at most %(mb)d MB each.") % {
             "count": settings.PHOTO_MAX_COUNT,
             "mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
         }
-        self.kelurahan_groups = kelurahan_choices(pemda)
+        self.places = cache.places(pemda.wilayah_id)
+        self.kelurahan_groups = self.places.kelurahan_groups
         self._add_question_fields()
         self.fields["kelurahan"].error_messages["invalid_choice"] = _(
             "Choose a kelurahan or desa of %(pemda)s from the list."
@@ -160,24 +191,16 @@ class ReportForm(BalaiForm):
     def _add_question_fields(self) -> None:
         """Every category's extra questions; only the chosen category's are validated (JS shows only those)."""
         self.question_groups: list[tuple[Category, list[tuple[CategoryQuestion, str]]]] = []
-        by_category: dict[int, list[CategoryQuestion]] = {}
-        for question in CategoryQuestion.objects.filter(is_active=True, category__is_active=True).select_related(
-            "category"
-        ):
-            by_category.setdefault(question.category_id, []).append(question)
-        for category in Category.objects.filter(pk__in=list(by_category)).order_by("order", "name"):
+        for category, questions in cache.categories().questions:
             names = []
-            for question in sorted(by_category[category.pk], key=lambda q: (q.order, q.pk)):
+            for question in questions:
                 name = f"q__{category.slug}__{question.code}"
                 self.fields[name] = _question_field(question)
                 names.append((question, name))
             self.question_groups.append((category, names))
 
     def clean_kelurahan(self) -> Wilayah:
-        code = self.cleaned_data["kelurahan"]
-        wilayah = Wilayah.objects.filter(
-            code=code, level=WilayahLevel.DESA_KELURAHAN, code__startswith=f"{self.pemda.wilayah_id}."
-        ).first()
+        wilayah = self.places.kelurahan.get(self.cleaned_data["kelurahan"])
         if wilayah is None:
             raise forms.ValidationError(
                 _("Choose a kelurahan or desa of %(pemda)s.") % {"pemda": self.pemda.short_name}
@@ -309,13 +332,7 @@ def _question_field(question: CategoryQuestion) -> forms.Field:
 
 def kelurahan_choices(pemda: Pemda) -> list[tuple[str, list[tuple[str, str]]]]:
     """Kelurahan grouped by kecamatan: one select that works without JavaScript."""
-    groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}
-    for wilayah in Wilayah.objects.filter(code__startswith=f"{pemda.wilayah_id}.").order_by("level", "name"):
-        if wilayah.level == WilayahLevel.KECAMATAN:
-            groups[wilayah.code] = (wilayah.display_name, [])
-        elif wilayah.parent_id in groups:
-            groups[wilayah.parent_id][1].append((wilayah.code, wilayah.display_name))
-    return sorted(groups.values(), key=lambda g: g[0])
+    return cache.places(pemda.wilayah_id).kelurahan_groups
 
 
 class TrackForm(BalaiForm):
@@ -329,9 +346,9 @@ class TrackForm(BalaiForm):
 
 class PublicFilterForm(BalaiForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=InlineOptionsSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=InlineOptionsSelect)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False, widget=InlineOptionsSelect)
 
     def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:
         from .models import Status
@@ -340,8 +357,9 @@ class PublicFilterForm(BalaiForm):
         public_statuses = [(v, lbl) for v, lbl in Status.choices if v != Status.DIARSIPKAN]
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All statuses")), *public_statuses]
         cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("All categories"))] + [
-            (c.slug, c.name) for c in Category.objects.filter(is_active=True)
+            (c.slug, c.name) for c in cache.categories().active
         ]
-        cast(forms.ChoiceField, self.fields["kecamatan"]).choices = [("", _("All kecamatan"))] + [
-            (w.code, w.name) for w in Wilayah.objects.kecamatan_of(pemda.wilayah_id).order_by("name")
+        cast(forms.ChoiceField, self.fields["kecamatan"]).choices = [
+            ("", _("All kecamatan")),
+            *cache.places(pemda.wilayah_id).kecamatan,
         ]

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from balai.core.models import TimestampedModel, Unit, Wilayah
@@ -262,6 +263,16 @@ class Report(TimestampedModel):
             models.Index(fields=["status", "verify_due_at"], name="report_verify_due"),
             models.Index(fields=["lead_unit", "status", "due_at"], name="report_unit_due"),
             models.Index(fields=["status", "due_at"], name="report_status_due"),
+            models.Index(fields=["category", "status"], name="report_category_status"),
+            models.Index(fields=["kecamatan", "status", "-created_at"], name="report_kecamatan_status_recent"),
+            # The inboxes' order, open reports only: the deadline that matters now, then arrival. Queries name
+            # the statuses as literals (selectors.OPEN_STATUS_SQL) so that SQLite can match this partial index.
+            models.Index(
+                Coalesce("due_at", "verify_due_at"),
+                "created_at",
+                name="report_open_deadline",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(

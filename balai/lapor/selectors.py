@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Q, QuerySet, Value
+from django.utils import timezone
 
 from balai.core.models import Role
 from balai.core.selectors import user_memberships
 
-from .models import Category, Report, ReportEvent, ReportPhoto, Status
+from . import paging, search
+from .models import OPEN_STATUSES, Category, Report, ReportEvent, ReportPhoto, Status
+from .paging import Page, slice_page
 
 
 @dataclass(frozen=True)
@@ -25,13 +33,13 @@ def reports_public(filters: PublicFilters | None = None) -> QuerySet[Report]:
     """Reports for public pages; only the fields a public page may show are loaded."""
     # The same condition once more as an equality: `public()` says `NOT is_confidential`, which SQLite cannot
     # match to the report_public_recent index, so every list page scanned and sorted the whole table.
-    qs = (
+    qs: QuerySet[Report] = (
         Report.objects.public()
         .filter(is_confidential=Value(False))
         .select_related("category", "kecamatan", "kelurahan")
     )
     qs = qs.only(
-        "code", "title", "status", "kind", "created_at", "updated_at", "photo_count", "is_confidential",
+        "code", "title", "public_title", "status", "kind", "created_at", "updated_at", "photo_count", "is_confidential",
         "category__name", "category__slug", "kecamatan__code", "kecamatan__name", "kelurahan__code", "kelurahan__name",
     )  # fmt: skip
     if filters:
@@ -42,10 +50,47 @@ def reports_public(filters: PublicFilters | None = None) -> QuerySet[Report]:
         if filters.kecamatan:
             qs = qs.filter(kecamatan_id=filters.kecamatan)
         if filters.q:
-            qs = qs.filter(
-                Q(title__icontains=filters.q) | Q(description__icontains=filters.q) | Q(code__iexact=filters.q)
-            )
+            code = _tracking_code_in(filters.q)
+            if code:
+                qs = qs.filter(code=code)
+            else:
+                words = search.terms(filters.q)
+                qs = search.matching(qs, words, connections[qs.db].vendor) if words else qs.none()
     return qs
+
+
+_CODE_SHAPE = re.compile(r"^[A-Z]{2,4}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
+
+
+def _tracking_code_in(text: str) -> str | None:
+    """The tracking code a search is for (`btg-7k3q-9xfa` too), or None for a search by words."""
+    candidate = text.strip().upper()
+    return candidate if _CODE_SHAPE.match(candidate) else None
+
+
+PUBLIC_PAGE_SIZE = 20
+
+
+def public_report_page(filters: PublicFilters, number: int) -> Page:
+    """One page of the public list, newest first; by words, newest first by arrival.
+
+    The total is counted up to a cap, and not at all for a search by words (a common word would have to
+    be counted in every report that holds it).
+    """
+    qs = reports_public(filters)
+    words = [] if not filters.q or _tracking_code_in(filters.q) else search.terms(filters.q)
+    fetch = None
+    if words and connections[qs.db].vendor == "postgresql":
+        others = reports_public(replace(filters, q=""))
+
+        def fetch(offset: int, limit: int) -> list[Report]:
+            ids = search.postgres_page_ids(others, words, offset=offset, limit=limit)
+            if ids is None:
+                return list(search.postgres_rare_matches(others, words)[offset : offset + limit])
+            found = {report.pk: report for report in others.filter(pk__in=ids)}
+            return [found[pk] for pk in ids if pk in found]
+
+    return slice_page(qs, number, PUBLIC_PAGE_SIZE, count=not words, fetch=fetch)
 
 
 def report_public_get(code: str) -> Report | None:
@@ -71,12 +116,42 @@ def report_public_photos(report: Report) -> list[ReportPhoto]:
 
 
 def public_counts() -> dict[str, int]:
+    """Exact figures of public reports; reads every one of them (see public_figures)."""
     counts = Report.objects.public().aggregate(
         total=Count("id"),
         finished=Count("id", filter=Q(status=Status.SELESAI)),
         in_progress=Count("id", filter=Q(status__in=[Status.DIDISPOSISIKAN, Status.DIPROSES, Status.DIVERIFIKASI])),
     )
     return {k: v or 0 for k, v in counts.items()}
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    counts: dict[str, int]
+    as_of: datetime
+
+
+FIGURES_KEY = "lapor:public-figures:1"
+# The home page's figures are counted at most once in this many seconds, for every server process at once
+# (the shared cache); the page says when they were counted.
+FIGURES_MAX_AGE = 300
+
+
+def public_figures() -> PublicFigures:
+    """The home page's figures, counted at most every FIGURES_MAX_AGE seconds.
+
+    Counting means reading every public report, so it is done by one request at a time: the others show the
+    previous figures meanwhile.
+    """
+    stored = cache.get(FIGURES_KEY)
+    now = timezone.now()
+    fresh = isinstance(stored, PublicFigures) and (now - stored.as_of).total_seconds() < FIGURES_MAX_AGE
+    if isinstance(stored, PublicFigures) and (fresh or not cache.add(f"{FIGURES_KEY}:busy", 1, 60)):
+        return stored
+    figures = PublicFigures(counts=public_counts(), as_of=now)
+    cache.set(FIGURES_KEY, figures, FIGURES_MAX_AGE * 12)
+    cache.delete(f"{FIGURES_KEY}:busy")
+    return figures
 
 
 def categories_active() -> QuerySet[Category]:
@@ -116,20 +191,35 @@ def deadline_expression() -> Any:
     return Coalesce("due_at", "verify_due_at")
 
 
+# `status IN ('diterima', …)` written out rather than bound: SQLite uses a partial index (report_open_deadline)
+# only for a query that contains its condition term for term, and a bound parameter is not a literal.
+OPEN_STATUS_SQL = '"lapor_report"."status" IN ({})'.format(", ".join(f"'{status}'" for status in OPEN_STATUSES))
+
+
+def open_only(qs: QuerySet[Report]) -> QuerySet[Report]:
+    """`qs` restricted to open reports, in the form that lets the inbox's deadline index serve the order."""
+    return qs.extra(where=[OPEN_STATUS_SQL])  # noqa: S610 - constant SQL, no outside value
+
+
 def staff_inbox(scope: Any, filters: InboxFilters, *, now: Any, soon: Any) -> QuerySet[Report]:
-    """Reports this staff member works on, most urgent deadline first; one query per page whatever the size."""
+    """Reports this staff member works on, most urgent deadline first; one query per page whatever the size.
+
+    For open reports (what the inbox shows unless asked otherwise) the order comes from an index, so a page
+    costs the same at any number of reports.
+    """
     from .access import reports_visible_to
-    from .models import OPEN_STATUSES
 
     qs = reports_visible_to(scope).select_related("category", "kecamatan", "kelurahan", "lead_unit")
     if filters.status == "all":
         pass
     elif filters.status:
         qs = qs.filter(status=filters.status)
+        if filters.status in OPEN_STATUSES:
+            qs = open_only(qs)
     elif scope.sees_all:
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        qs = open_only(qs)
     else:
-        qs = qs.filter(status__in=[Status.DIDISPOSISIKAN, Status.DIPROSES])
+        qs = open_only(qs.filter(status__in=[Status.DIDISPOSISIKAN, Status.DIPROSES]))
     if filters.category:
         qs = qs.filter(category__slug=filters.category)
     if filters.kecamatan:
@@ -153,28 +243,47 @@ def staff_inbox(scope: Any, filters: InboxFilters, *, now: Any, soon: Any) -> Qu
 
 
 def my_work(scope: Any, *, now: Any, soon: Any) -> dict[str, int]:
-    """What needs this person today, as counts for the 'my work' page (one aggregate query)."""
+    """What needs this person today, as counts for the 'my work' page, each counted up to paging.COUNT_CAP (more
+    is shown as "1.000+"): one query, whose cost does not grow with the backlog."""
     from .access import reports_visible_to
-    from .models import OPEN_STATUSES
 
-    # Every count below is of open reports: saying so lets the database use the status indexes
-    # instead of reading every report ever received.
-    qs = reports_visible_to(scope).filter(status__in=OPEN_STATUSES)
-    return {
-        k: v or 0
-        for k, v in qs.aggregate(
-            to_verify=Count("id", filter=Q(status=Status.DITERIMA)),
-            verify_overdue=Count("id", filter=Q(status=Status.DITERIMA, verify_due_at__lt=now)),
-            waiting_reporter=Count("id", filter=Q(status=Status.DITUNDA)),
-            to_dispatch=Count("id", filter=Q(status=Status.DIVERIFIKASI)),
-            to_accept=Count("id", filter=Q(status=Status.DIDISPOSISIKAN)),
-            in_progress=Count("id", filter=Q(status=Status.DIPROSES)),
-            overdue=Count("id", filter=Q(status__in=[Status.DIDISPOSISIKAN, Status.DIPROSES], due_at__lt=now)),
-            due_soon=Count(
-                "id", filter=Q(status__in=[Status.DIDISPOSISIKAN, Status.DIPROSES], due_at__gte=now, due_at__lte=soon)
-            ),
-        ).items()
-    }
+    qs = reports_visible_to(scope)
+    following = [Status.DIDISPOSISIKAN, Status.DIPROSES]
+    return capped_counts(
+        {
+            "to_verify": qs.filter(status=Status.DITERIMA),
+            "verify_overdue": qs.filter(status=Status.DITERIMA, verify_due_at__lt=now),
+            "waiting_reporter": qs.filter(status=Status.DITUNDA),
+            "to_dispatch": qs.filter(status=Status.DIVERIFIKASI),
+            "to_accept": qs.filter(status=Status.DIDISPOSISIKAN),
+            "in_progress": qs.filter(status=Status.DIPROSES),
+            "overdue": qs.filter(status__in=following, due_at__lt=now),
+            "due_soon": qs.filter(status__in=following, due_at__gte=now, due_at__lte=soon),
+        }
+    )
+
+
+def capped_counts(querysets: dict[str, QuerySet[Any]], cap: int | None = None) -> dict[str, int]:
+    """Each queryset's number of rows up to cap + 1 (COUNT_CAP by default), in one round trip: the database
+    stops counting each at cap + 1."""
+    limit = (paging.COUNT_CAP if cap is None else cap) + 1
+    counts = dict.fromkeys(querysets, 0)
+    parts: list[str] = []
+    params: list[Any] = []
+    names: list[str] = []
+    for name, qs in querysets.items():
+        try:
+            sql, part_params = qs.order_by().values("pk")[:limit].query.sql_with_params()
+        except EmptyResultSet:  # .none(): nothing to count
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted_{len(names)})")  # noqa: S608 - Django's SQL, params apart
+        params.extend(part_params)
+        names.append(name)
+    if names:
+        with connections[querysets[names[0]].db].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            counts.update(zip(names, cursor.fetchone(), strict=True))
+    return counts
 
 
 DUPLICATE_DAYS = 14

@@ -10,7 +10,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from balai.core.selectors import work_calendar
 from . import selectors, staff_forms, workflow
 from .access import StaffScope, access_report_by_code, reports_visible_to, staff_scope
 from .models import Report, ReportAttachment, Status
+from .paging import page_number, slice_page
 from .workflow import ActionError
 
 
@@ -58,7 +58,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = selectors.InboxFilters(**{k: v for k, v in form.cleaned_data.items() if v})
     now, soon = _deadline_window()
-    page = Paginator(selectors.staff_inbox(scope, filters, now=now, soon=soon), 25).get_page(request.GET.get("halaman"))
+    page = slice_page(
+        selectors.staff_inbox(scope, filters, now=now, soon=soon), page_number(request.GET.get("halaman")), 25
+    )
     query = request.GET.copy()
     query.pop("halaman", None)
     return render(

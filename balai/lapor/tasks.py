@@ -104,6 +104,12 @@ def notify_unit_dispatch(code: str) -> None:
 
 @task()
 def run_periodic_checks() -> dict[str, int]:
-    from .escalation import periodic_checks
+    from django.db import connection
 
-    return periodic_checks()
+    from .escalation import periodic_checks
+    from .search import refresh_statistics
+
+    done = periodic_checks()
+    # SQLite keeps no query planner statistics by itself; without them the inbox slows down with the backlog.
+    refresh_statistics(connection)
+    return done

@@ -7,19 +7,20 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import is_ratelimited
 
 from balai.core.selectors import pemda_current
 
-from . import codes, selectors
+from . import cache, codes, selectors
 from .forms import PublicFilterForm, ReportForm, TrackForm
 from .models import VERIFY_WORKING_DAYS, PendingPhoto, Report, ReportKind, ReportPhoto, Status
+from .paging import page_number
+from .ratelimit import submit_count_one, submit_counter
 from .services import DuplicateSubmission, pending_photo_discard, pending_photo_store, report_submit
 
 SUBMITTED_SESSION_KEY = "lapor_submitted"
@@ -43,13 +44,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if early:
         return early
     recent = list(selectors.reports_public()[:5])
+    figures = selectors.public_figures()
     return render(
         request,
         "lapor/home.html",
         {
             "recent": recent,
-            "counts": selectors.public_counts(),
-            "categories": selectors.categories_active(),
+            "counts": figures.counts,
+            "counts_as_of": figures.as_of,
+            "categories": cache.categories().active,
             "kinds": ReportKind,
             "verify_days": VERIFY_WORKING_DAYS,
         },
@@ -76,9 +79,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
     token = _form_token(request)
     pending = list(PendingPhoto.objects.filter(form_token=token))
     form = ReportForm(request.POST, request.FILES, pemda=pemda, pending=pending)
-    # Peek without counting (invalid attempts are free); `count >= limit` because this report would be one more.
-    usage = get_usage(request, group="lapor.submit", key="ip", rate=settings.RATELIMIT_REPORTS, increment=False)
-    limited = usage is not None and usage["count"] >= usage["limit"]
+    # Peek without counting (invalid attempts are free); full when this report would be one more than allowed.
+    counter = submit_counter(request)
+    limited = counter is not None and counter.is_full
     if limited and Report.objects.filter(submission_token=token).exists():
         limited = False  # a retry of a report already sent is answered with that report, not refused
     valid = form.is_valid()
@@ -96,7 +99,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
         except DuplicateSubmission as duplicate:
             report = duplicate.report
         else:
-            is_ratelimited(request, group="lapor.submit", key="ip", rate=settings.RATELIMIT_REPORTS, increment=True)
+            submit_count_one(counter)
             unused = [p.public_id for p in pending if p not in form.kept_pending()]
             if unused:
                 pending_photo_discard(form_token=token, public_ids=unused)
@@ -248,8 +251,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.PublicFilters()
     if form.is_bound and form.is_valid():
         filters = selectors.PublicFilters(**form.cleaned_data)
-    paginator = Paginator(selectors.reports_public(filters), 20)
-    page = paginator.get_page(request.GET.get("halaman"))
+    page = selectors.public_report_page(filters, page_number(request.GET.get("halaman")))
     query = request.GET.copy()
     query.pop("halaman", None)
     return render(

@@ -1,0 +1,58 @@
+"""The web form's limit of reports per address (`RATELIMIT_REPORTS`), in as few cache round trips as it takes.
+
+The counter is django-ratelimit's own (the same cache key and window), so the JSON API, which counts through
+django-ratelimit, shares it. django-ratelimit's `get_usage` writes even to look (an `add` of 0, then a `get`)
+and counts with an `add` that fails before the `incr`: with the database cache that was 16 statements for
+every report. Here looking is one read and counting one `incr` (or one `add` for an address's first report).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest
+from django_ratelimit.core import ALL, EXPIRATION_FUDGE, _get_ip, _get_window, _make_cache_key, _split_rate
+
+GROUP = "lapor.submit"  # django-ratelimit's group name, shared with the API (balai.api.v1.access.submit_limit)
+
+
+@dataclass(frozen=True)
+class SubmitCounter:
+    key: str
+    limit: int
+    period: int
+    count: int | None  # None: no report from this address in the current window yet
+
+    @property
+    def is_full(self) -> bool:
+        """One more report would go over the limit."""
+        return self.count is not None and self.count >= self.limit
+
+
+def submit_counter(request: HttpRequest) -> SubmitCounter | None:
+    """This address's count of reports in the current window (one cache read); None if limits are off."""
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return None
+    rate = settings.RATELIMIT_REPORTS
+    limit, period = _split_rate(rate)
+    value = _get_ip(request)
+    key = _make_cache_key(GROUP, _get_window(value, period), rate, value, ALL)
+    count = caches[settings.RATELIMIT_USE_CACHE].get(key)
+    return SubmitCounter(key=key, limit=limit, period=period, count=count)
+
+
+def submit_count_one(counter: SubmitCounter | None) -> None:
+    """Count one more report. `incr` is atomic where the cache makes it so (Redis); the database cache's is a
+    read and a write, as with django-ratelimit itself."""
+    if counter is None:
+        return
+    cache = caches[settings.RATELIMIT_USE_CACHE]
+    timeout = counter.period + EXPIRATION_FUDGE
+    if counter.count is None and cache.add(counter.key, 1, timeout):
+        return
+    try:
+        cache.incr(counter.key)
+    except ValueError:  # the window ended in between: this report opens the next one
+        cache.add(counter.key, 1, timeout)

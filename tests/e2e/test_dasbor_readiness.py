@@ -65,7 +65,8 @@ def test_an_operator_reads_the_guide_and_confirms_it_once(new_page: NewPage):
     page = new_page(PHONE)
     sign_in(page, "operator.dinkes")
 
-    page.get_by_role("link", name="Panduan").click()
+    # "My work" points an operator without training to the guide.
+    page.get_by_role("link", name="Baca panduan sepuluh menit").click()
     expect(page.locator("h1")).to_have_text("Panduan untuk operator OPD")
     page.get_by_role("button", name="Nyatakan").click()
     expect(page.locator("#field-read .errorlist")).to_be_visible()
@@ -76,6 +77,8 @@ def test_an_operator_reads_the_guide_and_confirms_it_once(new_page: NewPage):
     expect(page.locator(".guide-done")).to_be_visible()
     expect(page.get_by_role("button", name="Nyatakan")).to_have_count(0)
     screenshot(page, "guide-confirmed", PHONE)
+    page.locator(".staff-nav").get_by_role("link", name="Tugas saya").click()
+    expect(page.get_by_role("link", name="Baca panduan sepuluh menit")).to_have_count(0)
     (record,) = TrainingRecord.objects.filter(user__username="operator.dinkes")
     assert record.kind == TrainingKind.GUIDE
 

@@ -49,6 +49,8 @@ def main() -> None:
         "list": "/laporan/",
         "track": "/lacak/",
         "privacy": "/privasi/",
+        "statistics": "/statistik/",
+        "open-data": "/statistik/data/",
         "login": "/staf/masuk/",
     }
     with sync_playwright() as p:

@@ -264,7 +264,9 @@ def open_data_reports(request: HttpRequest) -> HttpResponseBase:
     pemda = getattr(request, "pemda", None)
     parts = ["laporan-publik", slugify(pemda.short_name) if pemda else ""]
     parts.append(f"{year}-{month:02d}" if year and month else str(year) if year else "semua")
-    response = StreamingHttpResponse(open_data.report_csv_chunks(start=start, end=end), content_type=CSV_CONTENT_TYPE)
+    # A HEAD asks for the headers only: a server would still run the iterator to the end, reading every row.
+    rows = iter(()) if request.method == "HEAD" else open_data.report_csv_chunks(start=start, end=end)
+    response = StreamingHttpResponse(rows, content_type=CSV_CONTENT_TYPE)
     filename = "-".join(p for p in parts if p) + ".csv"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or ""
     response["Cache-Control"] = f"public, max-age={OPEN_DATA_MAX_AGE}"

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from balai.dasbor import open_data
 from balai.dasbor.open_data import REPORT_HEADER, report_csv_chunks, report_page
+from balai.dasbor.public_views import open_data_reports
 from balai.lapor.models import Report
 from tests.factories import make_report
 
@@ -101,6 +102,18 @@ def test_a_year_or_a_month_narrows_the_file(reports: Any) -> None:
     response, body = download(client, URL, {"tahun": "2025"})
     assert 'filename="laporan-publik-kota-bitung-2025.csv"' in response["Content-Disposition"]
     assert rows_of(body) == []
+
+
+def test_a_head_request_gets_the_headers_without_reading_the_reports(
+    reports: Any, django_assert_num_queries: Any
+) -> None:
+    request = RequestFactory().head(URL)
+    request.pemda = None  # type: ignore[attr-defined]
+    response = open_data_reports(request)
+    assert response["Cache-Control"] == "public, max-age=3600"
+    assert 'filename="laporan-publik-semua.csv"' in response["Content-Disposition"]
+    with django_assert_num_queries(0):
+        assert b"".join(response.streaming_content) == b""
 
 
 @pytest.mark.parametrize(

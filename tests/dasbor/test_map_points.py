@@ -146,6 +146,10 @@ def test_the_filters_keep_a_category_an_opd_a_kecamatan_or_a_recent_period(city,
     assert codes(kecamatan=other_place.parent_id) == {elsewhere.code}
     assert codes(period=30) == {road.code, clinic.code, elsewhere.code}
     assert codes(period=90) == {road.code, clinic.code, elsewhere.code, old.code}
+    assert codes(kecamatan=other_place.parent_id, category="jalan-rusak") == {elsewhere.code}
+    assert codes(kecamatan=other_place.parent_id, category="layanan-kesehatan") == set()
+    assert codes(group="all", category="layanan-kesehatan", unit="dinkes") == {clinic.code}
+    assert codes(category="no-such-category") == codes(unit="no-such-opd") == set()
 
 
 def test_the_filter_form_narrows_the_points_the_same_way_through_the_address(city, coordinator):
@@ -222,3 +226,34 @@ def test_the_map_makes_the_same_number_of_queries_for_4_and_40_reports(
 
     assert response.status_code == 200
     assert Report.objects.count() == 40
+
+
+@pytest.mark.parametrize(
+    ("who", "filters"),
+    [
+        ("coordinator", {}),
+        ("coordinator", {"group": "all"}),
+        ("coordinator", {"group": "overdue", "period": 30}),
+        ("coordinator", {"group": "all", "category": "jalan-rusak"}),
+        ("coordinator", {"kecamatan": "71.72.04", "category": "jalan-rusak"}),
+        ("coordinator", {"group": "finished", "unit": "dinkes"}),
+        ("coordinator", {"unit": "none"}),
+        ("head_pupr", {"group": "all"}),
+    ],
+)
+def test_the_map_reads_reports_through_indexes_never_the_whole_table(request, city, coordinator, who, filters):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL plans a tiny test table by cost (a sequential scan is cheapest there)")
+    _fill(8, coordinator, request.getfixturevalue("operator_pupr"))
+    with CaptureQueriesContext(connection) as captured:
+        _points(request.getfixturevalue(who), limit=2, count_cap=5, **filters)
+
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured:
+            if "lapor_report" in query["sql"]:
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                plans.extend(row[-1] for row in cursor.fetchall())
+
+    assert any("USING INDEX" in line or "USING COVERING INDEX" in line for line in plans)
+    assert not [line for line in plans if line.startswith("SCAN lapor_report")], "\n".join(plans)

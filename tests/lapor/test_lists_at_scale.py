@@ -59,13 +59,13 @@ def test_a_list_longer_than_the_cap_says_more_than_the_cap(city, english, small_
     assert result_count(english.get("/laporan/")) == "More than 3 reports"
 
 
-def test_the_capped_count_is_written_with_the_languages_thousands_separator(city, client, english, monkeypatch):
+def test_the_capped_count_is_written_with_the_languages_thousands_separator(city, english, monkeypatch):
     page = paging.Page([], 1, 20, True, total=1001)
 
     assert page.total_is_capped
     monkeypatch.setattr(selectors, "public_report_page", lambda filters, number: page)
     assert result_count(english.get("/laporan/")) == "More than 1,000 reports"
-    assert result_count(client.get("/laporan/")) == "Lebih dari 1.000 laporan"
+    assert result_count(Client().get("/laporan/")) == "Lebih dari 1.000 laporan"
 
 
 def test_a_search_by_words_is_not_counted(city, english):

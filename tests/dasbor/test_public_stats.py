@@ -6,10 +6,11 @@ import html
 import io
 import re
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -189,9 +190,28 @@ def test_the_number_of_queries_does_not_grow_with_the_reports(
     client = visitor()
     _spread(3, coordinator)
     client.get(URL)  # fills the per-process memos (the Pemda, the calendar)
+    cache.clear()  # every measured request counts afresh
     with CaptureQueriesContext(connection) as few:
         assert client.get(URL).status_code == 200
     _spread(27, coordinator)
+    cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(URL).content.decode()
     assert tile(page, "received") == "30"
+
+
+def test_the_figures_are_counted_at_most_every_five_minutes_and_the_page_says_when(
+    reports: Any, time_machine: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = visitor()
+    page = client.get(URL, {"periode": "bulan-ini"}).content.decode()
+    assert tile(page, "received") == "3"
+    assert "Dihitung pukul 10:00" in html.unescape(page)
+    make_report()
+    time_machine.move_to(NOW + timedelta(minutes=4), tick=False)
+    with django_assert_max_num_queries(3):  # the Pemda's memo, the cached figures
+        again = client.get(URL, {"periode": "bulan-ini"}).content.decode()
+    assert tile(again, "received") == "3"
+    time_machine.move_to(NOW + timedelta(minutes=6), tick=False)
+    later = client.get(URL, {"periode": "bulan-ini"}).content.decode()
+    assert tile(later, "received") == "4"

@@ -86,7 +86,7 @@
       chunkedLoading: true,
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: true,
-      maxClusterRadius: 48,
+      maxClusterRadius: 60,
       iconCreateFunction: function (cluster) {
         var children = cluster.getAllChildMarkers();
         var late = 0;
@@ -116,7 +116,7 @@
     // Zoom to the points first, so the clusters are made once, for the zoom they are seen at.
     if (markers.length) {
       var around = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
-      map.fitBounds(around, { padding: [24, 24], maxZoom: 16, animate: false });
+      map.fitBounds(around, { paddingTopLeft: [56, 24], paddingBottomRight: [24, 24], maxZoom: 16, animate: false });
     }
     group.addLayers(markers);
     map.addLayer(group);

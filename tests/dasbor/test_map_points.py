@@ -152,6 +152,20 @@ def test_the_filters_keep_a_category_an_opd_a_kecamatan_or_a_recent_period(city,
     assert codes(category="no-such-category") == codes(unit="no-such-opd") == set()
 
 
+def test_a_point_carries_the_public_title_cut_short_never_the_reporters_own_words(city, coordinator):
+    own_words = "Jalan rusak depan rumah Pak Budi Santoso nomor 12, anaknya jatuh kemarin"
+    cleaned = dispatched(make_report(title=own_words, **PLACE), coordinator, public_title="Jalan rusak di Jl. Sagerat")
+    long = make_report(title="Sampah " + "menumpuk sangat banyak " * 6, **PLACE)
+
+    body = client_for(coordinator).get(POINTS).json()
+    titles = {row[0]: row[body["fields"].index("title")] for row in body["points"]}
+
+    assert titles[cleaned.code] == "Jalan rusak di Jl. Sagerat"
+    assert "Budi" not in str(body)
+    assert len(titles[long.code]) == 80
+    assert titles[long.code].endswith("…")
+
+
 def test_the_filter_form_narrows_the_points_the_same_way_through_the_address(city, coordinator):
     health = Category.objects.get(slug="layanan-kesehatan")
     road = dispatched(make_report(**PLACE), coordinator)

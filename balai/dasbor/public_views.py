@@ -117,7 +117,7 @@ def kpi_tiles(k: Kpis) -> list[Tile]:
     return [
         Tile("received", fmt(k.received, t.INT), _("Reports received"), _("Reports citizens sent in this period.")),
         Tile("verified", fmt(k.verified, t.INT), _("Verified"),
-             _("Checked and classified by the coordinator in this period, then sent to the OPD in charge.")),
+             _("Checked and classified by the coordinator in this period.")),
         Tile("finished", fmt(k.finished, t.INT), _("Finished"), _("Answered or resolved by the OPD in this period.")),
         Tile("sla", fmt(k.sla, t.PCT), _("Finished on time"),
              _("Of the reports finished in this period, the share finished by their deadline.")),

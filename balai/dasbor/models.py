@@ -136,6 +136,38 @@ class PlaceCell(models.Model):
 # --- Reports built in the background (balai.dasbor.export_jobs) ------------------------------------------------
 
 
+class BacklogCell(models.Model):
+    """Open reports right now, per OPD, category, kecamatan, channel, status and deadline day (local date).
+
+    "Overdue now" is the sum over deadline days before today: deadlines fall at the end of a working day.
+    """
+
+    unit_id = models.IntegerField()
+    category_id = models.IntegerField()
+    kecamatan = models.CharField(max_length=16)
+    channel = models.CharField(max_length=8)
+    is_public = models.BooleanField()
+    status = models.CharField(max_length=16)
+    deadline = models.DateField(
+        help_text="Verification deadline while received, follow-up deadline while at an OPD; 9999-12-31 for none."
+    )
+    reports = models.IntegerField(default=0)
+
+    METRICS: ClassVar = ("reports",)
+    KEY: ClassVar = ("unit_id", "category_id", "kecamatan", "channel", "is_public", "status", "deadline")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["unit_id", "category_id", "kecamatan", "channel", "is_public", "status", "deadline"],
+                name="backlogcell_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} unit {self.unit_id} due {self.deadline}"
+
+
 class ExportKind(models.TextChoices):
     MONTHLY_PDF = "monthly_pdf", _("monthly report (PDF)")
 

@@ -12,21 +12,23 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from balai.core.models import Unit, UnitKind, Wilayah
-from balai.lapor.models import Category, Channel, Report, Status
+from balai.lapor.models import Category, Channel, Status
 
 from . import tables as t
 from .access import DashboardScope
-from .models import Dimension, DurationCell, Grain, Measure, PlaceCell, StatCell
+from .models import BacklogCell, Dimension, DurationCell, Grain, Measure, PlaceCell, StatCell
 from .summary import month_of, week_of
 
+Cells = TypeVar("Cells", StatCell, BacklogCell)
 FOLLOW_UP = (Status.DIDISPOSISIKAN, Status.DIPROSES)
 AWAITING_VERIFICATION = (Status.DITERIMA,)
 BACKLOG = (Status.DITERIMA, Status.DITUNDA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES)
@@ -194,26 +196,19 @@ def _sums() -> dict[str, Any]:
     return {m: Sum(m) for m in StatCell.METRICS}
 
 
-def _live(filters: Filters, reach: Reach) -> QuerySet[Report]:
-    qs = Report.objects.filter(status__in=BACKLOG)
-    if reach.public:
-        qs = qs.filter(is_confidential=False)
-    if reach.units is not None:
-        qs = qs.filter(lead_unit_id__in=reach.units)
-    if filters.unit is not None:
-        qs = qs.filter(lead_unit_id=filters.unit)
-    if filters.category is not None:
-        qs = qs.filter(category_id=filters.category)
-    if filters.kecamatan:
-        qs = qs.filter(kecamatan_id=filters.kecamatan)
-    return qs
+def _live(filters: Filters, reach: Reach) -> QuerySet[BacklogCell]:
+    """The open reports right now, from the backlog cells (kept by the services like the other summaries)."""
+    return _narrow(BacklogCell.objects.all(), filters, reach)
 
 
 def _live_counts(now: datetime) -> dict[str, Any]:
+    today = timezone.localdate(now)
     return {
-        "open_now": Count("id"),
-        "overdue_now": Count("id", filter=Q(status__in=FOLLOW_UP, due_at__lt=now)),
-        "verify_overdue_now": Count("id", filter=Q(status__in=AWAITING_VERIFICATION, verify_due_at__lt=now)),
+        "open_now": Coalesce(Sum("reports"), 0),
+        "overdue_now": Coalesce(Sum("reports", filter=Q(status__in=FOLLOW_UP, deadline__lt=today)), 0),
+        "verify_overdue_now": Coalesce(
+            Sum("reports", filter=Q(status__in=AWAITING_VERIFICATION, deadline__lt=today)), 0
+        ),
     }
 
 
@@ -250,7 +245,7 @@ def _names(by: str, keys: list[Any]) -> dict[Any, str]:
 
 
 BY_FIELD = {"unit": "unit_id", "category": "category_id", "kecamatan": "kecamatan", "channel": "channel"}
-BY_REPORT_FIELD = {"unit": "lead_unit_id", "category": "category_id", "kecamatan": "kecamatan_id", "channel": "channel"}
+BY_REPORT_FIELD = BY_FIELD
 BY_LABEL = {
     "unit": gettext_lazy("OPD"),
     "category": gettext_lazy("Category"),
@@ -285,7 +280,7 @@ def breakdown(
     grouped = {row[column]: row for row in _cells(period, filters, reach).values(column).annotate(**_sums())}
     live_field = BY_REPORT_FIELD[by]
     live = {
-        (row[live_field] or 0) if by == "unit" else row[live_field]: row
+        row[live_field]: row
         for row in _live(filters, reach).values(live_field).annotate(**_live_counts(now)).order_by()
     }
     medians: dict[str, int | None] = {}
@@ -419,7 +414,7 @@ def _period_end(period: Period) -> date:
     return min(date.fromordinal(nxt.toordinal() - 1), today)
 
 
-def _narrow(qs: QuerySet[StatCell], filters: Filters, reach: Reach) -> QuerySet[StatCell]:
+def _narrow(qs: QuerySet[Cells], filters: Filters, reach: Reach) -> QuerySet[Cells]:
     if reach.public:
         qs = qs.filter(is_public=True)
     if reach.units is not None:
@@ -463,7 +458,7 @@ def opd_ranking(*, period: Period, reach: Reach, now: datetime | None = None, li
 
 def status_shares(*, filters: Filters, reach: Reach) -> t.Table:
     """The backlog by status right now."""
-    counts = dict(_live(filters, reach).values_list("status").annotate(n=Count("id")).order_by())
+    counts = dict(_live(filters, reach).values_list("status").annotate(n=Sum("reports")).order_by())
     rows = tuple({"status": str(Status(s).label), "n": counts.get(s, 0)} for s in BACKLOG)
     return t.Table(
         slug="status-terbuka",

@@ -17,8 +17,13 @@ def fill_empty_summary(using: str = "default", **_kwargs: Any) -> None:
     """An installation upgraded to a version with the command center: count the reports it already has."""
     from balai.lapor.models import Report
 
-    from .models import StatCell
-    from .summary import summary_rebuild
+    from .models import BacklogCell, StatCell
+    from .summary import BACKLOG_STATUSES, summary_rebuild
 
-    if not StatCell.objects.using(using).exists() and Report.objects.using(using).exists():
+    reports = Report.objects.using(using)
+    if not reports.exists():
+        return
+    if not StatCell.objects.using(using).exists() or (
+        not BacklogCell.objects.using(using).exists() and reports.filter(status__in=BACKLOG_STATUSES).exists()
+    ):
         summary_rebuild()

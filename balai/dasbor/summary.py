@@ -22,13 +22,17 @@ from balai.core.selectors import work_calendar
 from balai.lapor.models import FixedAnswer, Report, Status
 from balai.lib.workdays import WorkCalendar
 
-from .models import Dimension, DurationCell, Grain, Measure, PlaceCell, StatCell
+from .models import BacklogCell, Dimension, DurationCell, Grain, Measure, PlaceCell, StatCell
 
-SUMMARY_MODELS: tuple[type[models.Model], ...] = (StatCell, DurationCell, PlaceCell)
+SUMMARY_MODELS: tuple[type[models.Model], ...] = (StatCell, DurationCell, PlaceCell, BacklogCell)
+# Open reports, and which deadline makes each of them late.
+BACKLOG_STATUSES = (Status.DITERIMA, Status.DITUNDA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES)
+FOLLOW_UP_STATUSES = (Status.DIDISPOSISIKAN, Status.DIPROSES)
+NO_DEADLINE = date(9999, 12, 31)
 FACT_FIELDS = (
     "pk", "lead_unit_id", "category_id", "kecamatan_id", "kelurahan_id", "channel", "is_confidential", "status",
     "created_at", "verified_at", "finished_at", "due_at", "reopened_count", "rating", "rated_at",
-    "questionnaire_sent_at", "fixed_answer",
+    "questionnaire_sent_at", "fixed_answer", "verify_due_at",
 )  # fmt: skip
 
 
@@ -53,6 +57,8 @@ class Fact(NamedTuple):
     asked: date | None
     answered: bool
     fixed: bool
+    open_status: str  # '' once the report is closed
+    deadline: date
 
 
 class WorkingDays:
@@ -121,7 +127,17 @@ def fact_of(values: dict[str, Any] | Report, ctx: _Context) -> Fact:
         asked=ctx.local(asked_at) if asked_at else None,
         answered=bool(asked_at and fixed_answer),
         fixed=bool(asked_at and fixed_answer == FixedAnswer.YES),
+        open_status=status if status in BACKLOG_STATUSES else "",
+        deadline=_deadline(status, get("verify_due_at"), due_at, ctx),
     )
+
+
+def _deadline(status: str, verify_due_at: datetime | None, due_at: datetime | None, ctx: _Context) -> date:
+    if status == Status.DITERIMA and verify_due_at:
+        return ctx.local(verify_due_at)
+    if status in FOLLOW_UP_STATUSES and due_at:
+        return ctx.local(due_at)
+    return NO_DEADLINE
 
 
 def month_of(day: date) -> date:
@@ -171,6 +187,8 @@ def contributions(fact: Fact) -> dict[Cell, Counter[str]]:
         stat(fact.rated, rated=1, rating_sum=fact.rating)
     if fact.asked is not None:
         stat(fact.asked, asked_fixed=1, answered_fixed=int(fact.answered), said_fixed=int(fact.fixed))
+    if fact.open_status:
+        out[(BacklogCell, (*dims, fact.open_status, fact.deadline))]["reports"] += 1
     return out
 
 

@@ -136,6 +136,37 @@ class PlaceCell(models.Model):
 # --- Reports built in the background (balai.dasbor.export_jobs) ------------------------------------------------
 
 
+class RollupCell(models.Model):
+    """The counts of StatCell summed over every dimension but one (or all): what most pages ask for, in few rows."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=16, help_text="The OPD or category id, kecamatan code, channel; '' for all.")
+    is_public = models.BooleanField()
+    received = models.IntegerField(default=0)
+    verified = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+    finished_on_time = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+    asked_fixed = models.IntegerField(default=0)
+    answered_fixed = models.IntegerField(default=0)
+    said_fixed = models.IntegerField(default=0)
+
+    METRICS: ClassVar = StatCell.METRICS
+    KEY: ClassVar = ("grain", "dimension", "period", "key", "is_public")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["grain", "dimension", "period", "key", "is_public"], name="rollupcell_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain}{self.period:%Y-%m-%d} {self.dimension}:{self.key}"
+
+
 class BacklogCell(models.Model):
     """Open reports right now, per OPD, category, kecamatan, channel, status and deadline day (local date).
 

@@ -25,7 +25,7 @@ from balai.lapor.models import Category, Channel, Status
 
 from . import tables as t
 from .access import DashboardScope
-from .models import BacklogCell, Dimension, DurationCell, Grain, Measure, PlaceCell, StatCell
+from .models import BacklogCell, Dimension, DurationCell, Grain, Measure, PlaceCell, RollupCell, StatCell
 from .summary import month_of, week_of
 
 Cells = TypeVar("Cells", StatCell, BacklogCell)
@@ -187,9 +187,55 @@ def _histograms(
 # --- counts ---------------------------------------------------------------------------------------
 
 
-def _cells(period: Period, filters: Filters, reach: Reach) -> QuerySet[StatCell]:
-    qs = StatCell.objects.filter(grain=Grain.MONTH, period__gte=period.first, period__lte=period.last)
-    return _narrow(qs, filters, reach)
+def _stat_rows(
+    *,
+    grain: str,
+    first: date,
+    last: date,
+    filters: Filters,
+    reach: Reach,
+    group: str | None = None,
+    by_period: bool = False,
+) -> list[dict[str, Any]]:
+    """Sums of the count cells between two periods, optionally per `group` dimension and per period.
+
+    A question about at most one dimension (the whole Pemda, one OPD, all OPD side by side, …) reads the
+    one-dimension rollups: a few rows per period. Crossing two dimensions reads the full cube.
+    """
+    wanted: dict[str, list[str]] = {}
+    if filters.unit is not None:
+        if reach.units is not None and filters.unit not in reach.units:
+            return []
+        wanted["unit"] = [str(filters.unit)]
+    elif reach.units is not None:
+        wanted["unit"] = [str(u) for u in reach.units]
+    if filters.category is not None:
+        wanted["category"] = [str(filters.category)]
+    if filters.kecamatan:
+        wanted["kecamatan"] = [filters.kecamatan]
+    dimensions = set(wanted) | ({group} if group else set())
+    period_field = ["period"] if by_period else []
+    qs: QuerySet[Any]
+    if len(dimensions) <= 1:
+        dimension = next(iter(dimensions)) if dimensions else str(Dimension.ALL)
+        qs = RollupCell.objects.filter(grain=grain, dimension=dimension, period__gte=first, period__lte=last)
+        if reach.public:
+            qs = qs.filter(is_public=True)
+        if dimension in wanted:
+            qs = qs.filter(key__in=wanted[dimension])
+        group_field = "key" if group else None
+    else:
+        qs = _narrow(StatCell.objects.filter(grain=grain, period__gte=first, period__lte=last), filters, reach)
+        group_field = BY_FIELD[group] if group else None
+    fields = period_field + ([group_field] if group_field else [])
+    if not fields:
+        return [qs.aggregate(**_sums())]
+    rows = list(qs.values(*fields).annotate(**_sums()).order_by())
+    if group_field:
+        for row in rows:
+            value = row.pop(group_field)
+            row["group"] = int(value) if group in ("unit", "category") and group_field == "key" else value
+    return rows
 
 
 def _sums() -> dict[str, Any]:
@@ -214,8 +260,9 @@ def _live_counts(now: datetime) -> dict[str, Any]:
 
 def kpis(*, period: Period, filters: Filters, reach: Reach, now: datetime | None = None) -> Kpis:
     now = now or timezone.now()
-    totals = _cells(period, filters, reach).aggregate(**_sums())
-    values: dict[str, Any] = {m: totals[m] or 0 for m in StatCell.METRICS}
+    sums = _stat_rows(grain=Grain.MONTH, first=period.first, last=period.last, filters=filters, reach=reach)
+    totals = sums[0] if sums else {}
+    values: dict[str, Any] = {m: totals.get(m) or 0 for m in StatCell.METRICS}
     values.update(_live(filters, reach).aggregate(**_live_counts(now)))
     single = _single_dimension(filters, reach)
     if single is None:
@@ -276,8 +323,12 @@ def breakdown(
     if by == "kelurahan":
         return _by_kelurahan(period=period, filters=filters, reach=reach)
     now = now or timezone.now()
-    column = BY_FIELD[by]
-    grouped = {row[column]: row for row in _cells(period, filters, reach).values(column).annotate(**_sums())}
+    grouped = {
+        row["group"]: row
+        for row in _stat_rows(
+            grain=Grain.MONTH, first=period.first, last=period.last, filters=filters, reach=reach, group=by
+        )
+    }
     live_field = BY_REPORT_FIELD[by]
     live = {
         row[live_field]: row
@@ -370,17 +421,12 @@ def trend(*, grain: str, period: Period, filters: Filters, reach: Reach) -> t.Ta
     if grain == Grain.WEEK:
         end = week_of(_period_end(period))
         first = date.fromordinal(end.toordinal() - 7 * 11)
-        qs = StatCell.objects.filter(grain=Grain.WEEK, period__gte=first, period__lte=end)
-        qs = _narrow(qs, filters, reach)
         keys = [date.fromordinal(first.toordinal() + 7 * i) for i in range(12)]
     else:
-        qs = _narrow(
-            StatCell.objects.filter(grain=Grain.MONTH, period__gte=period.first, period__lte=period.last),
-            filters,
-            reach,
-        )
+        first, end = period.first, period.last
         keys = [add_months(period.first, i) for i in range(period.months)]
-    grouped = {row["period"]: row for row in qs.values("period").annotate(**_sums()).order_by()}
+    found = _stat_rows(grain=grain, first=first, last=end, filters=filters, reach=reach, by_period=True)
+    grouped = {row["period"]: row for row in found}
     rows = []
     for key in keys:
         sums = grouped.get(key, {})

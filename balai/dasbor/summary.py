@@ -22,9 +22,9 @@ from balai.core.selectors import work_calendar
 from balai.lapor.models import FixedAnswer, Report, Status
 from balai.lib.workdays import WorkCalendar
 
-from .models import BacklogCell, Dimension, DurationCell, Grain, Measure, PlaceCell, StatCell
+from .models import BacklogCell, Dimension, DurationCell, Grain, Measure, PlaceCell, RollupCell, StatCell
 
-SUMMARY_MODELS: tuple[type[models.Model], ...] = (StatCell, DurationCell, PlaceCell, BacklogCell)
+SUMMARY_MODELS: tuple[type[models.Model], ...] = (StatCell, RollupCell, DurationCell, PlaceCell, BacklogCell)
 # Open reports, and which deadline makes each of them late.
 BACKLOG_STATUSES = (Status.DITERIMA, Status.DITUNDA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES)
 FOLLOW_UP_STATUSES = (Status.DIDISPOSISIKAN, Status.DIPROSES)
@@ -156,22 +156,25 @@ def contributions(fact: Fact) -> dict[Cell, Counter[str]]:
     out: dict[Cell, Counter[str]] = defaultdict(Counter)
     dims = (fact.unit, fact.category, fact.kecamatan, fact.channel, fact.public)
 
+    rollups = (
+        (Dimension.ALL, ""),
+        (Dimension.UNIT, str(fact.unit)),
+        (Dimension.CATEGORY, str(fact.category)),
+        (Dimension.KECAMATAN, fact.kecamatan),
+        (Dimension.CHANNEL, fact.channel),
+    )
+
     def stat(day: date, **amounts: int) -> None:
         for grain, period in ((Grain.MONTH, month_of(day)), (Grain.WEEK, week_of(day))):
             out[(StatCell, (str(grain), period, *dims))].update(amounts)
+            for dimension, key in rollups:
+                out[(RollupCell, (str(grain), str(dimension), period, key, fact.public))].update(amounts)
 
     def place(day: date, **amounts: int) -> None:
         out[(PlaceCell, (month_of(day), fact.kelurahan, fact.unit, fact.public))].update(amounts)
 
     def duration(day: date, measure: Measure, days: int) -> None:
-        keys = (
-            (Dimension.ALL, ""),
-            (Dimension.UNIT, str(fact.unit)),
-            (Dimension.CATEGORY, str(fact.category)),
-            (Dimension.KECAMATAN, fact.kecamatan),
-            (Dimension.CHANNEL, fact.channel),
-        )
-        for dimension, key in keys:
+        for dimension, key in rollups:
             out[(DurationCell, (str(dimension), month_of(day), key, fact.public, str(measure), days))]["reports"] += 1
 
     stat(fact.received, received=1, reopened=int(fact.reopened))

@@ -103,6 +103,7 @@ def test_filters_by_category_and_kecamatan(march: Any) -> None:
     assert by_place.received == sum(1 for r in march.values() if r.kecamatan_id == r1.kecamatan_id)
     crossed = kpis(period=MARCH, filters=Filters(category=r1.category_id, kecamatan=r1.kecamatan_id), reach=Reach())
     assert crossed.finish_median is None and crossed.percentiles_note
+    assert crossed.received == by_place.received  # two filters: counted from the full cube, same answer
 
 
 def test_breakdown_by_opd_and_ranking(march: Any) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 
 from balai.core.models import Unit
@@ -175,23 +176,33 @@ def _due_state(status: str, due_at: datetime | None, verify_due_at: datetime | N
 
 
 def _newest_first(
-    base: QuerySet[Report], statuses: tuple[str, ...], filters: MapFilters
-) -> QuerySet[Report, tuple[Any, ...]]:
-    """The matching reports, newest first, in a shape the database can read from an index in that order.
+    base: QuerySet[Report], statuses: tuple[str, ...], filters: MapFilters, limit: int
+) -> list[tuple[Any, ...]]:
+    """The `limit` newest matching reports, read from indexes in date order, never sorted in full.
 
     With a category (and no kecamatan) the `(category, created_at)` index gives that order directly. Otherwise
     each status is read through an index that starts with it (`(status, created_at)`, or with a kecamatan
-    `(kecamatan, status, created_at)`), and the parts are joined by UNION ALL under one ORDER BY … LIMIT: SQLite
-    ("MERGE (UNION ALL)") and PostgreSQL ("Merge Append") then merge the parts as they read them and stop at
-    the limit. A plain `status IN (…) ORDER BY created_at` would make them sort every matching report.
+    `(kecamatan, status, created_at)`), and the parts are joined by UNION ALL under one ORDER BY … LIMIT: a
+    plain `status IN (…) ORDER BY created_at` would make the database sort every matching report.
+
+    SQLite merges the parts as it reads them and stops at the limit ("MERGE (UNION ALL)"). PostgreSQL 15 only
+    does so ("Merge Append") when each part carries its own ORDER BY … LIMIT, which SQLite does not accept
+    in a compound query: hence the two shapes.
     """
+    if base.query.is_empty():  # an unknown category or OPD: nothing to read
+        return []
     if filters.category and not filters.kecamatan:
         parts = [base if statuses == ALL_STATUSES else base.filter(status__in=statuses)]
     else:
         parts = [base.filter(status=status) for status in statuses]
-    rows = [part.order_by().values_list(*_COLUMNS) for part in parts]
-    merged = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
-    return merged.order_by("-created_at")
+    rows = [part.values_list(*_COLUMNS) for part in parts]
+    if len(rows) == 1:
+        return list(rows[0].order_by("-created_at")[:limit])
+    if connections[base.db].features.supports_slicing_ordering_in_compound:
+        rows = [part.order_by("-created_at")[:limit] for part in rows]
+    else:
+        rows = [part.order_by() for part in rows]
+    return list(rows[0].union(*rows[1:], all=True).order_by("-created_at")[:limit])
 
 
 def map_points(
@@ -211,15 +222,33 @@ def map_points(
     if not statuses:
         return MapResult(points=[], capped=False, total=0, total_at_least=False)
     base = _matching(dash, filters, now=now)
-    rows = list(_newest_first(base, statuses, filters)[: limit + 1])
+    rows = _newest_first(base, statuses, filters, limit + 1)
     capped = len(rows) > limit
     total, at_least = min(len(rows), limit), False
     if capped:
         matching = base.filter(status=statuses[0]) if len(statuses) == 1 else base.filter(status__in=statuses)
-        total = matching.order_by()[:count_cap].count()
+        total = _count_up_to(dash, matching, count_cap)
         at_least = total >= count_cap
     points = [_point(row, now=now, soon=soon) for row in rows[:limit]]
     return MapResult(points=points, capped=capped, total=total, total_at_least=at_least)
+
+
+def _count_up_to(dash: DashboardScope, matching: QuerySet[Report], cap: int) -> int:
+    """How many reports match, counted up to `cap` (a COUNT over a LIMIT subquery).
+
+    An OPD's reports are counted in two parts, those it leads and those it supports: the visibility rule's
+    "lead OR supporting" cannot use an index, and PostgreSQL would then read the table from the start until
+    it had found `cap` reports of a small OPD.
+    """
+    if dash.whole_pemda:
+        return matching.order_by()[:cap].count()
+    units = list(dash.units)
+    led = matching.filter(lead_unit_id__in=units).order_by()[:cap].count()
+    if led >= cap:
+        return cap
+    supported_ids = Report.supporting_units.through.objects.filter(unit_id__in=units).values("report_id")
+    supported = matching.filter(pk__in=supported_ids).exclude(lead_unit_id__in=units).order_by()[: cap - led].count()
+    return led + supported
 
 
 def _point(row: tuple[Any, ...], *, now: datetime, soon: datetime) -> MapPoint:

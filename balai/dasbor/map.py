@@ -4,7 +4,7 @@ The newest points come from one query that the database answers by reading index
 stopping at the limit (see `_newest_first`); how many reports match is counted only up to `COUNT_CAP`, so no
 request ever counts, or sorts, the whole table.
 
-Measured on 1,000,000 generated reports (`bench.generate`): see `docs/dasbor-map.md`.
+Plans and timings on 1,000,000 generated reports: `docs/dasbor.md`, "The map".
 """
 
 from __future__ import annotations

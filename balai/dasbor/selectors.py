@@ -242,28 +242,63 @@ def _sums() -> dict[str, Any]:
     return {m: Sum(m) for m in StatCell.METRICS}
 
 
-def _live(filters: Filters, reach: Reach) -> QuerySet[BacklogCell]:
-    """The open reports right now, from the backlog cells (kept by the services like the other summaries)."""
-    return _narrow(BacklogCell.objects.all(), filters, reach)
+_OPEN_FIELDS = ("unit_id", "category_id", "kecamatan", "channel", "status")
 
 
-def _live_counts(now: datetime) -> dict[str, Any]:
-    today = timezone.localdate(now)
-    return {
-        "open_now": Coalesce(Sum("reports"), 0),
-        "overdue_now": Coalesce(Sum("reports", filter=Q(status__in=FOLLOW_UP, deadline__lt=today)), 0),
-        "verify_overdue_now": Coalesce(
-            Sum("reports", filter=Q(status__in=AWAITING_VERIFICATION, deadline__lt=today)), 0
-        ),
-    }
+@dataclass(frozen=True)
+class OpenNow:
+    """The open reports right now within a reach, read once from the backlog cells and summed per question."""
+
+    rows: tuple[tuple[Any, ...], ...]  # unit_id, category_id, kecamatan, channel, status, open, late
+
+    @classmethod
+    def read(cls, reach: Reach, now: datetime | None = None) -> OpenNow:
+        today = timezone.localdate(now or timezone.now())
+        qs = _narrow(BacklogCell.objects.all(), Filters(), reach)
+        grouped = qs.values_list(*_OPEN_FIELDS).annotate(
+            n=Sum("reports"), late=Coalesce(Sum("reports", filter=Q(deadline__lt=today)), 0)
+        )
+        return cls(rows=tuple(tuple(row) for row in grouped.order_by()))
+
+    def _matching(self, filters: Filters) -> list[tuple[Any, ...]]:
+        return [
+            row
+            for row in self.rows
+            if (filters.unit is None or row[0] == filters.unit)
+            and (filters.category is None or row[1] == filters.category)
+            and (not filters.kecamatan or row[2] == filters.kecamatan)
+        ]
+
+    def totals(self, filters: Filters, by: str | None = None) -> dict[Any, dict[str, int]]:
+        """open_now, overdue_now (at an OPD) and verify_overdue_now, per value of `by` (or under None)."""
+        index = _OPEN_FIELDS.index(BY_FIELD[by]) if by else None
+        out: dict[Any, dict[str, int]] = defaultdict(lambda: {"open_now": 0, "overdue_now": 0, "verify_overdue_now": 0})
+        for row in self._matching(filters):
+            sums = out[row[index] if index is not None else None]
+            status, n, late = row[4], row[5], row[6]
+            sums["open_now"] += n
+            if status in FOLLOW_UP:
+                sums["overdue_now"] += late
+            elif status in AWAITING_VERIFICATION:
+                sums["verify_overdue_now"] += late
+        return out
+
+    def by_status(self, filters: Filters) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for row in self._matching(filters):
+            out[row[4]] += row[5]
+        return out
 
 
-def kpis(*, period: Period, filters: Filters, reach: Reach, now: datetime | None = None) -> Kpis:
+def kpis(
+    *, period: Period, filters: Filters, reach: Reach, now: datetime | None = None, open_now: OpenNow | None = None
+) -> Kpis:
     now = now or timezone.now()
     sums = _stat_rows(grain=Grain.MONTH, first=period.first, last=period.last, filters=filters, reach=reach)
     totals = sums[0] if sums else {}
     values: dict[str, Any] = {m: totals.get(m) or 0 for m in StatCell.METRICS}
-    values.update(_live(filters, reach).aggregate(**_live_counts(now)))
+    open_now = open_now or OpenNow.read(reach, now)
+    values.update(open_now.totals(filters)[None])
     single = _single_dimension(filters, reach)
     if single is None:
         values["percentiles_note"] = _("Medians are shown for one filter at a time.")
@@ -292,7 +327,6 @@ def _names(by: str, keys: list[Any]) -> dict[Any, str]:
 
 
 BY_FIELD = {"unit": "unit_id", "category": "category_id", "kecamatan": "kecamatan", "channel": "channel"}
-BY_REPORT_FIELD = BY_FIELD
 BY_LABEL = {
     "unit": gettext_lazy("OPD"),
     "category": gettext_lazy("Category"),
@@ -317,7 +351,14 @@ def _count_columns(*, live: bool) -> tuple[t.Column, ...]:
 
 
 def breakdown(
-    *, by: str, period: Period, filters: Filters, reach: Reach, now: datetime | None = None, link: Any = None
+    *,
+    by: str,
+    period: Period,
+    filters: Filters,
+    reach: Reach,
+    now: datetime | None = None,
+    link: Any = None,
+    open_now: OpenNow | None = None,
 ) -> t.Table:
     """One row per OPD, category, kecamatan, kelurahan or channel, for the period and filters."""
     if by == "kelurahan":
@@ -329,11 +370,7 @@ def breakdown(
             grain=Grain.MONTH, first=period.first, last=period.last, filters=filters, reach=reach, group=by
         )
     }
-    live_field = BY_REPORT_FIELD[by]
-    live = {
-        row[live_field]: row
-        for row in _live(filters, reach).values(live_field).annotate(**_live_counts(now)).order_by()
-    }
+    live = (open_now or OpenNow.read(reach, now)).totals(filters, by)
     medians: dict[str, int | None] = {}
     single = _single_dimension(filters, reach)
     if single is not None and single[0] == Dimension.ALL:
@@ -474,9 +511,11 @@ def _narrow(qs: QuerySet[Cells], filters: Filters, reach: Reach) -> QuerySet[Cel
     return qs
 
 
-def opd_ranking(*, period: Period, reach: Reach, now: datetime | None = None, link: Any = None) -> t.Table:
+def opd_ranking(
+    *, period: Period, reach: Reach, now: datetime | None = None, link: Any = None, open_now: OpenNow | None = None
+) -> t.Table:
     """Every active OPD, with its backlog, lateness, share on time, median time and rating."""
-    table = breakdown(by="unit", period=period, filters=Filters(), reach=reach, now=now, link=link)
+    table = breakdown(by="unit", period=period, filters=Filters(), reach=reach, now=now, link=link, open_now=open_now)
     opds = Unit.objects.filter(kind=UnitKind.OPD, is_active=True, is_leadership=False)
     if reach.units is not None:
         opds = opds.filter(pk__in=reach.units)
@@ -502,9 +541,9 @@ def opd_ranking(*, period: Period, reach: Reach, now: datetime | None = None, li
     )
 
 
-def status_shares(*, filters: Filters, reach: Reach) -> t.Table:
+def status_shares(*, filters: Filters, reach: Reach, open_now: OpenNow | None = None) -> t.Table:
     """The backlog by status right now."""
-    counts = dict(_live(filters, reach).values_list("status").annotate(n=Sum("reports")).order_by())
+    counts = (open_now or OpenNow.read(reach)).by_status(filters)
     rows = tuple({"status": str(Status(s).label), "n": counts.get(s, 0)} for s in BACKLOG)
     return t.Table(
         slug="status-terbuka",

@@ -20,7 +20,7 @@ from .access import dashboard_reader_required
 from .exports import export_response
 from .forms import DashboardFilterForm
 from .models import Grain
-from .selectors import Reach, breakdown, kpis, opd_ranking, status_shares, trend
+from .selectors import OpenNow, Reach, breakdown, kpis, opd_ranking, status_shares, trend
 from .tables import sort_table
 
 WALL_REFRESH_SECONDS = 300
@@ -47,13 +47,16 @@ def overview(request: HttpRequest) -> HttpResponse:
             return None
         return "?" + urlencode({**keep, param: value})
 
-    figures = kpis(period=period, filters=filters, reach=reach, now=now)
+    open_now = OpenNow.read(reach, now)  # one read of the backlog serves every table of the page
+    figures = kpis(period=period, filters=filters, reach=reach, now=now, open_now=open_now)
     trend_table = trend(
         grain=Grain.MONTH if period.months >= 3 else Grain.WEEK, period=period, filters=filters, reach=reach
     )
-    by_table = breakdown(by=by, period=period, filters=filters, reach=reach, now=now, link=link)
-    ranking = sort_table(opd_ranking(period=period, reach=reach, now=now, link=link), request.GET.get("urut"))
-    statuses = status_shares(filters=filters, reach=reach)
+    by_table = breakdown(by=by, period=period, filters=filters, reach=reach, now=now, link=link, open_now=open_now)
+    ranking = sort_table(
+        opd_ranking(period=period, reach=reach, now=now, link=link, open_now=open_now), request.GET.get("urut")
+    )
+    statuses = status_shares(filters=filters, reach=reach, open_now=open_now)
     tables = [ranking, trend_table, by_table, statuses]
     exported = export_response(request, tables, period=period.slug, name="dasbor")
     if exported is not None:

@@ -15,6 +15,10 @@ aside on PostgreSQL.
 `install` creates the tables and triggers; the lapor migration runs it, and so does every `migrate`
 (`post_migrate`), because SQLite loses a table's triggers when Django rebuilds the table to alter a column:
 triggers that went missing are put back and the index is rebuilt.
+
+The FTS5 table is contentless: it forgets a row only when told the very text it indexed. Change what is
+indexed (_TITLE, _BODY, _PUBLIC, the tokenizer) only in a migration that also drops the triggers, so that
+`install` rebuilds the index from scratch.
 """
 
 # Every SQL text below is built from this module's constants; what a person types travels only as parameters.

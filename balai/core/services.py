@@ -402,6 +402,13 @@ def training_record(
     return record
 
 
+def _pemda_today() -> datetime.date:
+    """Today in the Pemda's time zone, whether called from a request, a command or a task."""
+    from .selectors import work_calendar
+
+    return work_calendar().local_date(timezone.now())
+
+
 def training_guide_confirm(*, user: Any, ip_address: str | None = None) -> tuple[TrainingRecord, bool]:
     """The person confirms they have read the in-app guide: recorded once; a second confirmation changes nothing.
 
@@ -416,7 +423,7 @@ def training_guide_confirm(*, user: Any, ip_address: str | None = None) -> tuple
                 user=user,
                 kind=TrainingKind.GUIDE,
                 title=_("Balai back-office guide"),
-                date=timezone.localdate(),
+                date=_pemda_today(),
                 organiser=_("Balai (in-app guide)"),
                 recorded_by=user,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -49,7 +50,8 @@ def test_confirming_the_guide_records_one_training_and_one_audit_event_however_o
 
     assert first.status_code == second.status_code == 302
     (record,) = TrainingRecord.objects.filter(user=operator_pupr)
-    assert (record.kind, record.recorded_by, record.date) == (TrainingKind.GUIDE, operator_pupr, timezone.localdate())
+    bitung_today = timezone.localdate(timezone=ZoneInfo(city.time_zone))  # WITA, whatever the server's zone
+    assert (record.kind, record.recorded_by, record.date) == (TrainingKind.GUIDE, operator_pupr, bitung_today)
     (event,) = AuditEvent.objects.filter(action="training.guide_confirm")
     assert (event.actor, event.object_id) == (operator_pupr, str(record.pk))
     page = text(client.get(GUIDE))

@@ -332,7 +332,7 @@ def security(request: HttpRequest) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     """'My work': what needs this person today, by role."""
     from balai.lapor.access import staff_scope
-    from balai.lapor.selectors import InboxFilters, my_work, staff_inbox
+    from balai.lapor.selectors import InboxFilters, my_work, staff_inbox, staff_inbox_slice
 
     from .models import TrainingRecord
     from .selectors import work_calendar
@@ -342,7 +342,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     soon = work_calendar().add_working_days(now, 1)
     urgent = []
     if scope.is_staff_member:
-        urgent = list(staff_inbox(scope, InboxFilters(), now=now, soon=soon)[:8])
+        urgent = staff_inbox_slice(scope, staff_inbox(scope, InboxFilters(), now=now, soon=soon), 0, 8)
     return render(
         request,
         "core/staff_home.html",

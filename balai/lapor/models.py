@@ -263,14 +263,30 @@ class Report(TimestampedModel):
             models.Index(fields=["status", "verify_due_at"], name="report_verify_due"),
             models.Index(fields=["lead_unit", "status", "due_at"], name="report_unit_due"),
             models.Index(fields=["status", "due_at"], name="report_status_due"),
-            models.Index(fields=["category", "status"], name="report_category_status"),
+            # By category and status (the command center), and in time (duplicate candidates).
+            models.Index(fields=["category", "status", "created_at"], name="report_category_status_time"),
             models.Index(fields=["kecamatan", "status", "-created_at"], name="report_kecamatan_status_recent"),
-            # The inboxes' order, open reports only: the deadline that matters now, then arrival. Queries name
-            # the statuses as literals (selectors.OPEN_STATUS_SQL) so that SQLite can match this partial index.
+            # The inboxes' order, open reports only: the deadline that matters now, then arrival; overall, by
+            # kecamatan and by lead OPD. On SQLite queries name the statuses as literals
+            # (selectors.OPEN_STATUS_SQL): it matches a partial index only against the same terms.
             models.Index(
                 Coalesce("due_at", "verify_due_at"),
                 "created_at",
                 name="report_open_deadline",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                "kecamatan",
+                Coalesce("due_at", "verify_due_at"),
+                "created_at",
+                name="report_kecamatan_open_deadline",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                "lead_unit",
+                Coalesce("due_at", "verify_due_at"),
+                "created_at",
+                name="report_unit_open_deadline",
                 condition=models.Q(status__in=OPEN_STATUSES),
             ),
         ]

@@ -75,11 +75,13 @@ def slice_page(
     count: bool = True,
     cap: int | None = None,
     fetch: Callable[[int, int], list[Any]] | None = None,
+    counter: Callable[[int], int] | None = None,
 ) -> Page:
     """Page `number` of `qs`, reading per_page + 1 rows; the total counted up to `cap` (when `count`).
 
-    `fetch(offset, limit)` replaces slicing `qs` for lists that need their own strategy (text search).
-    A page past the end falls back to the last one when the total is known, like Django's get_page.
+    `fetch(offset, limit)` replaces slicing `qs`, and `counter(cap)` counting it, for lists that need their
+    own strategy (text search, an OPD's inbox). A page past the end falls back to the last one when the total
+    is known, like Django's get_page.
     """
     cap = COUNT_CAP if cap is None else cap
     offset = (number - 1) * per_page
@@ -87,8 +89,9 @@ def slice_page(
     has_next = len(rows) > per_page
     total: int | None = None
     if count:
-        total = capped_count(qs, cap)
+        total = counter(cap) if counter else capped_count(qs, cap)
         if not rows and number > 1 and total <= cap:
             # Past the end (the total is then at most offset, so the last page comes before this one).
-            return slice_page(qs, max(1, -(-total // per_page)), per_page, count=count, cap=cap, fetch=fetch)
+            last = max(1, -(-total // per_page))
+            return slice_page(qs, last, per_page, count=count, cap=cap, fetch=fetch, counter=counter)
     return Page(rows[:per_page], number, per_page, has_next, total, cap)

@@ -191,21 +191,28 @@ def deadline_expression() -> Any:
     return Coalesce("due_at", "verify_due_at")
 
 
-# `status IN ('diterima', …)` written out rather than bound: SQLite uses a partial index (report_open_deadline)
-# only for a query that contains its condition term for term, and a bound parameter is not a literal.
+# `status IN ('diterima', …)` written out rather than bound: SQLite uses a partial index (report_open_deadline
+# and its kecamatan and OPD twins) only for a query that contains its condition term for term, and a bound
+# parameter is not a literal. PostgreSQL proves the condition from any narrower status filter by itself, and
+# misjudges how many rows several status filters leave (it multiplies them), so it gets no extra term.
 OPEN_STATUS_SQL = '"lapor_report"."status" IN ({})'.format(", ".join(f"'{status}'" for status in OPEN_STATUSES))
 
 
-def open_only(qs: QuerySet[Report]) -> QuerySet[Report]:
-    """`qs` restricted to open reports, in the form that lets the inbox's deadline index serve the order."""
-    return qs.extra(where=[OPEN_STATUS_SQL])  # noqa: S610 - constant SQL, no outside value
+def open_only(qs: QuerySet[Report], *, narrower: bool = False) -> QuerySet[Report]:
+    """`qs` restricted to open reports, in the form that lets the inboxes' deadline indexes serve the order.
+
+    `narrower`: `qs` is already restricted to some open statuses (the term is then for SQLite alone).
+    """
+    if connections[qs.db].vendor == "sqlite":
+        return qs.extra(where=[OPEN_STATUS_SQL])  # noqa: S610 - constant SQL, no outside value
+    return qs if narrower else qs.filter(status__in=OPEN_STATUSES)
 
 
 def staff_inbox(scope: Any, filters: InboxFilters, *, now: Any, soon: Any) -> QuerySet[Report]:
-    """Reports this staff member works on, most urgent deadline first; one query per page whatever the size.
+    """Reports this staff member works on, most urgent deadline first.
 
-    For open reports (what the inbox shows unless asked otherwise) the order comes from an index, so a page
-    costs the same at any number of reports.
+    For open reports (what the inbox shows unless asked otherwise) the order comes from an index; a page of an
+    OPD's inbox should be read through `staff_inbox_slice`.
     """
     from .access import reports_visible_to
 
@@ -215,11 +222,11 @@ def staff_inbox(scope: Any, filters: InboxFilters, *, now: Any, soon: Any) -> Qu
     elif filters.status:
         qs = qs.filter(status=filters.status)
         if filters.status in OPEN_STATUSES:
-            qs = open_only(qs)
+            qs = open_only(qs, narrower=True)
     elif scope.sees_all:
         qs = open_only(qs)
     else:
-        qs = open_only(qs.filter(status__in=[Status.DIDISPOSISIKAN, Status.DIPROSES]))
+        qs = open_only(qs.filter(status__in=[Status.DIDISPOSISIKAN, Status.DIPROSES]), narrower=True)
     if filters.category:
         qs = qs.filter(category__slug=filters.category)
     if filters.kecamatan:
@@ -240,6 +247,51 @@ def staff_inbox(scope: Any, filters: InboxFilters, *, now: Any, soon: Any) -> Qu
     elif filters.due == "soon":
         qs = qs.filter(deadline__gte=now, deadline__lte=soon)
     return qs.order_by(deadline.asc(nulls_last=True), "created_at")
+
+
+def staff_inbox_slice(scope: Any, qs: QuerySet[Report], offset: int, limit: int) -> list[Report]:
+    """Rows offset…offset + limit of a staff inbox (`staff_inbox`), read through the deadline indexes.
+
+    An OPD's inbox holds the reports it leads or supports: one condition with an OR, which no index can
+    serve in deadline order, so the database sorted every open report of the OPD on every page. The rows
+    wanted are among the first offset + limit of each part, each read in order from an index (the OPD's
+    leads: report_unit_open_deadline) or small (what it supports); the page is taken from those few.
+    """
+    if scope.sees_all:
+        return list(qs[offset : offset + limit])
+    wanted = offset + limit
+    candidates: set[int] = set()
+    for unit_id in sorted(scope.units):
+        candidates.update(qs.filter(lead_unit_id=unit_id).values_list("pk", flat=True)[:wanted])
+    candidates.update(qs.filter(pk__in=_supported_by(scope)).values_list("pk", flat=True)[:wanted])
+    return list(qs.filter(pk__in=candidates)[offset : offset + limit]) if candidates else []
+
+
+def staff_inbox_count(scope: Any, qs: QuerySet[Report], cap: int) -> int:
+    """How many reports a staff inbox (`staff_inbox`) holds, up to cap + 1.
+
+    An OPD's reports are counted in parts that indexes serve (those it leads, those it supports, minus those
+    both), in one query: counting its OR condition read every open report of the statuses shown.
+    """
+    if scope.sees_all:
+        return paging.capped_count(qs, cap)
+    units = list(scope.units)
+    supported = _supported_by(scope)
+    counts = capped_counts(
+        {
+            "led": qs.filter(lead_unit_id__in=units),
+            "supported": qs.filter(pk__in=supported),
+            "both": qs.filter(lead_unit_id__in=units, pk__in=supported),
+        },
+        cap,
+    )
+    if counts["led"] > cap or counts["supported"] > cap:
+        return cap + 1
+    return min(cap + 1, counts["led"] + counts["supported"] - counts["both"])
+
+
+def _supported_by(scope: Any) -> QuerySet[Any]:
+    return Report.supporting_units.through.objects.filter(unit_id__in=list(scope.units)).values("report_id")
 
 
 def my_work(scope: Any, *, now: Any, soon: Any) -> dict[str, int]:

@@ -58,8 +58,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = selectors.InboxFilters(**{k: v for k, v in form.cleaned_data.items() if v})
     now, soon = _deadline_window()
+    reports = selectors.staff_inbox(scope, filters, now=now, soon=soon)
     page = slice_page(
-        selectors.staff_inbox(scope, filters, now=now, soon=soon), page_number(request.GET.get("halaman")), 25
+        reports,
+        page_number(request.GET.get("halaman")),
+        25,
+        fetch=lambda offset, limit: selectors.staff_inbox_slice(scope, reports, offset, limit),
+        counter=lambda cap: selectors.staff_inbox_count(scope, reports, cap),
     )
     query = request.GET.copy()
     query.pop("halaman", None)

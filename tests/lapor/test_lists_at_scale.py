@@ -280,3 +280,40 @@ def test_my_work_counts_stop_at_the_cap(city, coordinator):
         "none": 0,
     }
     assert Report.objects.filter(status=Status.DITERIMA).count() == 5
+
+
+def test_an_opds_inbox_pages_and_counts_what_it_leads_and_supports_like_one_list(city, coordinator, operator_pupr):
+    from balai.lapor.access import staff_scope
+
+    health = Category.objects.get(slug="layanan-kesehatan")
+    for index in range(9):
+        if index % 3 == 0:
+            dispatched(make_report(), coordinator)  # PUPR leads
+        elif index % 3 == 1:
+            dispatched(make_report(category=health), coordinator, lead="dinkes", supporting=["dinas-pupr"])
+        else:
+            dispatched(make_report(category=health), coordinator, lead="dinkes")  # not PUPR's
+    scope = staff_scope(operator_pupr)
+    now = timezone.now()
+    reports = selectors.staff_inbox(scope, selectors.InboxFilters(), now=now, soon=now)
+    everything = list(reports)
+
+    assert len(everything) == 6
+    for offset, limit in [(0, 2), (2, 2), (4, 2), (5, 3), (0, 10)]:
+        assert selectors.staff_inbox_slice(scope, reports, offset, limit) == everything[offset : offset + limit]
+    assert selectors.staff_inbox_count(scope, reports, 1000) == 6
+    assert selectors.staff_inbox_count(scope, reports, 4) == 5  # more than the cap: cap + 1
+
+
+def test_an_opds_inbox_page_shows_its_reports_in_deadline_order(city, coordinator, operator_pupr):
+    led = [dispatched(make_report(), coordinator) for _ in range(3)]
+    health = Category.objects.get(slug="layanan-kesehatan")
+    supported = dispatched(make_report(category=health), coordinator, lead="dinkes", supporting=["dinas-pupr"])
+    dispatched(make_report(category=health), coordinator, lead="dinkes")
+
+    content = client_for(operator_pupr).get("/staf/laporan/").content.decode()
+
+    listed = list(dict.fromkeys(re.findall(r'href="/staf/laporan/(BTG-[A-Z0-9-]+)/"', content)))
+    expected = sorted([*led, supported], key=lambda r: (r.due_at or r.verify_due_at, r.created_at))
+    assert listed == [r.code for r in expected]
+    assert "4 laporan" in content or "4 reports" in content

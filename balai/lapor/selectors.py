@@ -268,26 +268,33 @@ def staff_inbox_slice(scope: Any, qs: QuerySet[Report], offset: int, limit: int)
 
 
 def staff_inbox_count(scope: Any, qs: QuerySet[Report], cap: int) -> int:
-    """How many reports a staff inbox (`staff_inbox`) holds, up to cap + 1.
+    """How many reports a staff inbox (`staff_inbox`) holds, up to cap + 1."""
+    return counts_by_parts(scope, {"all": qs}, cap)["all"]
 
-    An OPD's reports are counted in parts that indexes serve (those it leads, those it supports, minus those
-    both), in one query: counting its OR condition read every open report of the statuses shown.
+
+def counts_by_parts(scope: Any, querysets: dict[str, QuerySet[Report]], cap: int | None = None) -> dict[str, int]:
+    """`capped_counts` of querysets of reports this staff member may see, in one query.
+
+    An OPD sees the reports it leads OR supports; counting through that OR read every open report of the
+    statuses counted. Its reports are counted in parts that indexes serve instead: those it leads, those it
+    supports, minus those both.
     """
     if scope.sees_all:
-        return paging.capped_count(qs, cap)
+        return capped_counts(dict(querysets), cap)
+    cap = paging.COUNT_CAP if cap is None else cap
     units = list(scope.units)
     supported = _supported_by(scope)
-    counts = capped_counts(
-        {
-            "led": qs.filter(lead_unit_id__in=units),
-            "supported": qs.filter(pk__in=supported),
-            "both": qs.filter(lead_unit_id__in=units, pk__in=supported),
-        },
-        cap,
-    )
-    if counts["led"] > cap or counts["supported"] > cap:
-        return cap + 1
-    return min(cap + 1, counts["led"] + counts["supported"] - counts["both"])
+    parts: dict[str, QuerySet[Any]] = {}
+    for name, qs in querysets.items():
+        parts[f"{name}.led"] = qs.filter(lead_unit_id__in=units)
+        parts[f"{name}.supported"] = qs.filter(pk__in=supported)
+        parts[f"{name}.both"] = qs.filter(lead_unit_id__in=units, pk__in=supported)
+    counted = capped_counts(parts, cap)
+    totals = {}
+    for name in querysets:
+        led, backed, both = (counted[f"{name}.{part}"] for part in ("led", "supported", "both"))
+        totals[name] = cap + 1 if led > cap or backed > cap else min(cap + 1, led + backed - both)
+    return totals
 
 
 def _supported_by(scope: Any) -> QuerySet[Any]:
@@ -301,7 +308,8 @@ def my_work(scope: Any, *, now: Any, soon: Any) -> dict[str, int]:
 
     qs = reports_visible_to(scope)
     following = [Status.DIDISPOSISIKAN, Status.DIPROSES]
-    return capped_counts(
+    return counts_by_parts(
+        scope,
         {
             "to_verify": qs.filter(status=Status.DITERIMA),
             "verify_overdue": qs.filter(status=Status.DITERIMA, verify_due_at__lt=now),
@@ -311,7 +319,7 @@ def my_work(scope: Any, *, now: Any, soon: Any) -> dict[str, int]:
             "in_progress": qs.filter(status=Status.DIPROSES),
             "overdue": qs.filter(status__in=following, due_at__lt=now),
             "due_soon": qs.filter(status__in=following, due_at__gte=now, due_at__lte=soon),
-        }
+        },
     )
 
 

@@ -317,3 +317,22 @@ def test_an_opds_inbox_page_shows_its_reports_in_deadline_order(city, coordinato
     expected = sorted([*led, supported], key=lambda r: (r.due_at or r.verify_due_at, r.created_at))
     assert listed == [r.code for r in expected]
     assert "4 laporan" in content or "4 reports" in content
+
+
+def test_my_work_of_an_opd_counts_what_it_leads_and_supports_once(city, coordinator, operator_pupr, small_cap):
+    from balai.lapor.access import reports_visible_to, staff_scope
+
+    health = Category.objects.get(slug="layanan-kesehatan")
+    dispatched(make_report(), coordinator)
+    dispatched(make_report(category=health), coordinator, lead="dinkes", supporting=["dinas-pupr"])
+    dispatched(make_report(category=health), coordinator, lead="dinkes")
+    scope = staff_scope(operator_pupr)
+    now = timezone.now()
+
+    work = selectors.my_work(scope, now=now, soon=now)
+
+    assert work["to_accept"] == reports_visible_to(scope).filter(status=Status.DIDISPOSISIKAN).count() == 2
+    assert work["to_verify"] == 0
+    for _ in range(3):
+        dispatched(make_report(), coordinator)
+    assert selectors.my_work(scope, now=now, soon=now)["to_accept"] == 4  # 5 is more than the cap of 3

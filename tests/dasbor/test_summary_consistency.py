@@ -123,7 +123,7 @@ def test_a_refused_action_leaves_the_summary_untouched(city: Any, coordinator: A
     assert summary_drift() == []
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the real worker closes connections, as between tasks
 def test_rebuild_follows_a_change_of_the_holiday_calendar(
     city: Any, coordinator: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

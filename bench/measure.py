@@ -208,10 +208,18 @@ class Load:
 Action = Callable[[random.Random, dict[str, list[float]]], None]
 
 
-def hammer(action: Action, *, clients: int, warmup: float, seconds: float) -> Load:
+class ClientAction:
+    """An action with state of its own per client."""
+
+    def for_client(self, number: int) -> Action:
+        raise NotImplementedError
+
+
+def hammer(action: Action | ClientAction, *, clients: int, warmup: float, seconds: float) -> Load:
     """`clients` threads repeat `action` for `warmup` + `seconds`; what finishes in the last `seconds` counts.
 
-    The clients keep going through the whole time, so the counted window sees the steady state.
+    The clients keep going through the whole time, so the counted window sees the steady state. `action` is
+    either the same for every client or, given a `ClientAction`, made for each client number.
     """
     lock = threading.Lock()
     done, errors = [0], []
@@ -221,11 +229,12 @@ def hammer(action: Action, *, clients: int, warmup: float, seconds: float) -> Lo
 
     def client(number: int) -> None:
         rng = random.Random(number)  # noqa: S311 - load pattern, not security
+        act = action.for_client(number) if isinstance(action, ClientAction) else action
         mine: dict[str, list[float]] = {}
         count = 0
         while time.perf_counter() < deadline:
             try:
-                action(rng, mine)
+                act(rng, mine)
             except (HttpError, OSError) as exc:
                 with lock:
                     errors.append(str(exc)[:200])
@@ -255,8 +264,17 @@ def baseline_insert(port: int) -> Action:
     return action
 
 
-def citizen_report(port: int) -> Action:
-    """A new visitor opens the form and sends a complete report (with an email, so one is queued)."""
+@dataclass
+class OpenForm:
+    """A form a new visitor has opened: their cookies and the fields they will send."""
+
+    visitor: Visitor
+    fields: list[tuple[str, str]]
+
+
+def citizen_forms(port: int) -> Callable[[random.Random, dict[str, list[float]]], OpenForm]:
+    """A new visitor opens the form (GET /lapor/: a new CSRF cookie and `form_token`) and fills it in with a
+    complete report (with an email, so one is queued)."""
     from balai.core.models import Wilayah
     from balai.core.selectors import pemda_current
     from balai.demo import CATEGORIES, PLACES, STREETS
@@ -268,9 +286,12 @@ def citizen_report(port: int) -> Action:
     kelurahan = list(Wilayah.objects.kelurahan_of(pemda.wilayah_id).values_list("code", flat=True))
     titles = [(slug, title) for slug, *_rest, samples in CATEGORIES for title in samples if slug in categories]
 
-    def action(rng: random.Random, latencies: dict[str, list[float]]) -> None:
+    def open_form(rng: random.Random, latencies: dict[str, list[float]]) -> OpenForm:
         visitor = Visitor(port)
         form = visitor.get("/lapor/")
+        if form.status != 200:
+            raise HttpError(f"GET /lapor/: {form.status}")
+        latencies.setdefault("get_form", []).append(form.seconds)
         slug, title = rng.choice(titles)
         street, place = rng.choice(STREETS), rng.choice(PLACES)
         title = title.format(street=street, place=place, kel="Girian")
@@ -291,32 +312,98 @@ def citizen_report(port: int) -> Action:
             ("consent", "on"),
             ("website", ""),
         ]
-        sent = visitor.post_form("/lapor/", fields, multipart=True)
-        location = sent.header("Location") or ""
-        if sent.status != 302 or "/lapor/terkirim/" not in location:
-            raise HttpError(f"POST /lapor/: {sent.status} {location}")
-        latencies.setdefault("get_form", []).append(form.seconds)
-        latencies.setdefault("post_form", []).append(sent.seconds)
+        return OpenForm(visitor, fields)
+
+    return open_form
+
+
+def send_report(form: OpenForm, latencies: dict[str, list[float]]) -> None:
+    """POST the filled form as a browser does (`multipart/form-data`); it must answer 302 to the confirmation."""
+    sent = form.visitor.post_form("/lapor/", form.fields, multipart=True)
+    location = sent.header("Location") or ""
+    if sent.status != 302 or "/lapor/terkirim/" not in location:
+        raise HttpError(f"POST /lapor/: {sent.status} {location}")
+    latencies.setdefault("post_form", []).append(sent.seconds)
+
+
+def citizen_visit(port: int) -> Action:
+    """The whole visit, both requests in the load: open the form, send it."""
+    open_form = citizen_forms(port)
+
+    def action(rng: random.Random, latencies: dict[str, list[float]]) -> None:
+        send_report(open_form(rng, latencies), latencies)
 
     return action
 
 
+class FormPosts(ClientAction):
+    """The form POST alone in the load: each client's forms are opened before its load starts (untimed, the
+    way citizens open the form at their own pace before sending it); a client that runs out opens the next
+    form inside the load, where it costs what it costs."""
+
+    def __init__(self, port: int, *, clients: int) -> None:
+        self.open_form = citizen_forms(port)
+        self.clients = clients
+        self.ready: dict[int, list[OpenForm]] = {}
+        self.opened_in_load = 0
+        self._lock = threading.Lock()
+
+    def prepare(self, per_client: int) -> None:
+        def fill(number: int) -> None:
+            rng = random.Random(1000 + number + len(self.ready.get(number, [])))  # noqa: S311 - load pattern
+            forms = [self.open_form(rng, {}) for _ in range(per_client)]
+            with self._lock:
+                self.ready[number] = forms
+
+        threads = [threading.Thread(target=fill, args=(n,)) for n in range(self.clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def for_client(self, number: int) -> Action:
+        def post(rng: random.Random, latencies: dict[str, list[float]]) -> None:
+            with self._lock:
+                forms = self.ready.get(number)
+                form = forms.pop() if forms else None
+            if form is None:
+                self.opened_in_load += 1
+                form = self.open_form(rng, latencies)
+            send_report(form, latencies)
+
+        return post
+
+
 def intake(server: Server, *, clients: int, seconds: float, rounds: int = 2) -> dict[str, Any]:
-    """The form's reports/s and the baseline's inserts/s, taken in turns (`rounds` each) so that whatever
-    else the machine does weighs on both alike."""
+    """Reports per second through the form POST, and through the whole visit (GET + POST), against the
+    baseline's inserts per second; the loads take turns (`rounds` each) so that whatever else the machine
+    does weighs on all of them alike."""
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
     from balai.lapor.models import Report, ReportEvent
 
-    actions = {"baseline": baseline_insert(server.port), "form": citizen_report(server.port)}
-    warmups = {"baseline": 0.5, "form": 1.5}
+    posts = FormPosts(server.port, clients=clients)
+    actions: dict[str, Action | ClientAction] = {
+        "baseline": baseline_insert(server.port),
+        "form": posts,
+        "visit": citizen_visit(server.port),
+    }
+    warmups = {"baseline": 0.5, "form": 1.5, "visit": 1.5}
     loads: dict[str, Load] = {name: Load(0, 0.0, [], {}) for name in actions}
     before = (Report.objects.count(), ReportEvent.objects.count(), DBTaskResult.objects.count())
     connection.close()  # no transaction or lock of ours while the server writes
+    per_client = 60
     for _round in range(rounds):
         for name, action in actions.items():
-            loads[name] += hammer(action, clients=clients, warmup=warmups[name], seconds=seconds / rounds)
+            window = seconds / rounds
+            if name == "form":
+                posts.prepare(per_client)
+            loads[name] += hammer(action, clients=clients, warmup=warmups[name], seconds=window)
+            if name == "form":
+                # Enough for the next round at this round's pace (the warm-up's reports too), with room to spare.
+                pace = loads["form"].rate / clients * (warmups["form"] + window)
+                per_client = max(per_client, math.ceil(pace * 1.3) + 5)
     after = (Report.objects.count(), ReportEvent.objects.count(), DBTaskResult.objects.count())
     results: dict[str, Any] = {"clients": clients, "seconds": seconds, "rounds": rounds, "workers": WORKERS}
     for name, load in loads.items():
@@ -328,15 +415,17 @@ def intake(server: Server, *, clients: int, seconds: float, rounds: int = 2) -> 
             **{f"{key}_p50_ms": round(percentile(v, 0.5) * 1000, 1) for key, v in load.latencies.items() if v},
             **{f"{key}_p95_ms": round(percentile(v, 0.95) * 1000, 1) for key, v in load.latencies.items() if v},
         }
+    results["form"]["forms_opened_in_load"] = posts.opened_in_load
     # Every report sent (warm-ups included) must be stored whole: the report, its first event, its email.
-    sent = len(loads["form"].latencies.get("post_form", []))
-    results["form"]["stored"] = {
+    sent = sum(len(loads[name].latencies.get("post_form", [])) for name in ("form", "visit"))
+    results["stored"] = {
         "sent": sent,
         "reports": after[0] - before[0],
         "events": after[1] - before[1],
         "queued_emails": after[2] - before[2],
     }
     results["ratio"] = round(results["form"]["per_second"] / results["baseline"]["per_second"], 3)
+    results["visit_ratio"] = round(results["visit"]["per_second"] / results["baseline"]["per_second"], 3)
     return results
 
 
@@ -512,6 +601,11 @@ def main() -> None:
     parser.add_argument(
         "--jobs", type=int, default=0, help="generator processes (default: PostgreSQL one per core, SQLite one)"
     )
+    parser.add_argument(
+        "--intake-only",
+        action="store_true",
+        help="only the intake loads, on SMALL reports (quick; see bench/README.md)",
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--barrier", type=Path, help="a folder shared with the other databases' runs (bench.run)")
     parser.add_argument("--parties", type=int, default=1, help="how many runs share the barrier")
@@ -558,6 +652,21 @@ def _measure(args: argparse.Namespace) -> None:
     say(f"{result['database']['vendor']} {result['database']['version']}: generating {args.small:,} reports")
     generated = [generate(count=args.small, seed=1, jobs=args.jobs)]
     summary_rebuild()  # the generator bypasses the services that keep the command center's summary
+    if args.intake_only:
+        base_env = {k: os.environ[k] for k in (*SERVER_ENV, *SERVER_ENV_DEFAULTS)}
+        connections.close_all()
+        with gunicorn(env={**base_env, "DATABASE_URL": url}, log=data_dir / "gunicorn-intake.log") as server:
+            say(f"intake at {args.small:,}: {args.clients} clients, {args.seconds:.0f} s for each load")
+            result["intake"] = intake(server, clients=args.clients, seconds=args.seconds)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+        figures = result["intake"]
+        say(
+            f"done: intake ratio {figures['ratio']} (form POST {figures['form']['per_second']}/s), "
+            f"visit ratio {figures['visit_ratio']} ({figures['visit']['per_second']}/s), "
+            f"baseline {figures['baseline']['per_second']}/s"
+        )
+        return
     say(
         f"{generated[0].reports_per_second:,.0f} reports/s; copying the database and adding {args.large - args.small:,}"
     )

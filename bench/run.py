@@ -101,6 +101,7 @@ def summary_line(databases: dict[str, dict[str, Any]], lighthouse: dict[str, Any
     for name, result in databases.items():
         per_db[short.get(name, name)] = {
             "intake_ratio": result["intake"]["ratio"],
+            "intake_visit_ratio": result["intake"].get("visit_ratio", 0.0),
             "scale_ratio_max": result["scale"]["ratio_max"],
             "rss_mb": result["memory"]["peak_rss_mb"],
             "form_kb": result["weight"]["form"]["kb"],
@@ -135,10 +136,12 @@ def print_table(databases: dict[str, dict[str, Any]]) -> None:
         gen = ", ".join(f"{g['reports']:,} in {g['seconds']} s ({g['per_second']:,}/s)" for g in result["generation"])
         print(f"  generation: {gen}")
         intake = result["intake"]
+        visit = intake.get("visit", {})
         print(
-            f"  intake: form {intake['form']['per_second']} reports/s, baseline {intake['baseline']['per_second']} "
-            f"inserts/s, ratio {intake['ratio']} (goal {GOALS['intake_ratio']}); errors "
-            f"{intake['form']['errors'] + intake['baseline']['errors']}"
+            f"  intake: form POST {intake['form']['per_second']} reports/s, baseline {intake['baseline']['per_second']} "
+            f"inserts/s, ratio {intake['ratio']} (goal {GOALS['intake_ratio']}); whole visit (GET + POST) "
+            f"{visit.get('per_second')} reports/s, ratio {intake.get('visit_ratio')}; errors "
+            f"{sum(intake[k]['errors'] for k in ('form', 'baseline', 'visit') if k in intake)}"
         )
         print(f"  {'page':<16}{'p95 small ms':>14}{'p95 large ms':>14}{'ratio':>8}")
         for page, figures in result["scale"]["pages"].items():

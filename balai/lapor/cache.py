@@ -7,6 +7,7 @@ copy at once (signals); other server processes notice within `ttl` seconds. Noth
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,9 @@ from .models import Category, CategoryQuestion
 
 _categories: ProcessMemo[CategoryList] = ProcessMemo("lapor.categories", ttl=60)
 _places: ProcessMemo[Places] = ProcessMemo("lapor.places", ttl=300)
+# The blank report form's fields as HTML, per language and Pemda version: they are made of the two lists above,
+# so they are kept no longer than the shorter of them and dropped with either.
+_blank_form: ProcessMemo[str] = ProcessMemo("lapor.blank_form", ttl=60)
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,13 @@ def places(kabkota_code: str) -> Places:
     return _places.get(kabkota_code, load)
 
 
+def blank_form_fields(key: Hashable, render: Callable[[], str]) -> str:
+    """The fields of an empty report form for `key` (language, Pemda and its version), rendered at most once a
+    minute: the same for every new visitor, and most of the form page's cost (Django renders each widget from a
+    template). The CSRF token and the form's one-time token are outside them."""
+    return _blank_form.get(key, render)
+
+
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
 
@@ -92,7 +103,9 @@ def connect_signals() -> None:
 
 def _clear_categories(**_kwargs: Any) -> None:
     _categories.clear()
+    _blank_form.clear()
 
 
 def _clear_places(**_kwargs: Any) -> None:
     _places.clear()
+    _blank_form.clear()

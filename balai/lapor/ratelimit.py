@@ -8,12 +8,16 @@ every report. Here looking is one read and counting one `incr` (or one `add` for
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.http import HttpRequest
 from django_ratelimit.core import ALL, EXPIRATION_FUDGE, _get_ip, _get_window, _make_cache_key, _split_rate
+
+logger = logging.getLogger(__name__)
 
 GROUP = "lapor.submit"  # django-ratelimit's group name, shared with the API (balai.api.v1.access.submit_limit)
 
@@ -45,14 +49,24 @@ def submit_counter(request: HttpRequest) -> SubmitCounter | None:
 
 def submit_count_one(counter: SubmitCounter | None) -> None:
     """Count one more report. `incr` is atomic where the cache makes it so (Redis); the database cache's is a
-    read and a write, as with django-ratelimit itself."""
+    read and a write, as with django-ratelimit itself.
+
+    Called inside the report's transaction: a failing cache must not cost the citizen the report, so an error
+    is logged and the count given up.
+    """
     if counter is None:
         return
     cache = caches[settings.RATELIMIT_USE_CACHE]
     timeout = counter.period + EXPIRATION_FUDGE
-    if counter.count is None and cache.add(counter.key, 1, timeout):
-        return
     try:
-        cache.incr(counter.key)
-    except ValueError:  # the window ended in between: this report opens the next one
-        cache.add(counter.key, 1, timeout)
+        # A savepoint: the database cache's statements are not all inside its own (its COUNT(*) is not), and on
+        # PostgreSQL a failed statement would otherwise abort the report's transaction.
+        with transaction.atomic():
+            if counter.count is None and cache.add(counter.key, 1, timeout):
+                return
+            try:
+                cache.incr(counter.key)
+            except ValueError:  # the window ended in between: this report opens the next one
+                cache.add(counter.key, 1, timeout)
+    except Exception:  # any cache backend's failure; the report matters more than its count
+        logger.warning("the report rate limit could not count a report", exc_info=True)

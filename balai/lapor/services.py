@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -100,25 +100,32 @@ def report_submit(
     submission_token: UUID | None = None,
     pemda: Pemda | None = None,
     api_client: Any = None,
+    in_transaction: Callable[[Report], None] | None = None,
 ) -> Report:
     """Store a new report with its photos and first event, and queue the confirmation email.
 
     All or nothing: if anything fails, no row is kept and the photo files written are removed.
     A second call with the same submission token raises DuplicateSubmission with the first report.
+    `in_transaction` runs last inside the report's transaction (the web form counts its rate limit there).
     """
     pemda = pemda or pemda_current()
     if pemda is None:
         raise RuntimeError("the Pemda profile is not configured")
-    if submission_token is not None:
-        earlier = Report.objects.filter(submission_token=submission_token).first()
-        if earlier is not None:
-            raise DuplicateSubmission(earlier)
+    if submission_token is not None and Report.objects.filter(submission_token=submission_token).exists():
+        raise DuplicateSubmission(Report.objects.get(submission_token=submission_token))
+    # Reads and computations before the transaction: on SQLite it holds the database's only write lock.
+    # (The unique constraints still decide a race on the token or, at 2**40 codes, on the code.)
+    code = _unique_code(pemda)
+    now = timezone.now()
+    verify_due_at = work_calendar(pemda).add_working_days(now, VERIFY_WORKING_DAYS)
     written: list[str] = []
     try:
+        # The new photos' files are written before the transaction too (removed again if it fails).
+        for number, photo in enumerate(photos, start=len(pending) + 1):
+            written.append(default_storage.save(f"laporan/{now:%Y/%m}/{code}-{number}.jpg", ContentFile(photo.content)))
         with transaction.atomic():
-            now = timezone.now()
             report = Report.objects.create(
-                code=_unique_code(pemda),
+                code=code,
                 kind=data.kind,
                 category=data.category,
                 title=data.title,
@@ -140,7 +147,7 @@ def report_submit(
                 channel=channel,
                 weight=data.category.default_weight,
                 lead_unit=None,
-                verify_due_at=work_calendar(pemda).add_working_days(now, VERIFY_WORKING_DAYS),
+                verify_due_at=verify_due_at,
                 submission_token=submission_token,
                 photo_count=len(photos) + len(pending),
                 language=data.language,
@@ -159,12 +166,9 @@ def report_submit(
                     position=position,
                 )
                 position += 1
-            PendingPhoto.objects.filter(pk__in=[p.pk for p in pending]).delete()
-            for photo in photos:
-                name = default_storage.save(
-                    f"laporan/{now:%Y/%m}/{report.code}-{position + 1}.jpg", ContentFile(photo.content)
-                )
-                written.append(name)
+            if pending:
+                PendingPhoto.objects.filter(pk__in=[p.pk for p in pending]).delete()
+            for photo, name in zip(photos, written, strict=True):
                 ReportPhoto.objects.create(
                     report=report,
                     file=name,
@@ -200,6 +204,8 @@ def report_submit(
                 # The database task backend writes the job in this same transaction.
                 send_report_received.enqueue(report.code)
             summary.report_changed(None, report)
+            if in_transaction is not None:
+                in_transaction(report)
     except IntegrityError:
         _remove_files(written)
         if submission_token is not None:

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
@@ -23,7 +25,12 @@ from .paging import page_number
 from .ratelimit import submit_count_one, submit_counter
 from .services import DuplicateSubmission, pending_photo_discard, pending_photo_store, report_submit
 
-SUBMITTED_SESSION_KEY = "lapor_submitted"
+# Which reports this browser has just sent: a signed cookie, read only by the confirmation page (its path), so
+# that sending a report writes no session row (a citizen needs no server-side session) and costs no extra write.
+SENT_COOKIE = "balai_terkirim"
+SENT_COOKIE_SALT = "balai.lapor.sent"
+SENT_COOKIE_AGE = 60 * 60 * 8  # as long as a session: the confirmation names the email, so not for ever
+SENT_COOKIE_KEEP = 10
 STATUS_STEPS = [Status.DITERIMA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES, Status.SELESAI]
 
 
@@ -74,7 +81,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
         token = uuid.uuid4()
         form = ReportForm(initial={"form_token": token, "kind": ReportKind.PENGADUAN}, pemda=pemda)
-        return _render_form(request, form, token, pending=[], kept=set())
+        return _render_form(request, form, token, pending=[], kept=set(), blank=True)
 
     token = _form_token(request)
     pending = list(PendingPhoto.objects.filter(form_token=token))
@@ -95,18 +102,20 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 ip_address=_client_ip(request),
                 submission_token=token,
                 pemda=pemda,
+                # In the report's transaction: with the database cache, the count's write joins the report's
+                # instead of taking the database's write lock a second time.
+                in_transaction=lambda _report: submit_count_one(counter),
             )
         except DuplicateSubmission as duplicate:
             report = duplicate.report
         else:
-            submit_count_one(counter)
             unused = [p.public_id for p in pending if p not in form.kept_pending()]
             if unused:
                 pending_photo_discard(form_token=token, public_ids=unused)
         # Only this browser may see the confirmation (it names the email); others use the tracking page.
-        submitted = request.session.get(SUBMITTED_SESSION_KEY, [])
-        request.session[SUBMITTED_SESSION_KEY] = [*submitted[-9:], report.code]
-        return redirect("lapor:sent", code=report.code)
+        response = redirect("lapor:sent", code=report.code)
+        _remember_sent(request, response, report.code)
+        return response
 
     # Keep every valid photo so the person does not have to send it again over a slow connection.
     kept = set(request.POST.getlist("keep_photos"))
@@ -134,31 +143,39 @@ def _render_form(
     pending: list[PendingPhoto],
     kept: set[str],
     status: int = 200,
+    blank: bool = False,
 ) -> HttpResponse:
+    context = {
+        "form": form,
+        "form_token": token,
+        "pending_photos": pending,
+        "kept_ids": kept,
+        **_form_page_context(form),
+    }
+    if blank:
+        context["blank_fields"] = cache.blank_form_fields(
+            (translation.get_language(), form.pemda.pk, form.pemda.updated_at),
+            lambda: render_to_string("lapor/_report_form_fields.html", context),
+        )
+    return render(request, "lapor/report_form.html", context, status=status)
+
+
+def _form_page_context(form: ReportForm) -> dict[str, Any]:
     pemda = form.pemda
-    return render(
-        request,
-        "lapor/report_form.html",
-        {
-            "form": form,
-            "form_token": token,
-            "pending_photos": pending,
-            "kept_ids": kept,
-            "kecamatan_list": [label for label, _items in form.kelurahan_groups],
-            "map": {
-                "tile_url": settings.MAP_TILE_URL,
-                "attribution": settings.MAP_ATTRIBUTION,
-                # Strings, not numbers: the template would localise numbers ("1,36" in Indonesian) for form.js.
-                "center": [str(value) for value in pemda.center],
-                "bounds": [
-                    [str(pemda.min_latitude), str(pemda.min_longitude)],
-                    [str(pemda.max_latitude), str(pemda.max_longitude)],
-                ],
-            },
-            "photo_slots": settings.PHOTO_MAX_COUNT,
+    return {
+        "kecamatan_list": [label for label, _items in form.kelurahan_groups],
+        "map": {
+            "tile_url": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_ATTRIBUTION,
+            # Strings, not numbers: the template would localise numbers ("1,36" in Indonesian) for form.js.
+            "center": [str(value) for value in pemda.center],
+            "bounds": [
+                [str(pemda.min_latitude), str(pemda.min_longitude)],
+                [str(pemda.max_latitude), str(pemda.max_longitude)],
+            ],
         },
-        status=status,
-    )
+        "photo_slots": settings.PHOTO_MAX_COUNT,
+    }
 
 
 @require_safe
@@ -169,9 +186,28 @@ def pending_photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     return response
 
 
+def _sent_codes(request: HttpRequest) -> list[str]:
+    value = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_COOKIE_SALT, max_age=SENT_COOKIE_AGE)
+    return [code for code in value.split(",") if code]
+
+
+def _remember_sent(request: HttpRequest, response: HttpResponse, code: str) -> None:
+    codes_sent = [c for c in _sent_codes(request) if c != code][-(SENT_COOKIE_KEEP - 1) :]
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        ",".join([*codes_sent, code]),
+        salt=SENT_COOKIE_SALT,
+        max_age=SENT_COOKIE_AGE,
+        path=reverse("lapor:sent", kwargs={"code": "X"}).rsplit("X", 1)[0],
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 @require_safe
 def report_sent(request: HttpRequest, code: str) -> HttpResponse:
-    if code not in request.session.get(SUBMITTED_SESSION_KEY, []):
+    if code not in _sent_codes(request):
         return redirect("lapor:track_detail", code=code)
     report = selectors.report_by_code_for_tracking(code)
     if report is None:

@@ -501,3 +501,121 @@ def test_a_post_without_the_csrf_token_is_refused(city):
     browser.get(FORM_URL)
     accepted = browser.post(FORM_URL, report_data(csrfmiddlewaretoken=browser.cookies["csrftoken"].value))
     assert Report.objects.get().code == sent_code(accepted)
+
+
+# The confirmation page belongs to the browser that sent the report
+
+
+def test_only_the_sending_browser_sees_the_confirmation_and_sending_writes_no_session(city, client):
+    from django.contrib.sessions.models import Session
+
+    response = client.post(FORM_URL, report_data())
+    code = sent_code(response)
+
+    cookie = response.cookies["balai_terkirim"]
+    assert cookie["httponly"]
+    assert cookie["path"] == "/lapor/terkirim/"  # sent with no other request
+    assert cookie["samesite"] == "Lax"
+    assert not Session.objects.exists()  # a citizen needs no server-side session
+    assert client.get(response["Location"]).status_code == 200
+
+    other = Client()
+    assert other.get(response["Location"])["Location"] == f"/lacak/{code}/"
+
+
+def test_a_confirmation_cookie_that_was_tampered_with_shows_nothing(city, client):
+    response = client.post(FORM_URL, report_data())
+    code = sent_code(response)
+    other = Client()
+    other.cookies["balai_terkirim"] = client.cookies["balai_terkirim"].value.replace(code, "BTG-AAAA-AAAA")
+    other.cookies["balai_terkirim"]["path"] = "/lapor/terkirim/"
+    assert other.get(response["Location"]).status_code == 302
+    other.cookies["balai_terkirim"] = code  # unsigned
+    other.cookies["balai_terkirim"]["path"] = "/lapor/terkirim/"
+    assert other.get(response["Location"]).status_code == 302
+
+
+def test_the_browser_keeps_its_last_ten_confirmations(city, client, settings):
+    settings.RATELIMIT_REPORTS = "100/h"
+    codes = [sent_code(client.post(FORM_URL, report_data())) for _ in range(11)]
+
+    assert client.get(f"/lapor/terkirim/{codes[0]}/").status_code == 302
+    for code in codes[1:]:
+        assert client.get(f"/lapor/terkirim/{code}/").status_code == 200
+
+
+def test_the_rate_limit_count_is_written_in_the_reports_transaction(city, client, settings, frozen_clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.RATELIMIT_REPORTS = "5/h"
+    with CaptureQueriesContext(connection) as queries:
+        sent_code(client.post(FORM_URL, report_data()))
+
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    writes = [i for i, word in enumerate(statements) if word in {"INSERT", "UPDATE", "DELETE"}]
+    # Every write of the request (report, event, audit, queued email, summary, rate-limit count) lies between
+    # one BEGIN/SAVEPOINT and its COMMIT/RELEASE: the database's write lock is taken once.
+    cache_writes = [i for i in writes if "balai_cache" in queries.captured_queries[i]["sql"]]
+    report_insert = next(i for i in writes if '"lapor_report"' in queries.captured_queries[i]["sql"])
+    assert cache_writes, "the count was written"
+    assert statements[report_insert:].count("COMMIT") <= 1
+    assert all(i > report_insert for i in cache_writes)
+    assert not any(word == "COMMIT" for word in statements[report_insert : max(cache_writes)])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cache_that_fails_to_count_costs_the_citizen_nothing(city, client, settings, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "broken": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "no_such_cache_table"},
+    }
+    from django.db import transaction
+
+    from balai.lapor.ratelimit import SubmitCounter, submit_count_one
+
+    settings.RATELIMIT_USE_CACHE = "broken"
+    with transaction.atomic():
+        report = Report.objects.create(**_minimal_report_fields())
+        submit_count_one(SubmitCounter(key="rl:test", limit=10, period=3600, count=None))
+        report.title = "still usable after the failed count"
+        report.save(update_fields=["title"])
+
+    assert Report.objects.get(pk=report.pk).title == "still usable after the failed count"
+    assert "could not count a report" in caplog.text
+
+
+def _minimal_report_fields() -> dict[str, Any]:
+    place = kelurahan()
+    return {
+        "code": "BTG-TEST-0001",
+        "category": Category.objects.first(),
+        "title": "Lampu jalan mati",
+        "description": "Sudah seminggu.",
+        "kecamatan_id": place.parent_id,
+        "kelurahan": place,
+    }
+
+
+def test_the_blank_form_is_rendered_once_but_follows_category_changes_and_the_language(city, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    category = Category.objects.filter(is_active=True).first()
+    first = Page(client.get(FORM_URL))
+    with CaptureQueriesContext(connection) as queries:
+        second = Page(client.get(FORM_URL))
+    assert len(queries.captured_queries) == 0
+    assert category.name in second.text(second.by_id("id_category"))
+    assert first.value("form_token") != second.value("form_token")  # the one-time token is per visitor
+
+    category.name = "Jembatan dan trotoar"
+    category.save()
+    renamed = Page(client.get(FORM_URL))
+    assert "Jembatan dan trotoar" in renamed.text(renamed.by_id("id_category"))
+
+    client.cookies["django_language"] = "en"
+    english = client.get(FORM_URL).content.decode()
+    assert "What is the problem?" in english
+    client.cookies["django_language"] = "id"
+    assert "What is the problem?" not in client.get(FORM_URL).content.decode()

@@ -105,6 +105,13 @@ class DurationCell(models.Model):
                 fields=["dimension", "month", "key", "is_public", "measure", "days"], name="durationcell_key"
             )
         ]
+        # The medians of one measure over a period, read from the index alone.
+        indexes: ClassVar = [
+            models.Index(
+                fields=["dimension", "measure", "month", "key", "days", "is_public", "reports"],
+                name="durationcell_measure_month",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.dimension}:{self.key} {self.measure} {self.days}d"
@@ -192,6 +199,13 @@ class BacklogCell(models.Model):
             models.UniqueConstraint(
                 fields=["unit_id", "category_id", "kecamatan", "channel", "is_public", "status", "deadline"],
                 name="backlogcell_key",
+            )
+        ]
+        # Every question of the command center sums the whole (narrowed) backlog: from the index alone.
+        indexes: ClassVar = [
+            models.Index(
+                fields=["status", "unit_id", "category_id", "kecamatan", "channel", "is_public", "deadline", "reports"],
+                name="backlogcell_status_sums",
             )
         ]
 

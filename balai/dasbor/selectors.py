@@ -171,11 +171,13 @@ def _single_dimension(filters: Filters, reach: Reach) -> tuple[str, str] | None:
 
 
 def _histograms(
-    period: Period, dimension: str, reach: Reach, keys: list[str] | None = None
+    period: Period, dimension: str, reach: Reach, keys: list[str] | None = None, measure: str | None = None
 ) -> dict[tuple[str, str], dict[int, int]]:
     qs = DurationCell.objects.filter(dimension=dimension, month__gte=period.first, month__lte=period.last)
     if keys is not None:
         qs = qs.filter(key__in=keys)
+    if measure is not None:
+        qs = qs.filter(measure=measure)
     if reach.public:
         qs = qs.filter(is_public=True)
     found: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -242,40 +244,35 @@ def _sums() -> dict[str, Any]:
     return {m: Sum(m) for m in StatCell.METRICS}
 
 
-_OPEN_FIELDS = ("unit_id", "category_id", "kecamatan", "channel", "status")
-
-
-@dataclass(frozen=True)
 class OpenNow:
-    """The open reports right now within a reach, read once from the backlog cells and summed per question."""
+    """The open reports right now within a reach, summed in the database per question the page asks.
 
-    rows: tuple[tuple[Any, ...], ...]  # unit_id, category_id, kecamatan, channel, status, open, late
+    The backlog cells stay few (deadlines long past are folded, `summary.backlog_fold`), so each question is
+    one small aggregate; reading the cells themselves into Python cost more than the sums (about 1 µs a row).
+    """
+
+    def __init__(self, reach: Reach, today: date) -> None:
+        self.reach = reach
+        self.today = today
 
     @classmethod
     def read(cls, reach: Reach, now: datetime | None = None) -> OpenNow:
-        today = timezone.localdate(now or timezone.now())
-        qs = _narrow(BacklogCell.objects.all(), Filters(), reach)
-        grouped = qs.values_list(*_OPEN_FIELDS).annotate(
-            n=Sum("reports"), late=Coalesce(Sum("reports", filter=Q(deadline__lt=today)), 0)
-        )
-        return cls(rows=tuple(tuple(row) for row in grouped.order_by()))
+        return cls(reach, timezone.localdate(now or timezone.now()))
 
-    def _matching(self, filters: Filters) -> list[tuple[Any, ...]]:
-        return [
-            row
-            for row in self.rows
-            if (filters.unit is None or row[0] == filters.unit)
-            and (filters.category is None or row[1] == filters.category)
-            and (not filters.kecamatan or row[2] == filters.kecamatan)
-        ]
+    def _sums(self, filters: Filters, group: str | None) -> list[tuple[Any, ...]]:
+        """(group value, status, open, late) rows."""
+        qs = _narrow(BacklogCell.objects.all(), filters, self.reach)
+        fields = [group, "status"] if group else ["status"]
+        rows = qs.values_list(*fields).annotate(
+            n=Sum("reports"), late=Coalesce(Sum("reports", filter=Q(deadline__lt=self.today)), 0)
+        )
+        return [tuple(row) if group else (None, *row) for row in rows.order_by()]
 
     def totals(self, filters: Filters, by: str | None = None) -> dict[Any, dict[str, int]]:
         """open_now, overdue_now (at an OPD) and verify_overdue_now, per value of `by` (or under None)."""
-        index = _OPEN_FIELDS.index(BY_FIELD[by]) if by else None
         out: dict[Any, dict[str, int]] = defaultdict(lambda: {"open_now": 0, "overdue_now": 0, "verify_overdue_now": 0})
-        for row in self._matching(filters):
-            sums = out[row[index] if index is not None else None]
-            status, n, late = row[4], row[5], row[6]
+        for key, status, n, late in self._sums(filters, BY_FIELD[by] if by else None):
+            sums = out[key]
             sums["open_now"] += n
             if status in FOLLOW_UP:
                 sums["overdue_now"] += late
@@ -285,8 +282,8 @@ class OpenNow:
 
     def by_status(self, filters: Filters) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
-        for row in self._matching(filters):
-            out[row[4]] += row[5]
+        for _key, status, n, _late in self._sums(filters, None):
+            out[status] += n
         return out
 
 
@@ -374,8 +371,8 @@ def breakdown(
     medians: dict[str, int | None] = {}
     single = _single_dimension(filters, reach)
     if single is not None and single[0] == Dimension.ALL:
-        found = _histograms(period, by, reach)
-        medians = {key: percentile(hist, 0.5) for (key, measure), hist in found.items() if measure == Measure.FINISH}
+        found = _histograms(period, by, reach, measure=Measure.FINISH)
+        medians = {key: percentile(hist, 0.5) for (key, _measure), hist in found.items()}
     keys = sorted(set(grouped) | set(live), key=str)
     names = _names(by, keys)
     rows = []

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from balai.core.selectors import work_calendar
 from balai.lapor.models import FixedAnswer, Report, Status
@@ -29,6 +30,11 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (StatCell, RollupCell, Duration
 BACKLOG_STATUSES = (Status.DITERIMA, Status.DITUNDA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES)
 FOLLOW_UP_STATUSES = (Status.DIDISPOSISIKAN, Status.DIPROSES)
 NO_DEADLINE = date(9999, 12, 31)
+# Backlog cells whose deadline day passed before yesterday are summed, per everything else of their key, into
+# one cell with this deadline (`backlog_fold`, run by the worker and after a rebuild). "Late" only asks whether
+# a deadline is before today, so nothing that is read changes, and the table stays as small as the open
+# reports' coming deadlines instead of growing with every day a stalled report has been waiting.
+FOLDED_DEADLINE = date(1970, 1, 1)
 FACT_FIELDS = (
     "pk", "lead_unit_id", "category_id", "kecamatan_id", "kelurahan_id", "channel", "is_confidential", "status",
     "created_at", "verified_at", "finished_at", "due_at", "reopened_count", "rating", "rated_at",
@@ -291,10 +297,52 @@ def _stored() -> dict[Cell, Counter[str]]:
     return found
 
 
+def _folded(cells: dict[Cell, Counter[str]], cutoff: date) -> dict[Cell, Counter[str]]:
+    """`cells` with every backlog deadline before `cutoff` read as FOLDED_DEADLINE (amounts summed)."""
+    out: dict[Cell, Counter[str]] = defaultdict(Counter)
+    for (model, key), amounts in cells.items():
+        if model is BacklogCell and key[-1] < cutoff:
+            key = (*key[:-1], FOLDED_DEADLINE)
+        out[(model, key)].update(amounts)
+    return {
+        cell: Counter({k: v for k, v in amounts.items() if v}) for cell, amounts in out.items() if any(amounts.values())
+    }
+
+
+def _fold_cutoff(ctx: _Context, now: datetime | None = None) -> date:
+    # A day of margin: whatever the server's time zone, a cell folded is late on every reading of "today".
+    return ctx.local(now or timezone.now()) - timedelta(days=1)
+
+
+def backlog_fold(now: datetime | None = None, calendar: WorkCalendar | None = None) -> int:
+    """Fold the backlog cells whose deadline is before yesterday into FOLDED_DEADLINE; returns cells removed.
+
+    On PostgreSQL the table is locked against other writers for the few milliseconds it takes (they wait, and
+    cannot deadlock with it: it takes that lock before any row); SQLite has one writer anyway.
+    """
+    cutoff = _fold_cutoff(_context(calendar), now)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {BacklogCell._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        old = BacklogCell.objects.filter(deadline__lt=cutoff).exclude(deadline=FOLDED_DEADLINE)
+        dims = BacklogCell.KEY[:-1]
+        sums = list(old.values_list(*dims).annotate(n=models.Sum("reports")).order_by())
+        if not sums:
+            return 0
+        removed, _by_model = old.delete()
+        _upsert(BacklogCell, sorted(((*row[:-1], FOLDED_DEADLINE), Counter(reports=row[-1])) for row in sums))
+        BacklogCell.objects.filter(deadline=FOLDED_DEADLINE, reports=0).delete()
+    return removed
+
+
 def summary_drift(calendar: WorkCalendar | None = None) -> list[str]:
-    """Cells whose stored amounts differ from a full recomputation (empty when all is well)."""
-    wanted = {cell: +amounts for cell, amounts in recompute(_all_facts(_context(calendar))).items() if +amounts}
-    stored = _stored()
+    """Cells whose stored amounts differ from a full recomputation (empty when all is well); backlog cells
+    are compared as folded (`backlog_fold`), whenever the worker last folded them."""
+    ctx = _context(calendar)
+    cutoff = _fold_cutoff(ctx)
+    wanted = _folded({cell: +amounts for cell, amounts in recompute(_all_facts(ctx)).items() if +amounts}, cutoff)
+    stored = _folded(_stored(), cutoff)
     cells = sorted(set(wanted) | set(stored), key=lambda c: (c[0].__name__, str(c[1])))
     return [
         f"{cell[0].__name__}{cell[1]}: stored {dict(stored.get(cell, {}))}, expected {dict(wanted.get(cell, {}))}"
@@ -318,5 +366,5 @@ def summary_rebuild(calendar: WorkCalendar | None = None) -> int:
     total = recompute(counted())
     for model in SUMMARY_MODELS:
         model._default_manager.all().delete()
-    _apply({cell: amounts for cell, amounts in total.items() if +amounts})
+    _apply(_folded({cell: +amounts for cell, amounts in total.items() if +amounts}, _fold_cutoff(ctx)))
     return count

@@ -109,7 +109,11 @@ def run_periodic_checks() -> dict[str, int]:
     from .escalation import periodic_checks
     from .search import refresh_statistics
 
+    from balai.dasbor.summary import backlog_fold
+
     done = periodic_checks()
+    # The command center's backlog cells of deadlines long past, summed so that the table does not keep growing.
+    done["backlog_cells_folded"] = backlog_fold()
     # SQLite keeps no query planner statistics by itself; without them the inbox slows down with the backlog.
     refresh_statistics(connection)
     return done

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from balai.core.models import CalendarDay, CalendarDayKind, Unit
 from balai.dasbor.models import StatCell
-from balai.dasbor.summary import summary_drift, summary_rebuild
+from balai.dasbor.summary import backlog_fold, summary_drift, summary_rebuild
 from balai.lapor import workflow
 from balai.lapor.escalation import periodic_checks
 from balai.lapor.models import ArchiveReason, Category, FixedAnswer, Report, Weight
@@ -27,10 +27,10 @@ START = datetime(2026, 3, 16, 9, 0, tzinfo=WITA)  # just before Nyepi and Idul F
 
 # What can be tried on a report in each state; a step on a closed report (or past the last) submits a new one.
 APPLICABLE = {
-    "diterima": ["verify", "verify_dispatch", "clarify", "archive", "not_ours", "merge"],
+    "diterima": ["verify", "verify_dispatch", "clarify", "archive", "not_ours", "merge", "fold"],
     "ditunda": ["answer", "verify_dispatch", "archive"],
-    "diverifikasi": ["dispatch", "clarify", "archive"],
-    "didisposisikan": ["accept", "return"],
+    "diverifikasi": ["dispatch", "clarify", "archive", "fold"],
+    "didisposisikan": ["accept", "return", "fold"],
     "diproses": ["finish", "return", "finish"],
     "selesai": ["reopen", "rate", "ask_fixed", "answer_fixed"],
 }
@@ -81,6 +81,8 @@ def _act(action: str, report: Report | None, other: Report | None, coordinator: 
         workflow.report_answer_questionnaire(report=report, fixed=[FixedAnswer.YES, FixedAnswer.NO][pick % 2])
     elif action == "merge" and other is not None and other.pk != report.pk:
         workflow.report_merge(duplicate=report, target=other, actor=coordinator, version=None)
+    elif action == "fold":
+        backlog_fold()  # as the worker does every few minutes: reports closed afterwards leave negative cells
 
 
 steps = st.lists(
@@ -160,3 +162,36 @@ def test_summary_command_finds_drift_and_rebuild_repairs_it(city: Any, capsys: A
     call_command("summary", "rebuild")
     call_command("summary", "check")
     assert StatCell.objects.get(grain="M").received == 1
+
+
+@pytest.mark.django_db
+def test_folding_past_deadlines_keeps_every_figure_and_shrinks_the_backlog(city: Any, coordinator: Any) -> None:
+    from balai.dasbor.models import BacklogCell
+    from balai.dasbor.selectors import Filters, OpenNow, Reach
+    from balai.dasbor.summary import FOLDED_DEADLINE
+
+    category = Category.objects.order_by("pk").first()
+    for day in range(1, 8):  # received on seven different days: seven verification deadlines, all long past
+        with time_machine.travel(datetime(2026, 6, day, 9, tzinfo=WITA), tick=False):
+            make_report(category=category)
+    late_report = Report.objects.order_by("pk").last()
+    with time_machine.travel(datetime(2026, 9, 1, 9, tzinfo=WITA), tick=False):
+        before = OpenNow.read(Reach.everyone()).totals(Filters())
+        cells_before = BacklogCell.objects.count()
+        assert backlog_fold() == cells_before  # all deadlines passed: every cell folded
+        assert BacklogCell.objects.exclude(deadline=FOLDED_DEADLINE).count() == 0
+        assert BacklogCell.objects.count() < cells_before
+        assert OpenNow.read(Reach.everyone()).totals(Filters()) == before
+        assert before[None]["verify_overdue_now"] == 7
+        assert summary_drift() == []
+        # A report closed after the fold takes its count off its own (folded) deadline: a negative cell...
+        workflow.report_archive(report=late_report, actor=coordinator, version=None, reason=ArchiveReason.SPAM)
+        assert BacklogCell.objects.filter(reports__lt=0).count() == 1
+        assert OpenNow.read(Reach.everyone()).totals(Filters())[None]["verify_overdue_now"] == 6
+        assert summary_drift() == []
+        # ...that the next fold sums away.
+        assert backlog_fold() == 1
+        assert not BacklogCell.objects.filter(reports__lt=0).exists()
+        assert OpenNow.read(Reach.everyone()).totals(Filters())[None]["verify_overdue_now"] == 6
+        assert summary_drift() == []
+        assert backlog_fold() == 0

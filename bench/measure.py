@@ -392,6 +392,7 @@ def intake(server: Server, *, clients: int, seconds: float, rounds: int = 2) -> 
     warmups = {"baseline": 0.5, "form": 1.5, "visit": 1.5}
     loads: dict[str, Load] = {name: Load(0, 0.0, [], {}) for name in actions}
     before = (Report.objects.count(), ReportEvent.objects.count(), DBTaskResult.objects.count())
+    log_start = server.log_size()
     connection.close()  # no transaction or lock of ours while the server writes
     per_client = 60
     for _round in range(rounds):
@@ -416,6 +417,12 @@ def intake(server: Server, *, clients: int, seconds: float, rounds: int = 2) -> 
             **{f"{key}_p95_ms": round(percentile(v, 0.95) * 1000, 1) for key, v in load.latencies.items() if v},
         }
     results["form"]["forms_opened_in_load"] = posts.opened_in_load
+    # What the server itself spent per request (all loads and warm-ups together), from its request log.
+    results["server_view_ms"] = {
+        route: figures
+        for route, figures in server.view_times(log_start).items()
+        if route in ("POST /_bench/insert", "GET /lapor/", "POST /lapor/")
+    }
     # Every report sent (warm-ups included) must be stored whole: the report, its first event, its email.
     sent = sum(len(loads[name].latencies.get("post_form", [])) for name in ("form", "visit"))
     results["stored"] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -30,6 +31,38 @@ def free_port() -> int:
 class Server:
     port: int
     process: subprocess.Popen[bytes]
+    log: Path | None = None
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size if self.log and self.log.exists() else 0
+
+    def view_times(self, since: int = 0) -> dict[str, dict[str, float]]:
+        """p50/p95 of the time Django spent on each route (Balai's one JSON line per request, the `ms` it
+        measures around the middleware and the view), from byte `since` of the server's log: what the server
+        itself spent, without the client's share or the wait for a free worker."""
+        times: dict[str, list[float]] = {}
+        if self.log is None:
+            return {}
+        with self.log.open("rb") as lines:
+            lines.seek(since)
+            for raw in lines:
+                if not raw.startswith(b"{"):
+                    continue
+                try:
+                    line = json.loads(raw)
+                except ValueError:
+                    continue
+                if line.get("logger") == "balai.request" and "ms" in line:
+                    times.setdefault(f"{line['method']} {line['route']}", []).append(float(line["ms"]))
+        out = {}
+        for route, values in times.items():
+            values.sort()
+            out[route] = {
+                "n": len(values),
+                "p50_ms": values[len(values) // 2],
+                "p95_ms": values[min(len(values) - 1, int(len(values) * 0.95))],
+            }
+        return out
 
     def worker_pids(self) -> list[int]:
         try:
@@ -50,7 +83,7 @@ def gunicorn(*, env: dict[str, str], log: Path, workers: int = WORKERS) -> Itera
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         process = subprocess.Popen(command, env={**os.environ, **env}, stdout=out, stderr=out)  # noqa: S603
-    server = Server(port, process)
+    server = Server(port, process, log)
     try:
         _wait_ready(server, log)
         yield server

@@ -203,9 +203,11 @@ def report_submit(
 
                 # The database task backend writes the job in this same transaction.
                 send_report_received.enqueue(report.code)
-            summary.report_changed(None, report)
             if in_transaction is not None:
                 in_transaction(report)
+            # Last: every report of the month adds to the same few summary cells, whose row locks (PostgreSQL)
+            # are held from here to the commit.
+            summary.report_changed(None, report)
     except IntegrityError:
         _remove_files(written)
         if submission_token is not None:

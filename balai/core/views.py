@@ -342,7 +342,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     soon = work_calendar().add_working_days(now, 1)
     urgent = []
     if scope.is_staff_member:
-        urgent = staff_inbox_slice(scope, staff_inbox(scope, InboxFilters(), now=now, soon=soon), 0, 8)
+        everything = InboxFilters()
+        urgent = staff_inbox_slice(scope, staff_inbox(scope, everything, now=now, soon=soon), 0, 8, filters=everything)
     return render(
         request,
         "core/staff_home.html",

@@ -63,7 +63,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         reports,
         page_number(request.GET.get("halaman")),
         25,
-        fetch=lambda offset, limit: selectors.staff_inbox_slice(scope, reports, offset, limit),
+        fetch=lambda offset, limit: selectors.staff_inbox_slice(scope, reports, offset, limit, filters=filters),
         counter=lambda cap: selectors.staff_inbox_count(scope, reports, cap),
     )
     query = request.GET.copy()

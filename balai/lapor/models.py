@@ -263,7 +263,7 @@ class Report(TimestampedModel):
             models.Index(fields=["status", "verify_due_at"], name="report_verify_due"),
             models.Index(fields=["lead_unit", "status", "due_at"], name="report_unit_due"),
             models.Index(fields=["status", "due_at"], name="report_status_due"),
-            # By category and status (the command center), and in time (duplicate candidates).
+            # By category and status (the command center), and in time.
             models.Index(fields=["category", "status", "created_at"], name="report_category_status_time"),
             models.Index(fields=["kecamatan", "status", "-created_at"], name="report_kecamatan_status_recent"),
             # The inboxes' order, open reports only: the deadline that matters now, then arrival; overall, by
@@ -288,6 +288,18 @@ class Report(TimestampedModel):
                 "created_at",
                 name="report_unit_open_deadline",
                 condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # Duplicate candidates by place (selectors.duplicate_candidates): open reports of a kelurahan, and
+            # open reports with a point in a latitude band, whose longitude and time are checked in the index.
+            models.Index(
+                fields=["kelurahan", "category", "created_at"],
+                name="report_open_kelurahan",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["category", "latitude", "longitude", "created_at"],
+                name="report_open_point",
+                condition=models.Q(status__in=OPEN_STATUSES, latitude__isnull=False),
             ),
         ]
         constraints: ClassVar = [

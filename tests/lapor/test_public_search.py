@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from balai.lapor import search
 from balai.lapor.models import Category, Report, Status
@@ -70,6 +71,72 @@ def test_a_search_without_any_word_finds_nothing(lamp, client):
 def test_words_combine_with_the_other_filters(lamp, rubbish, client):
     assert found(client, "warga", category="sampah") == [rubbish.code]
     assert found(client, "warga", category="jalan-rusak") == []
+
+
+# The last word: a whole word, and the beginning of longer ones
+
+
+@pytest.fixture
+def roads(city: Any) -> list[Report]:
+    """Oldest first."""
+    about = "Mohon segera diperbaiki oleh dinas terkait."
+    return [
+        make_report(title="Jalan rusak di Girian", description=about),
+        make_report(title="Jalanan licin sesudah hujan", description=about),
+        make_report(title="Jembatan rusak di Lembeh", description=about),
+        make_report(title="Jalannya rusak parah", description=about),
+    ]
+
+
+def test_a_whole_word_also_finds_the_longer_words_that_start_with_it(roads, client):
+    jalan, jalanan, _jembatan, jalannya = roads
+
+    assert found(client, "jalan") == [jalannya.code, jalanan.code, jalan.code]
+    assert found(client, "rusak jalan") == [jalannya.code, jalan.code]
+    assert found(client, "jalann") == [jalannya.code]
+    assert found(client, "jalanan") == [jalanan.code]
+
+
+def test_a_beginning_of_one_to_three_letters_finds_every_word_it_starts(roads, client):
+    jalan, jalanan, jembatan, jalannya = roads
+
+    assert found(client, "j") == [jalannya.code, jembatan.code, jalanan.code, jalan.code]
+    assert found(client, "ja") == [jalannya.code, jalanan.code, jalan.code]
+    assert found(client, "rusak jem") == [jembatan.code]
+
+
+def test_a_beginning_that_too_many_words_share_finds_them_all_the_same(roads, client, monkeypatch):
+    jalan, jalanan, _jembatan, jalannya = roads
+    monkeypatch.setattr(search, "MAX_LONGER", 1)  # jalanan and jalannya are two
+
+    assert found(client, "jalan") == [jalannya.code, jalanan.code, jalan.code]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's query")
+def test_the_longer_words_are_named_so_that_fts5_reads_the_newest_first_and_stops(roads, client, monkeypatch):
+    # A prefix query longer than FTS5's prefix indexes reads every match before the first row comes back.
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/laporan/", {"q": "Jalan"})
+    (page,) = [q["sql"] for q in captured if "MATCH" in q["sql"]]
+    assert """MATCH '("jalan" OR "jalanan" OR "jalannya")'""" in page
+    assert search.fts5_query_named(connection, ["jalan"]) == '("jalan" OR "jalanan" OR "jalannya")'
+    assert search.fts5_query_named(connection, ["rusak", "jalann"]) == '"rusak" AND ("jalann" OR "jalannya")'
+    assert search.fts5_query_named(connection, ["jembatan", "rusak"]) == '"jembatan" AND "rusak"'
+    assert search.fts5_query_named(connection, ["gorong"]) == '"gorong"'  # in no report
+    # Up to three letters FTS5 has a prefix index of that length; other letters than a-z and 0-9 stay as typed.
+    assert search.fts5_query_named(connection, ["jal"]) == '"jal"*'
+    assert search.fts5_query_named(connection, ["jalán"]) == '"jalán"*'
+    monkeypatch.setattr(search, "MAX_LONGER", 1)
+    assert search.fts5_query_named(connection, ["jalan"]) == '"jalan"*'
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's prefix indexes")
+def test_the_search_index_has_prefix_indexes_of_one_to_three_letters(city):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'lapor_report_fts'")
+        (sql,) = cursor.fetchone()
+
+    assert "prefix='1 2 3'" in sql
 
 
 # What must never be found

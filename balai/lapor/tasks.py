@@ -106,10 +106,10 @@ def notify_unit_dispatch(code: str) -> None:
 def run_periodic_checks() -> dict[str, int]:
     from django.db import connection
 
+    from balai.dasbor.summary import backlog_fold
+
     from .escalation import periodic_checks
     from .search import refresh_statistics
-
-    from balai.dasbor.summary import backlog_fold
 
     done = periodic_checks()
     # The command center's backlog cells of deadlines long past, summed so that the table does not keep growing.

@@ -188,7 +188,7 @@ def pending_photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
 
 def _sent_codes(request: HttpRequest) -> list[str]:
     value = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_COOKIE_SALT, max_age=SENT_COOKIE_AGE)
-    return [code for code in value.split(",") if code]
+    return [code for code in (value or "").split(",") if code]
 
 
 def _remember_sent(request: HttpRequest, response: HttpResponse, code: str) -> None:

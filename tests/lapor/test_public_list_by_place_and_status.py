@@ -4,7 +4,6 @@ not through every public report or every report of the kecamatan."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -113,47 +112,10 @@ def test_the_page_of_a_kecamatan_is_read_by_ids_then_rows_on_sqlite(girian, clie
 
 # The plan at a million reports
 
-# lapor_report's rows of sqlite_stat1 in the bench's database of a million reports, as balai's bounded ANALYZE
-# (analysis_limit) wrote them: it reads the first entries of each index only, so every index that starts with
+# With the million run's statistics (tests/lapor/conftest.py `million_statistics`) every index that starts with
 # a kecamatan, a status or is_confidential looked like 1,001 reports per value, and (kecamatan, status) no
 # narrower than the kecamatan alone. The planner then counted a kecamatan's reports of one status through
 # report_public_recent (every public report: 400 ms) and read the page through report_kecamatan_recent.
-MILLION_REPORTS_STATISTICS = {
-    "report_kecamatan_status_recent": "1960980 1001 1001 1 1",
-    "report_category_status_time": "746496 1001 1001 1",
-    "report_status_due": "1908816 1001 1001",
-    "report_unit_due": "1767000 1001 667 4",
-    "report_verify_due": "390852 1001 31",
-    "report_category_recent": "2848824 1001 1",
-    "report_kecamatan_recent": "3139920 1001 1",
-    "report_status_recent": "3069066 1001 1",
-    "report_public_recent": "3017088 1001 1",
-    "lapor_report_lead_unit_id_ca591b97": "1258965 1001",
-    "lapor_report_kelurahan_id_9eeb26fa": "1066779 1001",
-    "lapor_report_category_id_75b838ae": "1402080 1001",
-}
-
-
-@pytest.fixture
-def million_statistics(city: Any) -> Iterator[None]:
-    """SQLite plans lapor_report as if it held the bench's million reports; its own statistics come back after."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the statistics are SQLite's; PostgreSQL keeps its own")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE lapor_report")  # creates sqlite_stat1 if need be (SQLite refuses a CREATE TABLE)
-        cursor.execute("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'lapor_report'")
-        saved = cursor.fetchall()
-        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'lapor_report'")
-        cursor.executemany(
-            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('lapor_report', %s, %s)",
-            list(MILLION_REPORTS_STATISTICS.items()),
-        )
-        cursor.execute("ANALYZE sqlite_schema")  # the planner reads sqlite_stat1 again
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'lapor_report'")
-        cursor.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", saved)
-        cursor.execute("ANALYZE sqlite_schema")
 
 
 def _plans(captured: CaptureQueriesContext) -> list[tuple[str, list[str]]]:

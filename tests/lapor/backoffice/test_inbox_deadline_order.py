@@ -4,7 +4,6 @@ from the deadline index, whatever SQLite's statistics say, and lists the same re
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -22,55 +21,10 @@ from .steps import client_for, dispatched, in_progress
 
 pytestmark = pytest.mark.django_db
 
-# lapor_report's rows of sqlite_stat1 in the bench's database of a million reports, written by balai's bounded
-# ANALYZE (analysis_limit): it reads the first rows of each index only, so for an index that starts with the
-# status it saw one status and guessed 1,001 reports per status (there were 125,000); the open reports'
+# The plan tests use the million run's statistics (tests/lapor/conftest.py `million_statistics`): for an index
+# that starts with the status SQLite guessed 1,001 reports per status (there were 125,000); the open reports'
 # deadline index it estimated well (57,096 of 57,341). The planner then believed that the five open statuses
 # hold 5,005 reports, read them through report_status_due and sorted them all (106 ms a page).
-MILLION_REPORTS_STATISTICS = {
-    "report_unit_open_deadline": "51545 1001 4 1",
-    "report_kecamatan_open_deadline": "58140 1001 3 1",
-    "report_category_status_time": "746496 1001 1001 1",
-    "report_open_deadline": "57096 13 1",
-    "report_kecamatan_status_recent": "1960980 1001 1001 1",
-    "report_status_due": "1908816 1001 1001",
-    "report_unit_due": "1767000 1001 667 4",
-    "report_verify_due": "390852 1001 31",
-    "report_category_recent": "2848824 1001 1",
-    "report_kecamatan_recent": "3139920 1001 1",
-    "report_status_recent": "3069066 1001 1",
-    "report_public_recent": "3017088 1001 1",
-    "lapor_report_merged_into_id_d88087fb": "1043072 1001",
-    "lapor_report_api_client_id_3caefb02": "1043072 1001",
-    "lapor_report_reporter_user_id_8f208d7a": "1043072 1001",
-    "lapor_report_lead_unit_id_ca591b97": "1258965 1001",
-    "lapor_report_kelurahan_id_9eeb26fa": "1066779 1001",
-    "lapor_report_category_id_75b838ae": "1402080 1001",
-}
-
-
-@pytest.fixture
-def million_statistics(city: Any) -> Iterator[None]:
-    """SQLite plans lapor_report as if it held the bench's million reports; its own statistics come back after."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the statistics are SQLite's; PostgreSQL keeps its own")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'")
-        if not cursor.fetchall():
-            cursor.execute("ANALYZE lapor_report")  # creates sqlite_stat1 (SQLite refuses a CREATE TABLE)
-        cursor.execute("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'lapor_report'")
-        saved = cursor.fetchall()
-        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'lapor_report'")
-        cursor.executemany(
-            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('lapor_report', %s, %s)",
-            list(MILLION_REPORTS_STATISTICS.items()),
-        )
-        cursor.execute("ANALYZE sqlite_schema")  # the planner reads sqlite_stat1 again
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'lapor_report'")
-        cursor.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", saved)
-        cursor.execute("ANALYZE sqlite_schema")
 
 
 def _fill(coordinator: Any, operator: Any) -> list[Report]:

@@ -394,7 +394,7 @@ def intake(server: Server, *, clients: int, seconds: float, rounds: int = 2) -> 
     before = (Report.objects.count(), ReportEvent.objects.count(), DBTaskResult.objects.count())
     log_start = server.log_size()
     connection.close()  # no transaction or lock of ours while the server writes
-    per_client = 60
+    per_client = 150  # about a round at 200 reports/s; then sized by the pace seen
     for _round in range(rounds):
         for name, action in actions.items():
             window = seconds / rounds

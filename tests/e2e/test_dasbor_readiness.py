@@ -99,3 +99,19 @@ def test_the_readiness_pages_and_the_guide_have_no_serious_accessibility_problem
     violations = axe_violations(page, axe_js)
 
     assert not violations, "axe found serious or critical problems:\n" + describe(violations)
+
+
+def test_on_a_phone_every_main_link_of_a_signed_in_officer_is_in_view(new_page: NewPage):
+    page = new_page(PHONE)
+    sign_in(page, "koordinator")
+    page.goto("/laporan/")
+
+    nav = page.locator("nav.main-nav")
+    width, visible_width = nav.evaluate("n => [n.scrollWidth, n.clientWidth]")
+    assert width <= visible_width  # nothing hidden behind a sideways scroll
+    links = nav.locator("a")
+    assert links.count() == 5
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    screenshot(page, "staff-main-nav-phone")

@@ -35,6 +35,7 @@ lint: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy balai
+	$(RUN) lint-imports
 
 gates: install
 	$(RUN) python manage.py makemigrations --check --dry-run

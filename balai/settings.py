@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "balai.lapor",
     "balai.api",
     "balai.dasbor",
+    "balai.platform",
 ]
 
 MIDDLEWARE = [
@@ -124,7 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:staff_home"
+LOGIN_REDIRECT_URL = "platform:staff_home"
 LOGOUT_REDIRECT_URL = "lapor:home"
 
 # Failed logins: five tries per username and address, then a pause.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staf/dasbor/", include("balai.dasbor.urls")),
     path("statistik/", include("balai.dasbor.public_urls")),
     path("staf/", include("balai.core.urls")),
+    path("staf/", include("balai.platform.urls")),
     path("staf/admin/", admin.site.urls),
     path("bahasa/", core_views.set_language, name="set_language"),
     path("api/v1/", include("balai.api.v1.urls")),

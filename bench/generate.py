@@ -120,12 +120,12 @@ def _load_world(rng: random.Random) -> _World:
 
     from balai.core.models import Membership, Role, Unit, Wilayah, WilayahLevel
     from balai.core.selectors import pemda_current
-    from balai.demo import CATEGORIES, KECAMATAN_CENTRES
     from balai.lapor.models import Category, Report
+    from balai.platform.demo import CATEGORIES, KECAMATAN_CENTRES
 
     pemda = pemda_current()
     if pemda is None:
-        raise RuntimeError("no Pemda configured: load the demo city first (balai.demo.load_demo)")
+        raise RuntimeError("no Pemda configured: load the demo city first (balai.platform.demo.load_demo)")
     categories = list(Category.objects.filter(is_active=True).select_related("default_unit").order_by("order"))
     kelurahan = list(Wilayah.objects.filter(level=WilayahLevel.DESA_KELURAHAN, code__startswith=f"{pemda.wilayah_id}."))
     if not categories or not kelurahan:
@@ -320,9 +320,9 @@ def _generate_part(
     """One process's share: `count` reports; returns the number of events written."""
     from django.db import connection, transaction
 
-    from balai.demo import PLACES, STREETS
     from balai.lapor import codes
     from balai.lapor.models import Channel, EventKind, Report, ReportEvent, ReportKind
+    from balai.platform.demo import PLACES, STREETS
 
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     world = _load_world(random.Random(CITY_SEED))  # noqa: S311 - the same busy places whatever the seed
@@ -494,7 +494,7 @@ def prepare_database() -> None:
     """Migrate (the bench app too), create the cache table and load the demo city without reports."""
     from django.core.management import call_command
 
-    from balai.demo import load_demo
+    from balai.platform.demo import load_demo
 
     call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)

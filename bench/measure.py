@@ -46,7 +46,7 @@ class Page:
 
     name: str
     path: str
-    user: str = ""  # a demo user to sign in as first (password of balai.demo); "" for a citizen
+    user: str = ""  # a demo user to sign in as first (password of balai.platform.demo); "" for a citizen
 
 
 # One line adds a page. A page whose URL answers 404 is skipped, and the results say so.
@@ -131,7 +131,7 @@ def _summary(latencies: list[float]) -> dict[str, float]:
 
 def sign_in(port: int, username: str) -> Visitor:
     """A staff member's browser, signed in through the login form like a person."""
-    from balai.demo import DEMO_PASSWORD
+    from balai.platform.demo import DEMO_PASSWORD
 
     visitor = Visitor(port)
     page = visitor.get("/staf/masuk/")
@@ -277,8 +277,8 @@ def citizen_forms(port: int) -> Callable[[random.Random, dict[str, list[float]]]
     complete report (with an email, so one is queued)."""
     from balai.core.models import Wilayah
     from balai.core.selectors import pemda_current
-    from balai.demo import CATEGORIES, PLACES, STREETS
     from balai.lapor.models import Category
+    from balai.platform.demo import CATEGORIES, PLACES, STREETS
 
     pemda = pemda_current()
     assert pemda is not None  # noqa: S101 - prepared by bench.generate.prepare_database

@@ -1,7 +1,7 @@
 """The cast shared by every test: the demo city's organisation (Kota Bitung) and its people.
 
 A citizen (no account), the coordinator at Diskominfo, an operator of Dinas PUPR, an operator of
-Dinas Kesehatan, a pimpinan, and a system administrator, all from `balai.demo` without sample reports.
+Dinas Kesehatan, a pimpinan, and a system administrator, all from `balai.platform.demo` without sample reports.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _fresh_rate_limits(request: Any, django_db_blocker: Any) -> Any:
 @pytest.fixture
 def city(db: Any) -> Pemda:
     """Kota Bitung with its OPD, kecamatan, kelurahan, categories and one user per role (no reports)."""
-    from balai.demo import load_demo
+    from balai.platform.demo import load_demo
 
     existing = Pemda.objects.filter(singleton=True).first()
     if existing is not None and get_user_model().objects.filter(username="koordinator").exists():

@@ -6,3 +6,10 @@ class ApiConfig(AppConfig):
     name = "balai.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from balai.core.registry import registry
+
+        from .module import MODULE
+
+        registry.register(MODULE)

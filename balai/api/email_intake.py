@@ -40,18 +40,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core.models import Pemda, Wilayah
 from balai.core.selectors import pemda_current
-from balai.core.services import audit_record
-from balai.lapor import codes
+from balai.lapor import codes, services
 from balai.lapor.images import PhotoError, ProcessedPhoto, process_photo
-from balai.lapor.models import Category, Channel, EventKind, Report, ReportPhoto, Status
+from balai.lapor.models import Category, Channel, Report
 from balai.lapor.services import ReportInput, report_submit
-from balai.lapor.workflow import _event, _lock, report_answer_clarification
 from balai.lib.env import env_bool, env_int, env_str
 
 from .models import EmailMessageLog, EmailStatus
@@ -562,22 +559,6 @@ def _keep_aside(raw: bytes, key: str, error: str, *, sender: str, subject: str, 
     return Outcome(EmailStatus.FAILED, key, sender, error=error, kept_at=name)
 
 
-def _attach_photos(report: Report, photos: list[ProcessedPhoto], written: list[str]) -> None:
-    """Add photos after the report's own; `written` collects the stored names, for removal if this fails."""
-    now = timezone.now()
-    last = report.photos.aggregate(last=Max("position"))["last"]
-    position = 0 if last is None else last + 1
-    for photo in photos:
-        name = default_storage.save(f"laporan/{now:%Y/%m}/{report.code}-{position + 1}.jpg", ContentFile(photo.content))
-        written.append(name)
-        ReportPhoto.objects.create(
-            report=report, file=name, width=photo.width, height=photo.height, size=len(photo.content), position=position
-        )
-        position += 1
-    report.photo_count += len(photos)
-    report.save(update_fields=["photo_count", "updated_at"])
-
-
 def _reply(parsed: ParsedMessage, report: Report, *, source: str) -> Outcome:
     """The reporter's reply: their message on the timeline (internal), or the answer to the clarification."""
     text = strip_quoted(parsed.text) or _("(The email had no text.)")
@@ -595,38 +576,21 @@ def _reply(parsed: ParsedMessage, report: Report, *, source: str) -> Outcome:
                 status=EmailStatus.ATTACHED,
                 report=report,
             )
-            locked = _lock(report, None)
-            if locked.status == Status.DITUNDA:
-                # The reporter was asked a question by email and answered: the verification clock resumes.
-                locked = report_answer_clarification(report=locked, answer=text)
-            else:
-                # The same steps as the reporter's other messages in balai.lapor.workflow.
-                _event(locked, None, EventKind.REPORTER, text, is_public=False)
-                audit_record(
-                    actor=None,
-                    action="report.reporter_message",
-                    obj=locked,
-                    changes={"channel": Channel.EMAIL},
-                    actor_label="pelapor",
-                )
-            room = max(settings.PHOTO_MAX_COUNT - locked.photo_count, 0)
-            if photos[room:]:
+            # The reporter's message (the answer, if they were asked a question), then the photos that still fit.
+            locked = services.report_reporter_message(report=report, text=text, channel=Channel.EMAIL)
+            try:
+                locked, kept = services.report_add_photos(report=locked, photos=photos, written=written)
+            except services.ActionError as exc:  # a closed or merged report takes no more photos
+                kept, photos = 0, []
+                skipped.append(exc.message)
+            if photos[kept:]:
                 skipped.append(
                     _("%(n)d photo(s): the report has its %(max)d photos already.")
-                    % {
-                        "n": len(photos[room:]),
-                        "max": settings.PHOTO_MAX_COUNT,
-                    }
+                    % {"n": len(photos[kept:]), "max": settings.PHOTO_MAX_COUNT}
                 )
-            if photos[:room]:
-                _attach_photos(locked, photos[:room], written)
             if skipped:
-                _event(
-                    locked,
-                    None,
-                    EventKind.NOTE,
-                    _("Attachments of the reporter's email not kept:") + "\n" + "\n".join(skipped),
-                    is_public=False,
+                services.report_add_system_note(
+                    report=locked, text=_("Attachments of the reporter's email not kept:") + "\n" + "\n".join(skipped)
                 )
     except BaseException as exc:
         for name in written:
@@ -669,7 +633,7 @@ def _new_report(parsed: ParsedMessage, pemda: Pemda, *, source: str, notes: list
             if skipped:
                 lines.append(_("Attachments not kept:") + "\n" + "\n".join(skipped))
             if lines:
-                _event(report, None, EventKind.NOTE, "\n\n".join(lines), is_public=False)
+                services.report_add_system_note(report=report, text="\n\n".join(lines))
     except IntegrityError:
         if EmailMessageLog.objects.filter(message_id=parsed.message_id).exists():
             return Outcome("duplicate", parsed.message_id, parsed.sender_email)

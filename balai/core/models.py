@@ -233,6 +233,9 @@ class Unit(TimestampedModel):
 
 
 class Role(models.TextChoices):
+    """The roles that exist from the start: the platform's (admin sistem, pimpinan) and the reporting module's
+    (koordinator, operator). Modules declare their own roles in the registry (balai.core.registry.ModuleRole)."""
+
     KOORDINATOR = "koordinator", _("admin koordinator (verifier)")
     OPERATOR = "operator", _("operator (admin penghubung)")
     PIMPINAN = "pimpinan", _("pimpinan (head)")
@@ -246,7 +249,9 @@ class Membership(TimestampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    # The module the role belongs to ("" for the platform's own roles: admin sistem, pimpinan).
+    module = models.CharField(_("module"), max_length=32, blank=True, default="")
+    role = models.CharField(_("role"), max_length=32)
     is_active = models.BooleanField(_("active"), default=True)
     appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
 
@@ -254,11 +259,21 @@ class Membership(TimestampedModel):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role"),
+            models.UniqueConstraint(fields=["user", "unit", "module", "role"], name="membership_unique_module_role"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+        return f"{self.user} · {self.role_label} · {self.unit}"
+
+    @property
+    def role_label(self) -> str:
+        from .registry import registry
+
+        module = registry.get(self.module)
+        declared = module.role(self.role) if module else None
+        if declared is not None:
+            return str(declared.label)
+        return str(Role(self.role).label) if self.role in Role.values else self.role
 
 
 class StaffPreference(TimestampedModel):

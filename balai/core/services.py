@@ -253,10 +253,37 @@ def pemda_setup(
     return pemda
 
 
+# The built-in roles' modules: the platform's own (admin sistem, pimpinan) and the reporting module's.
+BUILT_IN_ROLE_MODULES: dict[str, str] = {
+    Role.ADMIN_SISTEM: "",
+    Role.PIMPINAN: "",
+    Role.KOORDINATOR: "lapor",
+    Role.OPERATOR: "lapor",
+}
+
+
+class MembershipError(ValueError):
+    """A role that no module declares; the message says so in the person's language."""
+
+
+def role_is_known(module: str, role: str) -> bool:
+    from .registry import registry
+
+    if BUILT_IN_ROLE_MODULES.get(role) == module and (module == "" or registry.get(module) is not None):
+        return True
+    declared = registry.get(module)
+    return declared is not None and declared.role(role) is not None
+
+
 @transaction.atomic
-def membership_grant(*, actor: Actor, user: Any, unit: Unit, role: str) -> Membership:
-    """Give a user a role in a unit; a system administrator also gets the admin site."""
-    membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+def membership_grant(*, actor: Actor, user: Any, unit: Unit, role: str, module: str | None = None) -> Membership:
+    """Give a user a role in a unit, for one module ('' for the platform's roles); a system administrator also
+    gets the admin site. The built-in roles know their module, so `module` may be left out for them."""
+    if module is None:
+        module = BUILT_IN_ROLE_MODULES.get(role, "")
+    if not role_is_known(module, role):
+        raise MembershipError(_("There is no such role: %(role)s.") % {"role": f"{module}:{role}".strip(":")})
+    membership, created = Membership.objects.get_or_create(user=user, unit=unit, module=module, role=role)
     if not created and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active", "updated_at"])
@@ -268,9 +295,26 @@ def membership_grant(*, actor: Actor, user: Any, unit: Unit, role: str) -> Membe
         actor=actor,
         action="membership.grant",
         obj=membership,
-        changes={"user": user.get_username(), "role": role, "unit": unit.slug},
+        changes={"user": user.get_username(), "module": module, "role": role, "unit": unit.slug},
     )
     return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Actor, membership: Membership) -> Membership:
+    """End a role (the row stays, inactive, so the history of who held it is kept)."""
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.is_active:
+        locked.is_active = False
+        locked.save(update_fields=["is_active", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="membership.revoke",
+            obj=locked,
+            changes={"user": locked.user.get_username(), "module": locked.module, "role": locked.role,
+                     "unit": locked.unit.slug},
+        )  # fmt: skip
+    return locked
 
 
 # --- Two-step sign-in (TOTP) ----------------------------------------------------------------------

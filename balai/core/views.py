@@ -28,11 +28,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .selectors import staff_2fa_required, totp_device_of, user_memberships
+from .selectors import staff_2fa_required, totp_device_of
 from .services import (
     CodeCheck,
     TwoFactorError,
@@ -300,7 +300,7 @@ def security(request: HttpRequest) -> HttpResponse:
                     # This session has just shown a code: it is verified, other sessions will be asked for one.
                     otp_login(request, device)
                     messages.success(request, _("Two-step sign-in is on. From now on, sign-in asks for a code."))
-                    return redirect("core:staff_home" if required else "core:security")
+                    return redirect("platform:staff_home" if required else "core:security")
                 form.add_error("code", _code_error(check))
             elif action == "disable" and form.is_valid():
                 check = totp_disable(user=user, token=form.cleaned_data["code"], pemda=pemda, ip_address=ip_address)
@@ -325,40 +325,6 @@ def security(request: HttpRequest) -> HttpResponse:
             issuer=_issuer(request),
         )
     return render(request, "core/security.html", context)
-
-
-@require_safe
-@login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
-    """'My work': what needs this person today, by role."""
-    from balai.lapor.access import staff_scope
-    from balai.lapor.selectors import InboxFilters, my_work, staff_inbox, staff_inbox_slice
-
-    from .models import TrainingRecord
-    from .selectors import work_calendar
-
-    scope = staff_scope(request.user)
-    now = timezone.now()
-    soon = work_calendar().add_working_days(now, 1)
-    urgent = []
-    if scope.is_staff_member:
-        everything = InboxFilters()
-        urgent = staff_inbox_slice(scope, staff_inbox(scope, everything, now=now, soon=soon), 0, 8, filters=everything)
-    return render(
-        request,
-        "core/staff_home.html",
-        {
-            "memberships": user_memberships(request.user),
-            "scope": scope,
-            "work": my_work(scope, now=now, soon=soon) if scope.is_staff_member else {},
-            "urgent": urgent,
-            "now": now,
-            "soon": soon,
-            # An operator with no training yet is pointed to the guide (it counts towards the OPD's readiness).
-            "guide_pending": bool(scope.operator_units)
-            and not TrainingRecord.objects.filter(user_id=request.user.pk or 0).exists(),
-        },
-    )
 
 
 def set_language(request: HttpRequest) -> HttpResponse:

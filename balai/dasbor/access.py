@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from balai.lapor.access import StaffScope, staff_scope
+from balai.core.access import StaffScope, staff_scope
 
 
 @dataclass(frozen=True)

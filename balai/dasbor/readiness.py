@@ -14,23 +14,21 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from balai.core.models import AuditEvent, Membership, Role, TrainingRecord, Unit
+from balai.core.registry import Backlog, registry
 from balai.core.selectors import pemda_current, work_calendar
-from balai.lapor.models import Report, Status
 from balai.lib.workdays import MAX_WORKING_DAYS, WorkCalendar
 
 from .access import DashboardScope
 
 # An OPD whose operators have neither signed in nor acted for this many working days is flagged.
 ACTIVE_WITHIN_WORKING_DAYS = 10
-# Reports the OPD holds: dispatched to it and not yet answered.
-HANDLING_STATUSES = (Status.DIDISPOSISIKAN, Status.DIPROSES)
 
 
 class FlagCode(StrEnum):
@@ -166,6 +164,22 @@ class Check:
 
 
 @dataclass(frozen=True)
+class ModuleReadiness:
+    """One OPD in one module: its operators of that module, how many are trained, its backlog."""
+
+    label: str
+    name: str
+    operators: int
+    trained: int
+    active: bool
+    backlog: Backlog
+
+    @property
+    def appointed(self) -> bool:
+        return self.operators > 0
+
+
+@dataclass(frozen=True)
 class OpdReadiness:
     unit: Unit
     operators: tuple[Operator, ...]
@@ -175,6 +189,7 @@ class OpdReadiness:
     overdue: int
     oldest_due: datetime | None
     flags: tuple[Flag, ...]
+    modules: tuple[ModuleReadiness, ...] = ()
 
     @property
     def ready(self) -> bool:
@@ -246,32 +261,24 @@ def active_window_start(calendar: WorkCalendar, now: datetime, days: int = ACTIV
     return day
 
 
-def _operator_memberships(unit_ids: list[int]) -> QuerySet[Membership]:
+def _operator_memberships(unit_ids: list[int], operating: set[tuple[str, str]]) -> QuerySet[Membership]:
+    """The OPD's operators of every module (the roles that `operate` a module) and its heads, with each one's
+    last recorded action."""
     last_action = AuditEvent.objects.filter(actor_id=OuterRef("user_id")).order_by("-created_at").values("created_at")
+    roles = Q(module="", role=Role.PIMPINAN)
+    for module, role in operating:
+        roles |= Q(module=module, role=role)
     return (
-        Membership.objects.filter(
-            unit_id__in=unit_ids, role__in=[Role.OPERATOR, Role.PIMPINAN], is_active=True, user__is_active=True
-        )
+        Membership.objects.filter(roles, unit_id__in=unit_ids, is_active=True, user__is_active=True)
         .select_related("user")
         .annotate(last_action=Subquery(last_action[:1]))
         .order_by("user__first_name", "user__username")
     )
 
 
-def _report_counts(unit_ids: list[int], now: datetime) -> dict[int, dict[str, Any]]:
-    # One grouped read over the (lead_unit, status, due_at) index.
-    rows = (
-        Report.objects.filter(lead_unit_id__in=unit_ids, status__in=HANDLING_STATUSES)
-        .order_by()
-        .values("lead_unit_id")
-        .annotate(
-            open=Count("id"),
-            new=Count("id", filter=Q(status=Status.DIDISPOSISIKAN)),
-            overdue=Count("id", filter=Q(due_at__lt=now)),
-            oldest_due=Min("due_at", filter=Q(due_at__lt=now)),
-        )
-    )
-    return {row["lead_unit_id"]: row for row in rows}
+def _backlogs(unit_ids: list[int], now: datetime) -> dict[str, dict[int, Backlog]]:
+    """Each module's backlog per OPD, as the module reports it through the registry."""
+    return {module.label: source.backlog(unit_ids, now) for module, source in registry.readiness()}
 
 
 def _flags(
@@ -306,8 +313,9 @@ def opd_readiness(
 ) -> ReadinessSummary:
     """The readiness of the active OPD (all of them, or those in `unit_ids`), not-ready first.
 
-    Five queries whatever the number of OPD and operators: the OPD, their operators and heads with each one's
-    last action, the operators' training, the report counts, and the calendar's own days (unless given).
+    A fixed number of queries whatever the number of OPD and operators: the OPD, their operators (of every
+    module) and heads with each one's last action, the operators' training, one backlog read per module, and the
+    calendar's own days (unless given).
     """
     now = now or timezone.now()
     calendar = calendar or work_calendar(pemda_current())
@@ -318,18 +326,22 @@ def opd_readiness(
     units = list(units_qs)
     ids = [u.pk for u in units]
 
-    operators_of: dict[int, list[Membership]] = defaultdict(list)
+    sources = registry.readiness()
+    operating = {(module.label, source.role) for module, source in sources}
+    operators_of: dict[int, dict[int, Membership]] = defaultdict(dict)  # unit → user → one of their memberships
+    module_operators: dict[tuple[int, str], set[int]] = defaultdict(set)  # (unit, module) → users
     heads_of: dict[int, list[str]] = defaultdict(list)
-    for membership in _operator_memberships(ids):
-        if membership.role == Role.OPERATOR:
-            operators_of[membership.unit_id].append(membership)
-        else:
+    for membership in _operator_memberships(ids, operating):
+        if membership.module == "" and membership.role == Role.PIMPINAN:
             heads_of[membership.unit_id].append(_name(membership.user))
-    operator_user_ids = {m.user_id for ms in operators_of.values() for m in ms}
+        else:
+            operators_of[membership.unit_id].setdefault(membership.user_id, membership)
+            module_operators[(membership.unit_id, membership.module)].add(membership.user_id)
+    operator_user_ids = {user_id for users in operators_of.values() for user_id in users}
     trainings_of: dict[int, list[TrainingRecord]] = defaultdict(list)
     for record in TrainingRecord.objects.filter(user_id__in=operator_user_ids).order_by("-date", "-id"):
         trainings_of[record.user_id].append(record)
-    counts = _report_counts(ids, now)
+    backlogs = _backlogs(ids, now)
 
     opds = []
     for unit in units:
@@ -344,20 +356,37 @@ def opd_readiness(
                 last_action=m.last_action,  # type: ignore[attr-defined]
                 trainings=tuple(trainings_of.get(m.user_id, ())),
             )
-            for m in operators_of.get(unit.pk, [])
+            for m in operators_of.get(unit.pk, {}).values()
         )
-        row = counts.get(unit.pk, {})
-        overdue = row.get("overdue", 0)
+        by_user = {o.user_id: o for o in operators}
+        modules = []
+        for module, _source in sources:
+            users = [by_user[u] for u in module_operators.get((unit.pk, module.label), ()) if u in by_user]
+            latest = _latest(users)
+            modules.append(
+                ModuleReadiness(
+                    label=module.label,
+                    name=str(module.name),
+                    operators=len(users),
+                    trained=sum(1 for o in users if o.trained),
+                    active=latest is not None and calendar.local_date(latest[0]) >= since,
+                    backlog=backlogs[module.label].get(unit.pk, Backlog()),
+                )
+            )
+        open_ = sum(m.backlog.open for m in modules)
+        overdue = sum(m.backlog.overdue for m in modules)
+        oldest = min((m.backlog.oldest_due for m in modules if m.backlog.oldest_due), default=None)
         opds.append(
             OpdReadiness(
                 unit=unit,
                 operators=operators,
                 heads=tuple(heads_of.get(unit.pk, ())),
-                open=row.get("open", 0),
-                new=row.get("new", 0),
+                open=open_,
+                new=sum(m.backlog.new for m in modules),
                 overdue=overdue,
-                oldest_due=row.get("oldest_due"),
-                flags=_flags(operators, overdue, row.get("oldest_due"), since, calendar),
+                oldest_due=oldest,
+                flags=_flags(operators, overdue, oldest, since, calendar),
+                modules=tuple(modules),
             )
         )
     # Not ready first; among them, those where nobody can work, then the most flags, then the most overdue.

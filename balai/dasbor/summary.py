@@ -368,3 +368,17 @@ def summary_rebuild(calendar: WorkCalendar | None = None) -> int:
         model._default_manager.all().delete()
     _apply(_folded({cell: +amounts for cell, amounts in total.items() if +amounts}, _fold_cutoff(ctx)))
     return count
+
+
+class SummaryObserver:
+    """Keeps the cells in step with every report the reporting module changes (balai.lapor.hooks), in the
+    report's own transaction."""
+
+    def before(self, report: Report) -> Fact:
+        return report_fact(report)
+
+    def after(self, before: Fact | None, report: Report) -> Fact | None:
+        return report_changed(before, report)
+
+
+OBSERVER = SummaryObserver()

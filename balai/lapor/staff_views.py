@@ -2,44 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from balai.core.access import StaffRequest, StaffScope, staff_member_required
 from balai.core.selectors import work_calendar
 
-from . import selectors, staff_forms, workflow
-from .access import StaffScope, access_report_by_code, reports_visible_to, staff_scope
-from .models import Report, ReportAttachment, Status
+from . import rules, selectors, services, staff_forms
+from .access import access_report_by_code, may_see_identity, reports_visible_to
+from .models import Report, ReportAttachment
 from .paging import page_number, slice_page
-from .workflow import ActionError
+from .services import ActionError
 
 
-def staff_member_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        scope = staff_scope(request.user)
-        if not scope.is_staff_member:
-            raise PermissionDenied
-        request.scope = scope  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _ip(request: HttpRequest) -> str | None:
+def _ip(request: StaffRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
@@ -50,9 +35,9 @@ def _deadline_window() -> tuple[Any, Any]:
 
 @require_safe
 @staff_member_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    scope: StaffScope = request.scope  # type: ignore[attr-defined]
-    pemda = request.pemda  # type: ignore[attr-defined]
+def inbox(request: StaffRequest) -> HttpResponse:
+    scope = request.scope
+    pemda = request.pemda
     form = staff_forms.InboxFilterForm(request.GET or None, pemda_code=pemda.wilayah_id, coordinator=scope.sees_all)
     filters = selectors.InboxFilters()
     if form.is_bound and form.is_valid():
@@ -85,8 +70,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_member_required
-def bulk(request: HttpRequest) -> HttpResponse:
-    scope: StaffScope = request.scope  # type: ignore[attr-defined]
+def bulk(request: StaffRequest) -> HttpResponse:
+    scope = request.scope
     if not scope.coordinator:
         raise PermissionDenied
     chosen = request.POST.getlist("codes")
@@ -101,11 +86,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
     for report in reports_visible_to(scope).filter(code__in=chosen).select_related("category"):
         try:
             if form.cleaned_data["action"] == "archive_spam":
-                workflow.report_archive(report=report, actor=request.user, version=None, reason="spam", scope=scope,
+                services.report_archive(report=report, actor=request.user, version=None, reason="spam", scope=scope,
                                         ip=_ip(request))  # fmt: skip
             else:
-                if report.status in (Status.DITERIMA, Status.DITUNDA):
-                    workflow.report_verify(
+                # Verify-and-dispatch what is not verified yet, dispatch what is; the table refuses the rest.
+                if rules.staff_refusal("verify", scope, report) is None:
+                    services.report_verify(
                         report=report, actor=request.user, version=None, kind=report.kind, category=report.category,
                         weight=report.weight or report.category.default_weight, public_title=report.display_title,
                         public_description=report.public_description, is_anonymous=report.is_anonymous,
@@ -113,7 +99,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
                         ip=_ip(request),
                     )  # fmt: skip
                 else:
-                    workflow.report_dispatch(report=report, actor=request.user, version=None,
+                    services.report_dispatch(report=report, actor=request.user, version=None,
                                              lead_unit=form.cleaned_data["lead_unit"], scope=scope, ip=_ip(request))  # fmt: skip
             done.append(report.code)
         except ActionError as exc:
@@ -123,36 +109,6 @@ def bulk(request: HttpRequest) -> HttpResponse:
     for line in refused:
         messages.error(request, line)
     return redirect("staff:inbox")
-
-
-def _available_actions(scope: StaffScope, report: Report) -> list[str]:
-    if report.merged_into_id:
-        return []
-    actions: list[str] = []
-    status = report.status
-    if scope.coordinator:
-        if status in (Status.DITERIMA, Status.DITUNDA):
-            actions += ["verify"]
-        if status == Status.DIVERIFIKASI:
-            actions += ["dispatch"]
-        if status in (Status.DITERIMA, Status.DIVERIFIKASI):
-            actions += ["clarify"]
-        if status in (Status.DITERIMA, Status.DITUNDA, Status.DIVERIFIKASI):
-            actions += ["merge", "not_authority", "archive"]
-    if scope.operates(report):
-        if status == Status.DIDISPOSISIKAN:
-            actions += ["accept"]
-        if status in (Status.DIDISPOSISIKAN, Status.DIPROSES):
-            actions += ["respond"]
-        if status == Status.DIPROSES:
-            actions += ["finish"]
-        if status in (Status.DIDISPOSISIKAN, Status.DIPROSES, Status.SELESAI):
-            actions += ["attach"]
-        if status in (Status.DIDISPOSISIKAN, Status.DIPROSES):
-            actions += ["return"]
-    if scope.coordinator or scope.operates(report):
-        actions += ["note"]
-    return actions
 
 
 FORMS: dict[str, type[staff_forms.ActionForm]] = {
@@ -230,10 +186,10 @@ def _initial(action: str, report: Report) -> dict[str, Any]:
 
 
 def _render_report(
-    request: HttpRequest, report: Report, *, bound: tuple[str, staff_forms.ActionForm] | None = None, status: int = 200
+    request: StaffRequest, report: Report, *, bound: tuple[str, staff_forms.ActionForm] | None = None, status: int = 200
 ) -> HttpResponse:
-    scope: StaffScope = request.scope  # type: ignore[attr-defined]
-    actions = _available_actions(scope, report)
+    scope = request.scope
+    actions = rules.staff_actions(scope, report)
     if bound is not None and bound[0] not in actions:
         # A refused action keeps its panel: the reason is shown there and what the person typed is not lost.
         actions.append(bound[0])
@@ -248,7 +204,7 @@ def _render_report(
         {
             "report": report,
             "scope": scope,
-            "show_identity": scope.may_see_identity(report),
+            "show_identity": may_see_identity(scope, report),
             "events": selectors.staff_events(report),
             "photos": list(report.photos.all()),
             "attachments": list(report.attachments.all()),
@@ -267,15 +223,15 @@ def _render_report(
 
 @require_safe
 @staff_member_required
-def report_page(request: HttpRequest, code: str) -> HttpResponse:
-    report = access_report_by_code(request.scope, code)  # type: ignore[attr-defined]
+def report_page(request: StaffRequest, code: str) -> HttpResponse:
+    report = access_report_by_code(request.scope, code)
     return _render_report(request, report)
 
 
-def _perform(action: str, report: Report, data: dict[str, Any], request: HttpRequest, scope: StaffScope) -> str:
+def _perform(action: str, report: Report, data: dict[str, Any], request: StaffRequest, scope: StaffScope) -> str:
     common = {"report": report, "actor": request.user, "version": data["version"], "scope": scope, "ip": _ip(request)}
     if action == "verify":
-        workflow.report_verify(
+        services.report_verify(
             **common, kind=data["kind"], category=data["category"], weight=data["weight"],
             public_title=data["public_title"], public_description=data["public_description"],
             is_anonymous=data["is_anonymous"], is_confidential=data["is_confidential"], note=data["note"],
@@ -283,56 +239,56 @@ def _perform(action: str, report: Report, data: dict[str, Any], request: HttpReq
         )  # fmt: skip
         return _("Verified and dispatched.") if data["lead_unit"] else _("Verified.")
     if action == "dispatch":
-        workflow.report_dispatch(**common, lead_unit=data["lead_unit"], supporting_units=list(data["supporting_units"]),
+        services.report_dispatch(**common, lead_unit=data["lead_unit"], supporting_units=list(data["supporting_units"]),
                                  instruction=data["instruction"])  # fmt: skip
         return _("Dispatched to %(unit)s.") % {"unit": data["lead_unit"]}
     if action == "clarify":
-        workflow.report_request_clarification(**common, question=data["question"])
+        services.report_request_clarification(**common, question=data["question"])
         return _("The reporter was asked; the deadline pauses until they answer.")
     if action == "not_authority":
-        workflow.report_mark_not_authority(**common, referral=data["referral"], note=data["note"])
+        services.report_mark_not_authority(**common, referral=data["referral"], note=data["note"])
         return _("Marked as not the Pemda's authority.")
     if action == "archive":
-        workflow.report_archive(**common, reason=data["reason"], note=data["note"])
+        services.report_archive(**common, reason=data["reason"], note=data["note"])
         return _("Archived.")
     if action == "merge":
         from .codes import normalize
 
-        pemda = request.pemda  # type: ignore[attr-defined]
+        pemda = request.pemda
         code = normalize(data["target"], pemda.code_prefix) or data["target"].strip().upper()
         target = reports_visible_to(scope).filter(code=code).first()
         if target is None:
             raise ActionError(_("No report has the code %(code)s.") % {"code": code})
         common.pop("report")
-        workflow.report_merge(duplicate=report, target=target, **common)
+        services.report_merge(duplicate=report, target=target, **common)
         return _("Merged into %(code)s.") % {"code": target.code}
     if action == "accept":
-        workflow.report_accept(**common, note=data["note"])
+        services.report_accept(**common, note=data["note"])
         return _("Accepted: the report is in progress.")
     if action in ("note", "respond"):
-        workflow.report_add_note(**common, text=data["text"], public=action == "respond")
+        services.report_add_note(**common, text=data["text"], public=action == "respond")
         return _("Response published and sent to the reporter.") if action == "respond" else _("Note added.")
     if action == "finish":
-        workflow.report_finish(**common, answer=data["answer"])
+        services.report_finish(**common, answer=data["answer"])
         return _("Finished. The reporter can now rate the answer.")
     if action == "return":
-        workflow.report_return(**common, reason=data["reason"])
+        services.report_return(**common, reason=data["reason"])
         return _("Returned to the coordinator.")
     if action == "attach":
-        workflow.report_attach(**common, upload=data["file"], is_public=data["is_public"])
+        services.report_attach(**common, upload=data["file"], is_public=data["is_public"])
         return _("Attachment added.")
     raise Http404
 
 
 @require_POST
 @staff_member_required
-def report_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    scope: StaffScope = request.scope  # type: ignore[attr-defined]
+def report_action(request: StaffRequest, code: str, action: str) -> HttpResponse:
+    scope = request.scope
     report = access_report_by_code(scope, code)
     if action not in FORMS:
         raise Http404
     form = FORMS[action](request.POST, request.FILES, prefix=action)
-    if action not in _available_actions(scope, report):
+    if action not in rules.staff_actions(scope, report):
         form.is_valid()
         form.add_error(None, _("This action is not possible for this report now (it may have changed meanwhile)."))
         return _render_report(request, report, bound=(action, form), status=409)
@@ -354,9 +310,9 @@ def report_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
 @require_safe
 @staff_member_required
-def attachment(request: HttpRequest, public_id: UUID) -> FileResponse:
+def attachment(request: StaffRequest, public_id: UUID) -> FileResponse:
     item = get_object_or_404(ReportAttachment.objects.select_related("report"), public_id=public_id)
-    if not reports_visible_to(request.scope).filter(pk=item.report_id).exists():  # type: ignore[attr-defined]
+    if not reports_visible_to(request.scope).filter(pk=item.report_id).exists():
         raise Http404
     response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.original_name)
     response["Cache-Control"] = "private, no-store"
@@ -365,11 +321,11 @@ def attachment(request: HttpRequest, public_id: UUID) -> FileResponse:
 
 @require_safe
 @staff_member_required
-def staff_photo(request: HttpRequest, public_id: UUID) -> FileResponse:
+def staff_photo(request: StaffRequest, public_id: UUID) -> FileResponse:
     from .models import ReportPhoto
 
     item = get_object_or_404(ReportPhoto.objects.select_related("report"), public_id=public_id)
-    if not reports_visible_to(request.scope).filter(pk=item.report_id).exists():  # type: ignore[attr-defined]
+    if not reports_visible_to(request.scope).filter(pk=item.report_id).exists():
         raise Http404
     response = FileResponse(item.file.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"

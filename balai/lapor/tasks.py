@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,13 +13,15 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from balai.core.models import Membership, Role
 from balai.core.selectors import pemda_current
 
 from .models import Report, ReportEvent
+
+log = logging.getLogger(__name__)
 
 
 def _absolute(path: str) -> str:
@@ -102,18 +107,57 @@ def notify_unit_dispatch(code: str) -> None:
     send_staff("dispatched", report, staff_emails([report.lead_unit_id], [Role.OPERATOR]))
 
 
+# A mail server that is down is retried with growing pauses (minutes), then the task fails for a person to see.
+RETRY_MINUTES = (1, 5, 15, 60, 180)
+
+
+def _retry_later(task_function: Any, attempt: int, *args: Any) -> bool:
+    """Queue the same email again after the pause for this attempt; False when the attempts are used up."""
+    if attempt > len(RETRY_MINUTES):
+        return False
+    when = timezone.now() + timedelta(minutes=RETRY_MINUTES[attempt - 1])
+    task_function.using(run_after=when).enqueue(*args, attempt + 1)
+    log.warning("email %s not sent (attempt %d), retried at %s", args[0], attempt, when.isoformat())
+    return True
+
+
 @task()
-def run_periodic_checks() -> dict[str, int]:
+def send_staff_email(template: str, code: str, email: str, language: str, attempt: int = 1) -> None:
+    """One escalation email to one staff member; an SMTP failure is retried without touching the others."""
+    report = Report.objects.select_related("lead_unit", "category", "kelurahan").get(code=code)
+    try:
+        send_staff(template, report, [(email, language)])
+    except (smtplib.SMTPException, OSError):
+        if not _retry_later(send_staff_email, attempt, template, code, email, language):
+            raise
+
+
+@task()
+def send_reporter_email(template: str, code: str, attempt: int = 1) -> None:
+    """An email to the reporter about their report (the 'is it fixed?' question), retried like the staff's."""
+    report = Report.objects.select_related("category", "kelurahan", "lead_unit").get(code=code)
+    if not report.reporter_email or report.email_opt_out:
+        return
+    context = {"report": report, "pemda": pemda_current(), **reporter_links(report)}
+    try:
+        send_email(template, context, [report.reporter_email], report.language)
+    except (smtplib.SMTPException, OSError):
+        if not _retry_later(send_reporter_email, attempt, template, code):
+            raise
+
+
+def periodic_checks(now: datetime) -> dict[str, int]:
+    """The reporting module's periodic work (registered in apps.py): deadlines, escalations, questionnaires."""
+    from .escalation import periodic_checks as deadline_checks
+
+    return deadline_checks(now)
+
+
+def refresh_planner_statistics(now: datetime) -> dict[str, int]:
+    """SQLite keeps no query planner statistics by itself; without them the inbox slows down with the backlog."""
     from django.db import connection
 
-    from balai.dasbor.summary import backlog_fold
-
-    from .escalation import periodic_checks
     from .search import refresh_statistics
 
-    done = periodic_checks()
-    # The command center's backlog cells of deadlines long past, summed so that the table does not keep growing.
-    done["backlog_cells_folded"] = backlog_fold()
-    # SQLite keeps no query planner statistics by itself; without them the inbox slows down with the backlog.
     refresh_statistics(connection)
-    return done
+    return {"statistics_refreshed": 1}

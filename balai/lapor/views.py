@@ -319,7 +319,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 def _reporter_report(code: str, token: str) -> Report:
-    from .workflow import report_by_token
+    from .services import report_by_token
 
     report = report_by_token(code, token)
     if report is None:
@@ -330,7 +330,7 @@ def _reporter_report(code: str, token: str) -> Report:
 @require_http_methods(["GET", "HEAD", "POST"])
 def reporter(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """The reporter's private page (link from the email or the confirmation page): answer, rate, reopen."""
-    from . import workflow
+    from . import services
     from .staff_forms import RateForm, ReopenForm, ReporterClarifyForm
 
     report = _reporter_report(code, token)
@@ -348,31 +348,31 @@ def reporter(request: HttpRequest, code: str, token: str) -> HttpResponse:
             if action == "clarify":
                 form = forms_["clarify"] = ReporterClarifyForm(request.POST, prefix="clarify")
                 if form.is_valid():
-                    workflow.report_answer_clarification(report=report, answer=form.cleaned_data["answer"], ip=ip)
+                    services.report_answer_clarification(report=report, answer=form.cleaned_data["answer"], ip=ip)
                     messages.success(request, _("Thank you, your answer was sent to the officers."))
                     return redirect("lapor:reporter", code=code, token=token)
             elif action == "rate":
                 form = forms_["rate"] = RateForm(request.POST, prefix="rate")
                 if form.is_valid():
-                    workflow.report_rate(report=report, rating=form.cleaned_data["rating"],
+                    services.report_rate(report=report, rating=form.cleaned_data["rating"],
                                          comment=form.cleaned_data["comment"], ip=ip)  # fmt: skip
                     messages.success(request, _("Thank you for your rating."))
                     return redirect("lapor:reporter", code=code, token=token)
             elif action == "reopen":
                 form = forms_["reopen"] = ReopenForm(request.POST, prefix="reopen")
                 if form.is_valid():
-                    workflow.report_reopen(report=report, reason=form.cleaned_data["reason"], ip=ip)
+                    services.report_reopen(report=report, reason=form.cleaned_data["reason"], ip=ip)
                     messages.success(request, _("Your report is open again and back with the OPD."))
                     return redirect("lapor:reporter", code=code, token=token)
             elif action in ("fixed_yes", "fixed_no"):
-                workflow.report_answer_questionnaire(
+                services.report_answer_questionnaire(
                     report=report, fixed="ya" if action == "fixed_yes" else "tidak", ip=ip
                 )
                 messages.success(request, _("Thank you, your answer is recorded."))
                 return redirect("lapor:reporter", code=code, token=token)
             else:
                 raise Http404
-        except workflow.ActionError as exc:
+        except services.ActionError as exc:
             messages.error(request, exc.message)
             report.refresh_from_db()
         status = 400
@@ -381,7 +381,7 @@ def reporter(request: HttpRequest, code: str, token: str) -> HttpResponse:
         question = report.events.filter(to_status=Status.DITUNDA).order_by("-created_at").first()
     elif report.status == Status.SELESAI:
         answer = report.events.filter(to_status=Status.SELESAI).order_by("-created_at").first()
-    deadline = workflow.reopen_deadline(report) if report.status == Status.SELESAI else None
+    deadline = services.reopen_deadline(report) if report.status == Status.SELESAI else None
     context = _detail_context(report, tracking=True)
     context.update(
         private=True,
@@ -398,7 +398,7 @@ def reporter(request: HttpRequest, code: str, token: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, code: str, token: str) -> HttpResponse:
     """One click from the email opens this page; the button stops the emails (mail scanners only GET)."""
-    from .workflow import report_unsubscribe
+    from .services import report_unsubscribe
 
     report = _reporter_report(code, token)
     if request.method == "POST":

@@ -21,7 +21,7 @@ from PIL import Image
 from balai.api.email_intake import IntakeConfigError, Outcome, imap_settings, message_import
 from balai.api.models import EmailMessageLog, EmailStatus
 from balai.lapor.models import Channel, EventKind, Report, Status
-from balai.lapor.workflow import report_request_clarification
+from balai.lapor.services import report_request_clarification
 from tests.factories import jpeg_bytes, make_report
 
 ADDRESS = "lapor@bitungkota.go.id"

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import ArchiveReason, Category, Report, Status
 from tests.api.open311_support import (
     BASE,
@@ -98,7 +98,7 @@ def test_the_list_and_one_request_say_the_same_in_xml_and_json(city, coordinator
 def test_balais_statuses_map_to_open_and_closed(city, coordinator, operator_pupr, step, status):
     report = make_report()
     if step == "ditunda":
-        workflow.report_request_clarification(report=report, actor=coordinator, version=None, question="Di mana?")
+        services.report_request_clarification(report=report, actor=coordinator, version=None, question="Di mana?")
     elif step == "diverifikasi":
         verified(report, coordinator)
     elif step == "didisposisikan":
@@ -108,7 +108,7 @@ def test_balais_statuses_map_to_open_and_closed(city, coordinator, operator_pupr
     elif step == "selesai":
         finished(report, coordinator, operator_pupr)
     elif step == "bukan_wewenang":
-        workflow.report_mark_not_authority(report=report, actor=coordinator, version=None, referral="Polres Bitung")
+        services.report_mark_not_authority(report=report, actor=coordinator, version=None, referral="Polres Bitung")
     assert Report.objects.get(pk=report.pk).status == step
 
     (request,) = listed()
@@ -121,13 +121,13 @@ def test_balais_statuses_map_to_open_and_closed(city, coordinator, operator_pupr
 
 def test_status_notes_are_the_latest_public_answer_never_an_internal_note(city, coordinator, operator_pupr):
     report = in_progress(make_report(), coordinator, operator_pupr)
-    workflow.report_add_note(report=report, actor=operator_pupr, version=None, text="Tim turun besok.", public=True)
-    workflow.report_add_note(report=report, actor=operator_pupr, version=None, text="Anggaran habis.", public=False)
+    services.report_add_note(report=report, actor=operator_pupr, version=None, text="Tim turun besok.", public=True)
+    services.report_add_note(report=report, actor=operator_pupr, version=None, text="Anggaran habis.", public=False)
 
     (request,) = listed()
     assert request["status_notes"] == "Tim turun besok."
 
-    workflow.report_finish(report=report, actor=operator_pupr, version=None, answer="Lubang sudah ditambal.")
+    services.report_finish(report=report, actor=operator_pupr, version=None, answer="Lubang sudah ditambal.")
     (request,) = listed()
     assert (request["status"], request["status_notes"]) == ("closed", "Lubang sudah ditambal.")
 
@@ -184,7 +184,7 @@ def test_an_archived_report_is_hidden_except_from_the_client_that_sent_it(city, 
     code = json_of(api_client().post(f"{BASE}/requests.json", request_params(key)))[0]["service_request_id"]
     web = make_report()
     for report in Report.objects.all():
-        workflow.report_archive(report=report, actor=coordinator, version=None, reason=ArchiveReason.SPAM)
+        services.report_archive(report=report, actor=coordinator, version=None, reason=ArchiveReason.SPAM)
 
     assert listed() == [] and listed({"api_key": other_key}) == []
     assert one(code).status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import ArchiveReason, Category, Report
 from tests.factories import kelurahan, make_report
 
@@ -98,7 +98,7 @@ def test_rahasia_and_archived_reports_are_never_in_the_public_list(client, city,
     public = make_report()
     secret = make_report(is_confidential=True)
     made_secret = verified(make_report(), coordinator, is_confidential=True)
-    archived = workflow.report_archive(report=make_report(), actor=coordinator, version=None, reason=ArchiveReason.SPAM)
+    archived = services.report_archive(report=make_report(), actor=coordinator, version=None, reason=ArchiveReason.SPAM)
 
     every_filter = ["", "?status=diterima", "?status=diverifikasi", "?category=jalan-rusak", "?kecamatan=71.72.06",
                     f"?q={secret.code}", f"?q={made_secret.code}", "?page_size=100"]  # fmt: skip

@@ -12,7 +12,7 @@ from django.test import Client
 from balai.api.models import ApiClient
 from balai.api.services import apikey_create
 from balai.core.models import Unit
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import Report, Weight
 from tests.factories import jpeg_bytes
 
@@ -106,14 +106,14 @@ def verified(report: Report, coordinator: Any, **changes: Any) -> Report:
         "is_confidential": report.is_confidential,
     }
     fields.update(changes)
-    return workflow.report_verify(report=report, actor=coordinator, version=None, **fields)
+    return services.report_verify(report=report, actor=coordinator, version=None, **fields)
 
 
 def finished(report: Report, coordinator: Any, operator: Any, answer: str = "Lubang sudah ditambal.") -> Report:
     report = verified(report, coordinator, lead_unit=Unit.objects.get(slug="dinas-pupr"))
-    report = workflow.report_accept(report=report, actor=operator, version=None)
-    return workflow.report_finish(report=report, actor=operator, version=None, answer=answer)
+    report = services.report_accept(report=report, actor=operator, version=None)
+    return services.report_finish(report=report, actor=operator, version=None, answer=answer)
 
 
 def on_hold(report: Report, coordinator: Any, question: str = "Di depan rumah nomor berapa?") -> Report:
-    return workflow.report_request_clarification(report=report, actor=coordinator, version=None, question=question)
+    return services.report_request_clarification(report=report, actor=coordinator, version=None, question=question)

@@ -22,8 +22,8 @@ def main(output: Path) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from balai.core import backup
     from balai.core.models import AuditEvent
+    from balai.platform import backup
 
     call_command("migrate", interactive=False, verbosity=0)
     for number in range(ROWS_BEFORE):

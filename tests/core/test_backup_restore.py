@@ -18,15 +18,15 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from balai.core.backup import (
+from balai.core.models import AuditEvent, Pemda
+from balai.lapor.models import Report, ReportPhoto
+from balai.platform.backup import (
     DATA_NAME,
     MANIFEST_NAME,
     BackupError,
     backed_up_models,
     backup_inspect,
 )
-from balai.core.models import AuditEvent, Pemda
-from balai.lapor.models import Report, ReportPhoto
 from tests.factories import make_report
 
 from .as_operator import ROOT, FreshDatabase, balai, operator_env, python
@@ -89,7 +89,7 @@ def fresh(tmp_path: Path) -> Any:
 RESTORED_FACTS = """
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
-from balai.core.backup import backed_up_models
+from balai.platform.backup import backed_up_models
 from balai.core.models import AuditEvent
 from balai.lapor.models import ReportPhoto
 import hashlib

@@ -16,10 +16,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from balai.core import integrity
+from balai.lapor import integrity as lapor_integrity
 from balai.lapor.models import PendingPhoto, Report, ReportEvent, ReportPhoto, Status
-from balai.lapor.services import pending_photo_store, report_record_transition
+from balai.lapor.services import pending_photo_store
+from balai.platform import integrity
 from tests.factories import make_report, processed_photo
+from tests.lapor.backoffice import steps
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +49,14 @@ def stray_file(name: str = "laporan/2026/01/BTG-ZZZZ-ZZZZ-1.jpg", *, age: timede
 def test_a_healthy_city_with_reports_photos_and_transitions_has_no_problems(city, coordinator):
     make_report(photos=2)
     moved = make_report()
-    report_record_transition(report=moved, to_status=Status.DIVERIFIKASI, actor=coordinator)
+    steps.verified(moved, coordinator)
 
     assert integrity.find_problems() == []
     assert run_integrity() == (0, "integrity: no problems found\n")
 
 
 def test_the_demo_city_with_its_sample_history_has_no_problems(db):
-    from balai.demo import load_demo
+    from balai.platform.demo import load_demo
 
     load_demo(reports=25)
 
@@ -67,7 +69,7 @@ def test_a_report_without_any_event_is_found(city):
     make_report()
     ReportEvent.objects.filter(report=report).delete()
 
-    assert checks_found() == [(integrity.REPORT_WITHOUT_EVENT, str(report.pk))]
+    assert checks_found() == [(lapor_integrity.REPORT_WITHOUT_EVENT, str(report.pk))]
     code, out = run_integrity()
     assert code == 1
     assert f"report id={report.pk} code={report.code} has no event" in out
@@ -81,7 +83,7 @@ def test_an_event_whose_report_is_gone_is_found_even_though_the_orm_would_hide_i
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM lapor_report WHERE id = %s", [report.pk])
     try:
-        assert checks_found() == [(integrity.EVENT_WITHOUT_REPORT, str(event.pk))]
+        assert checks_found() == [(lapor_integrity.EVENT_WITHOUT_REPORT, str(event.pk))]
         code, out = run_integrity()
         assert code == 1
         assert f"event id={event.pk} points at report id={report.pk}, which does not exist" in out
@@ -95,7 +97,7 @@ def test_a_photo_whose_file_is_missing_is_found(city):
     assert lost is not None
     default_storage.delete(lost.file.name)
 
-    assert checks_found() == [(integrity.PHOTO_FILE_MISSING, str(lost.pk))]
+    assert checks_found() == [(lapor_integrity.PHOTO_FILE_MISSING, str(lost.pk))]
     code, out = run_integrity()
     assert code == 1
     assert f"photo id={lost.pk} of report id={report.pk} code={report.code}: file '{lost.file.name}' is missing" in out
@@ -150,7 +152,7 @@ def test_a_pending_photo_older_than_a_day_is_found(city):
     pending_photo_store(form_token=uuid.uuid4(), photo=processed_photo(), original_name="baru.jpg")
     PendingPhoto.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=1, minutes=1))
 
-    assert checks_found() == [(integrity.STALE_PENDING_PHOTO, str(old.pk))]
+    assert checks_found() == [(lapor_integrity.STALE_PENDING_PHOTO, str(old.pk))]
     code, out = run_integrity()
     assert code == 1
     assert f"pending photo id={old.pk} ({old.file.name}) is left over from" in out
@@ -161,7 +163,7 @@ def test_a_report_whose_photo_count_differs_from_its_photos_is_found(city):
     make_report(photos=1)
     Report.objects.filter(pk=report.pk).update(photo_count=3)
 
-    assert checks_found() == [(integrity.PHOTO_COUNT_MISMATCH, str(report.pk))]
+    assert checks_found() == [(lapor_integrity.PHOTO_COUNT_MISMATCH, str(report.pk))]
     code, out = run_integrity()
     assert code == 1
     assert f"report id={report.pk} code={report.code} counts 3 photos but has 2" in out
@@ -169,10 +171,10 @@ def test_a_report_whose_photo_count_differs_from_its_photos_is_found(city):
 
 def test_a_report_whose_status_differs_from_its_last_status_event_is_found(city, coordinator):
     report = make_report()
-    report_record_transition(report=report, to_status=Status.DIVERIFIKASI, actor=coordinator)
+    steps.verified(report, coordinator)
     Report.objects.filter(pk=report.pk).update(status=Status.DITERIMA)
 
-    assert checks_found() == [(integrity.STATUS_MISMATCH, str(report.pk))]
+    assert checks_found() == [(lapor_integrity.STATUS_MISMATCH, str(report.pk))]
     code, out = run_integrity()
     assert code == 1
     assert (

@@ -19,7 +19,7 @@ import psutil
 import pytest
 from django.core.management import CommandError
 
-from balai.core.management.commands.serve import bind_address, default_workers, gunicorn_argv
+from balai.platform.management.commands.serve import bind_address, default_workers, gunicorn_argv
 
 from .as_operator import ROOT, FreshDatabase, balai, operator_env
 

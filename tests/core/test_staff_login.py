@@ -8,7 +8,7 @@ from django.utils import translation
 
 from balai.core.models import Role, Unit
 from balai.core.services import membership_grant
-from balai.demo import DEMO_PASSWORD
+from balai.platform.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

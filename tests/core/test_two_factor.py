@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from balai.core.models import AuditEvent, Pemda
 from balai.core.services import CodeCheck, totp_enrol_confirm, totp_enrol_start
 from balai.core.views import _code_error
-from balai.demo import DEMO_PASSWORD
+from balai.platform.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import ArchiveReason, Category, Report, Weight
 from tests.factories import kelurahan, make_report
 from tests.lapor.backoffice.steps import dispatched, fresh
@@ -59,26 +59,26 @@ def march(time_machine: Any, coordinator: Any, operator: Any) -> dict[str, Repor
     def finish(report: Report, verified: datetime, done: datetime, **changes: Any) -> Report:
         time_machine.move_to(verified, tick=False)
         report = dispatched(report, coordinator, weight=Weight.RINGAN, **changes)
-        report = workflow.report_accept(report=report, actor=operator, version=None)
+        report = services.report_accept(report=report, actor=operator, version=None)
         time_machine.move_to(done, tick=False)
-        return workflow.report_finish(report=report, actor=operator, version=None, answer="Sudah diperbaiki.")
+        return services.report_finish(report=report, actor=operator, version=None, answer="Sudah diperbaiki.")
 
     reports: dict[str, Report] = {}
     reports["february"] = submit(at(16, month=2), "february", kelurahan=kelurahan("Madidir Ure"))
     finished = finish(submit(at(2), "finished", is_anonymous=True), at(3), at(4, hour=10))
     time_machine.move_to(at(5), tick=False)
-    reports["finished"] = workflow.report_rate(report=finished, rating=4)
+    reports["finished"] = services.report_rate(report=finished, rating=4)
     reports["late"] = finish(submit(at(6), "late"), at(9), at(13))
     time_machine.move_to(at(10), tick=False)
     opened = dispatched(submit(at(10), "open"), coordinator, weight=Weight.NORMATIF)
-    reports["open"] = workflow.report_accept(report=opened, actor=operator, version=None)
+    reports["open"] = services.report_accept(report=opened, actor=operator, version=None)
     pendidikan = Category.objects.get(slug="pendidikan")
     rahasia = submit(at(11), "rahasia", is_confidential=True, category=pendidikan)
     reports["rahasia"] = finish(rahasia, at(11, hour=11), at(12), is_confidential=True, category=pendidikan)
     spam = submit(at(12), "spam")
-    reports["spam"] = workflow.report_archive(report=spam, actor=coordinator, version=None, reason=ArchiveReason.SPAM)
+    reports["spam"] = services.report_archive(report=spam, actor=coordinator, version=None, reason=ArchiveReason.SPAM)
     duplicate = submit(at(12, hour=10), "duplicate")
-    workflow.report_merge(duplicate=duplicate, target=fresh(reports["open"]), actor=coordinator, version=None)
+    services.report_merge(duplicate=duplicate, target=fresh(reports["open"]), actor=coordinator, version=None)
     reports["duplicate"] = fresh(duplicate)
     time_machine.move_to(NOW, tick=False)
     return {tag: fresh(report) for tag, report in reports.items()}

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from balai.dasbor.selectors import Filters, Period, Reach, breakdown, kpis, opd_ranking, trend
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import ArchiveReason, Weight
 from tests.factories import make_report
 from tests.lapor.backoffice.steps import dispatched, unit
@@ -40,13 +40,13 @@ def march(city: Any, coordinator: Any, operator_pupr: Any, time_machine: Any) ->
         report = make_report()
         time_machine.move_to(verified, tick=False)
         report = dispatched(report, coordinator, weight=weight)
-        report = workflow.report_accept(report=report, actor=operator_pupr, version=None)
+        report = services.report_accept(report=report, actor=operator_pupr, version=None)
         time_machine.move_to(finished, tick=False)
-        return workflow.report_finish(report=report, actor=operator_pupr, version=None, answer="Sudah.")
+        return services.report_finish(report=report, actor=operator_pupr, version=None, answer="Sudah.")
 
     r1 = walk(at(2), at(3), Weight.RINGAN, at(4, hour=10))
     time_machine.move_to(at(6, hour=8), tick=False)
-    workflow.report_rate(report=r1, rating=5)
+    services.report_rate(report=r1, rating=5)
     r2 = walk(at(18), at(25), Weight.NORMATIF, at(2, month=4))
     r3 = walk(at(6), at(9), Weight.RINGAN, at(13))
     time_machine.move_to(at(10), tick=False)
@@ -54,7 +54,7 @@ def march(city: Any, coordinator: Any, operator_pupr: Any, time_machine: Any) ->
     time_machine.move_to(at(11), tick=False)
     r5 = make_report()
     time_machine.move_to(at(12), tick=False)
-    workflow.report_archive(report=r5, actor=coordinator, version=None, reason=ArchiveReason.SPAM)
+    services.report_archive(report=r5, actor=coordinator, version=None, reason=ArchiveReason.SPAM)
     time_machine.move_to(NOW, tick=False)
     return {"r1": r1, "r2": r2, "r3": r3, "r4": r4, "r5": r5}
 

@@ -16,7 +16,7 @@ from balai.core.models import Wilayah
 from balai.dasbor.access import dashboard_scope
 from balai.dasbor.map import MapFilters, MapResult, map_points
 from balai.dasbor.map_views import count_sentence, map_sentence
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import Category, Report
 from tests.factories import kelurahan, make_report
 from tests.lapor.backoffice.steps import client_for, dispatched, finished, in_progress
@@ -101,11 +101,11 @@ def test_newest_first_holds_across_statuses_read_separately(city, coordinator, o
 def test_the_status_groups_keep_open_overdue_finished_or_every_report(city, coordinator, operator_pupr, time_machine):
     time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=WITA), tick=False)
     late = dispatched(make_report(**PLACE), coordinator)
-    paused = workflow.report_request_clarification(
+    paused = services.report_request_clarification(
         report=make_report(**PLACE), actor=coordinator, version=None, question="RT berapa?"
     )
     done = finished(make_report(**PLACE), coordinator, operator_pupr)
-    archived = workflow.report_archive(report=make_report(**PLACE), actor=coordinator, version=None, reason="spam")
+    archived = services.report_archive(report=make_report(**PLACE), actor=coordinator, version=None, reason="spam")
     time_machine.move_to(datetime(2026, 4, 20, 9, 0, tzinfo=WITA), tick=False)  # every deadline has passed
     fresh = dispatched(make_report(**PLACE), coordinator)
 

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from balai.core.models import Membership, Role, StaffPreference, Unit
-from balai.lapor.escalation import periodic_checks
 from balai.lapor.models import NotificationLog
+from tests.periodic import periodic_checks
 
 from .readiness_steps import appoint, at, late_report, signed_in, trained
 

@@ -14,7 +14,7 @@ from balai.core.models import CalendarDay, CalendarDayKind, Membership, Role, Tr
 from balai.core.selectors import work_calendar
 from balai.core.services import training_guide_confirm
 from balai.dasbor.readiness import FlagCode, active_window_start, opd_readiness
-from balai.lapor import workflow
+from balai.lapor import services
 
 from .readiness_steps import (
     acted,
@@ -141,8 +141,8 @@ def test_overdue_reports_of_the_opd_are_counted_and_only_those(city, coordinator
     late_report(coordinator, lead="dinkes")  # late, but Dinkes's
     with time_machine.travel(at(2026, 3, 3, 9, 0), tick=False):
         finished = late_report(coordinator)
-        workflow.report_accept(report=finished, actor=operator_pupr, version=None)
-        workflow.report_finish(report=finished, actor=operator_pupr, version=None, answer="Sudah ditambal.")
+        services.report_accept(report=finished, actor=operator_pupr, version=None)
+        services.report_finish(report=finished, actor=operator_pupr, version=None, answer="Sudah ditambal.")
 
     pupr = readiness_of("dinas-pupr", NOW)
 
@@ -152,8 +152,8 @@ def test_overdue_reports_of_the_opd_are_counted_and_only_those(city, coordinator
     assert pupr.flags[0].finding == "2 reports are past their deadline; the oldest was due on 4 March 2026."
     assert also_late.due_at > late.due_at
 
-    workflow.report_accept(report=late, actor=operator_pupr, version=None)
-    workflow.report_finish(report=late, actor=operator_pupr, version=None, answer="Sudah ditambal.")
+    services.report_accept(report=late, actor=operator_pupr, version=None)
+    services.report_finish(report=late, actor=operator_pupr, version=None, answer="Sudah ditambal.")
     assert readiness_of("dinas-pupr", NOW).overdue == 1
 
 

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from balai.core.models import CalendarDay, CalendarDayKind, Unit
 from balai.dasbor.models import StatCell
 from balai.dasbor.summary import backlog_fold, summary_drift, summary_rebuild
-from balai.lapor import workflow
-from balai.lapor.escalation import periodic_checks
+from balai.lapor import services
 from balai.lapor.models import ArchiveReason, Category, FixedAnswer, Report, Weight
 from tests.factories import make_report
+from tests.periodic import periodic_checks
 
 WITA = ZoneInfo("Asia/Makassar")
 START = datetime(2026, 3, 16, 9, 0, tzinfo=WITA)  # just before Nyepi and Idul Fitri 2026: holidays ahead
@@ -45,42 +45,42 @@ def _act(action: str, report: Report | None, other: Report | None, coordinator: 
     report.refresh_from_db()
     common = {"report": report, "actor": coordinator, "version": None}
     if action == "verify":
-        workflow.report_verify(
+        services.report_verify(
             **common, kind=report.kind, category=categories[pick % 3], weight=Weight.RINGAN,
             public_title=report.title, is_anonymous=False, is_confidential=pick == 2,
         )  # fmt: skip
     elif action == "verify_dispatch":
-        workflow.report_verify(
+        services.report_verify(
             **common, kind=report.kind, category=report.category, weight=[Weight.RINGAN, Weight.NORMATIF][pick % 2],
             public_title=report.title, is_anonymous=False, is_confidential=report.is_confidential,
             lead_unit=units[pick % 2],
         )  # fmt: skip
     elif action == "dispatch":
-        workflow.report_dispatch(**common, lead_unit=units[pick % 2])
+        services.report_dispatch(**common, lead_unit=units[pick % 2])
     elif action == "clarify":
-        workflow.report_request_clarification(**common, question="Di RT berapa?")
+        services.report_request_clarification(**common, question="Di RT berapa?")
     elif action == "answer":
-        workflow.report_answer_clarification(report=report, answer="RT 3")
+        services.report_answer_clarification(report=report, answer="RT 3")
     elif action == "archive":
-        workflow.report_archive(**common, reason=ArchiveReason.SPAM)
+        services.report_archive(**common, reason=ArchiveReason.SPAM)
     elif action == "not_ours":
-        workflow.report_mark_not_authority(**common, referral="Balai Wilayah Sungai")
+        services.report_mark_not_authority(**common, referral="Balai Wilayah Sungai")
     elif action == "accept":
-        workflow.report_accept(**common)
+        services.report_accept(**common)
     elif action == "finish":
-        workflow.report_finish(**common, answer="Sudah diperbaiki.")
+        services.report_finish(**common, answer="Sudah diperbaiki.")
     elif action == "return":
-        workflow.report_return(**common, reason="Bukan urusan kami.")
+        services.report_return(**common, reason="Bukan urusan kami.")
     elif action == "reopen":
-        workflow.report_reopen(report=report, reason="Belum beres.")
+        services.report_reopen(report=report, reason="Belum beres.")
     elif action == "rate":
-        workflow.report_rate(report=report, rating=1 + pick % 5)
+        services.report_rate(report=report, rating=1 + pick % 5)
     elif action == "ask_fixed":
         periodic_checks()
     elif action == "answer_fixed":
-        workflow.report_answer_questionnaire(report=report, fixed=[FixedAnswer.YES, FixedAnswer.NO][pick % 2])
+        services.report_answer_questionnaire(report=report, fixed=[FixedAnswer.YES, FixedAnswer.NO][pick % 2])
     elif action == "merge" and other is not None and other.pk != report.pk:
-        workflow.report_merge(duplicate=report, target=other, actor=coordinator, version=None)
+        services.report_merge(duplicate=report, target=other, actor=coordinator, version=None)
     elif action == "fold":
         backlog_fold()  # as the worker does every few minutes: reports closed afterwards leave negative cells
 
@@ -109,7 +109,7 @@ def test_summary_equals_recomputation_after_any_sequence_of_services(
                 action = actions[choice % len(actions)] if actions else "submit"
                 target = reports[other % len(reports)] if reports else None
                 # Refused in this state: nothing may have changed, which the check below also covers.
-                with contextlib.suppress(workflow.ActionError):
+                with contextlib.suppress(services.ActionError):
                     _act(action, report, target, coordinator, pick)
         assert summary_drift() == []
         transaction.set_rollback(True)
@@ -119,8 +119,8 @@ def test_summary_equals_recomputation_after_any_sequence_of_services(
 def test_a_refused_action_leaves_the_summary_untouched(city: Any, coordinator: Any) -> None:
     report = make_report()
     before = list(StatCell.objects.order_by("pk").values())
-    with pytest.raises(workflow.ActionError):
-        workflow.report_accept(report=report, actor=coordinator, version=None)  # not dispatched yet
+    with pytest.raises(services.ActionError):
+        services.report_accept(report=report, actor=coordinator, version=None)  # not dispatched yet
     assert list(StatCell.objects.order_by("pk").values()) == before
     assert summary_drift() == []
 
@@ -132,7 +132,7 @@ def test_rebuild_follows_a_change_of_the_holiday_calendar(
     with time_machine.travel(datetime(2026, 6, 1, 9, tzinfo=WITA), tick=False):  # Monday
         report = make_report()
     with time_machine.travel(datetime(2026, 6, 3, 9, tzinfo=WITA), tick=False):  # Wednesday: 2 working days
-        workflow.report_verify(
+        services.report_verify(
             report=report, actor=coordinator, version=None, kind=report.kind, category=report.category,
             weight=Weight.RINGAN, public_title=report.title, is_anonymous=False, is_confidential=False,
         )  # fmt: skip
@@ -185,7 +185,7 @@ def test_folding_past_deadlines_keeps_every_figure_and_shrinks_the_backlog(city:
         assert before[None]["verify_overdue_now"] == 7
         assert summary_drift() == []
         # A report closed after the fold takes its count off its own (folded) deadline: a negative cell...
-        workflow.report_archive(report=late_report, actor=coordinator, version=None, reason=ArchiveReason.SPAM)
+        services.report_archive(report=late_report, actor=coordinator, version=None, reason=ArchiveReason.SPAM)
         assert BacklogCell.objects.filter(reports__lt=0).count() == 1
         assert OpenNow.read(Reach.everyone()).totals(Filters())[None]["verify_overdue_now"] == 6
         assert summary_drift() == []

@@ -17,9 +17,9 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from balai.core.models import Unit
-from balai.demo import DEMO_PASSWORD
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import Report, Status
+from balai.platform.demo import DEMO_PASSWORD
 from tests.e2e.test_citizen_journey import (
     DESKTOP,
     PHONE,
@@ -213,7 +213,7 @@ def test_staff_pages_have_no_serious_accessibility_problems(new_page: NewPage, a
     expect(coordinator.locator("#action-verify .errorlist")).to_be_visible()
     check(coordinator, "verify form with errors")
 
-    workflow.report_verify(
+    services.report_verify(
         report=report, actor=get_user_model().objects.get(username="koordinator"), version=report.version,
         kind=report.kind, category=report.category, weight=report.category.default_weight,
         public_title=report.title, public_description="", is_anonymous=False, is_confidential=False,

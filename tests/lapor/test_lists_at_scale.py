@@ -266,7 +266,7 @@ def test_the_inbox_pages_through_open_reports_by_deadline_without_counting_them_
 
 
 def test_my_work_counts_stop_at_the_cap(city, coordinator):
-    from balai.lapor.access import staff_scope
+    from balai.core.access import staff_scope
 
     for _ in range(5):
         make_report()
@@ -283,7 +283,7 @@ def test_my_work_counts_stop_at_the_cap(city, coordinator):
 
 
 def test_an_opds_inbox_pages_and_counts_what_it_leads_and_supports_like_one_list(city, coordinator, operator_pupr):
-    from balai.lapor.access import staff_scope
+    from balai.core.access import staff_scope
 
     health = Category.objects.get(slug="layanan-kesehatan")
     for index in range(9):

@@ -12,9 +12,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from balai.core.models import Wilayah, WilayahLevel
-from balai.lapor.models import Category, Report, ReportPhoto, Status
-from balai.lapor.services import report_record_transition
+from balai.lapor import services
+from balai.lapor.models import ArchiveReason, Category, Report, ReportPhoto
 from tests.factories import kelurahan, make_report
+from tests.lapor.backoffice import steps
 
 pytestmark = pytest.mark.django_db
 
@@ -266,9 +267,9 @@ def varied(city: Any, coordinator: Any) -> dict[str, Report]:
     """Reports that differ in one attribute each from the plain one."""
     plain = make_report(title="Jalan berlubang di Jl. Sam Ratulangi")
     verified = make_report(title="Aspal mengelupas dekat Terminal Tangkoko")
-    report_record_transition(report=verified, to_status=Status.DIVERIFIKASI, actor=coordinator)
+    steps.verified(verified, coordinator)
     archived = make_report(title="Jalan berlubang yang sudah diarsipkan")
-    report_record_transition(report=archived, to_status=Status.DIARSIPKAN, actor=coordinator)
+    services.report_archive(report=archived, actor=coordinator, version=None, reason=ArchiveReason.TOO_GENERAL)
     rubbish = make_report(title="Sampah belum diangkut tiga hari", category=Category.objects.get(slug="sampah"))
     elsewhere = make_report(title="Jembatan kecil retak di Lembeh", kelurahan=kelurahan("Pasir Panjang"))
     described = make_report(title="Tiang miring", description="Tiang listrik miring ke arah rumah warga, berbahaya.")

@@ -9,9 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from balai.lapor import search
-from balai.lapor.models import Category, Report, Status
-from balai.lapor.services import report_record_transition
+from balai.lapor import search, services
+from balai.lapor.models import ArchiveReason, Category, Report
 from tests.factories import make_report
 
 from .test_public_pages import listed_codes
@@ -158,7 +157,7 @@ def test_a_report_made_rahasia_later_is_no_longer_found(lamp, client):
 
 
 def test_an_archived_report_is_not_found(lamp, coordinator, client):
-    report_record_transition(report=lamp, to_status=Status.DIARSIPKAN, actor=coordinator)
+    services.report_archive(report=lamp, actor=coordinator, version=None, reason=ArchiveReason.TOO_GENERAL)
 
     assert found(client, "lampu") == []
 
@@ -203,7 +202,7 @@ def test_the_index_holds_exactly_the_public_reports(city, coordinator):
     public = make_report(title="Got tersumbat di Girian Bawah")
     make_report(title="Pungutan liar di puskesmas", is_confidential=True)
     archived = make_report(title="Laporan ganda")
-    report_record_transition(report=archived, to_status=Status.DIARSIPKAN, actor=coordinator)
+    services.report_archive(report=archived, actor=coordinator, version=None, reason=ArchiveReason.TOO_GENERAL)
 
     assert _indexed_ids() == {public.pk}
 

@@ -45,7 +45,7 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 call_command("createcachetable", verbosity=0)
-from balai.demo import load_demo
+from balai.platform.demo import load_demo
 load_demo(reports=0)
 """
 

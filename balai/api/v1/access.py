@@ -20,7 +20,7 @@ from balai.core.models import Pemda
 from balai.core.selectors import pemda_current
 from balai.lapor import codes
 from balai.lapor.models import Report
-from balai.lapor.workflow import report_by_token
+from balai.lapor.services import report_by_token
 
 from .errors import ApiError
 from .messages import message

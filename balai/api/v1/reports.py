@@ -30,7 +30,7 @@ from balai.api.idempotency import (
 )
 from balai.api.models import ApiClient
 from balai.core.models import Pemda
-from balai.lapor import selectors, workflow
+from balai.lapor import selectors, services
 from balai.lapor.forms import ReportForm
 from balai.lapor.models import Category, Channel, QuestionType, Report
 from balai.lapor.services import DuplicateSubmission, report_submit
@@ -350,7 +350,7 @@ def _reporter_action(request: HttpRequest, code: str, act: Callable[[Report], Re
     report = report_for_reporter(request, code)
     try:
         act(report)
-    except workflow.ActionError as exc:
+    except services.ActionError as exc:
         raise ApiError(409, "action_not_allowed", exc.message) from exc
     fresh = selectors.report_by_code_for_tracking(report.code)
     assert fresh is not None  # noqa: S101 - it exists
@@ -373,7 +373,7 @@ def report_clarify(request: HttpRequest, code: str, data: ClarificationIn) -> Ht
     return _reporter_action(
         request,
         code,
-        lambda report: workflow.report_answer_clarification(report=report, answer=data.answer, ip=client_ip(request)),
+        lambda report: services.report_answer_clarification(report=report, answer=data.answer, ip=client_ip(request)),
     )
 
 
@@ -390,7 +390,7 @@ def report_rate(request: HttpRequest, code: str, data: RatingIn) -> HttpResponse
     return _reporter_action(
         request,
         code,
-        lambda report: workflow.report_rate(
+        lambda report: services.report_rate(
             report=report, rating=data.rating, comment=data.comment, ip=client_ip(request)
         ),
     )

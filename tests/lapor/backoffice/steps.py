@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from balai.core.models import Unit
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import ArchiveReason, Report, Status, Weight
 from tests.factories import jpeg_bytes, make_report
 
@@ -43,7 +43,7 @@ def verified(report: Report, coordinator: Any, **changes: Any) -> Report:
         "is_confidential": report.is_confidential,
     }
     fields.update(changes)
-    return workflow.report_verify(report=report, actor=coordinator, version=None, **fields)
+    return services.report_verify(report=report, actor=coordinator, version=None, **fields)
 
 
 def dispatched(
@@ -57,12 +57,12 @@ def dispatched(
 
 def in_progress(report: Report, coordinator: Any, operator: Any, **changes: Any) -> Report:
     report = dispatched(report, coordinator, **changes)
-    return workflow.report_accept(report=report, actor=operator, version=None)
+    return services.report_accept(report=report, actor=operator, version=None)
 
 
 def finished(report: Report, coordinator: Any, operator: Any, answer: str = "Lubang sudah ditambal.") -> Report:
     report = in_progress(report, coordinator, operator)
-    return workflow.report_finish(report=report, actor=operator, version=None, answer=answer)
+    return services.report_finish(report=report, actor=operator, version=None, answer=answer)
 
 
 def in_state(state: str, coordinator: Any, operator: Any) -> Report:
@@ -77,11 +77,11 @@ def in_state(state: str, coordinator: Any, operator: Any) -> Report:
     if state == Status.SELESAI:
         return finished(report, coordinator, operator)
     if state == Status.DITUNDA:
-        return workflow.report_request_clarification(
+        return services.report_request_clarification(
             report=report, actor=coordinator, version=None, question="Di RT berapa?"
         )
     if state == Status.DIARSIPKAN:
-        return workflow.report_archive(report=report, actor=coordinator, version=None, reason=ArchiveReason.OTHER)
+        return services.report_archive(report=report, actor=coordinator, version=None, reason=ArchiveReason.OTHER)
     assert state == Status.DITERIMA, state
     return report
 

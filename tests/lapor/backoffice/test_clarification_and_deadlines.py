@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from balai.core.models import AuditEvent
-from balai.lapor import workflow
-from balai.lapor.escalation import periodic_checks
+from balai.lapor import services
 from balai.lapor.models import ArchiveReason, EventKind, Report, Status
 from balai.lib.workdays import national_holidays
 from tests.factories import make_report
+from tests.periodic import periodic_checks
 
 from .steps import client_for, fresh, post_action, text
 
@@ -56,7 +56,7 @@ def test_the_reporters_answer_returns_the_report_to_the_coordinator_and_stays_in
     city, coordinator, operator_pupr
 ):
     report = make_report()
-    workflow.report_request_clarification(report=report, actor=coordinator, version=None, question="RT berapa?")
+    services.report_request_clarification(report=report, actor=coordinator, version=None, question="RT berapa?")
 
     response = _answer(report, "RT 03 / RW 02, depan Masjid Al-Ikhlas.")
 
@@ -76,7 +76,7 @@ def test_the_reporters_answer_returns_the_report_to_the_coordinator_and_stays_in
 
 def test_an_empty_answer_is_refused_and_the_report_stays_on_hold(city, coordinator):
     report = make_report()
-    workflow.report_request_clarification(report=report, actor=coordinator, version=None, question="RT berapa?")
+    services.report_request_clarification(report=report, actor=coordinator, version=None, question="RT berapa?")
 
     response = _answer(report, "   ")
 
@@ -156,7 +156,7 @@ def test_a_question_unanswered_for_the_timeout_is_archived_by_the_periodic_check
     # Monday 2 March 2026; ten working days later is Monday 16 March.
     time_machine.move_to(datetime(2026, 3, 2, 10, 0, tzinfo=WITA), tick=False)
     report = make_report()
-    workflow.report_request_clarification(report=report, actor=coordinator, version=None, question="RT berapa?")
+    services.report_request_clarification(report=report, actor=coordinator, version=None, question="RT berapa?")
 
     time_machine.move_to(datetime(2026, 3, 13, 22, 0, tzinfo=WITA), tick=False)  # nine working days
     assert periodic_checks()["clarification_closed"] == 0
@@ -183,7 +183,7 @@ def test_the_timeout_counts_working_days_so_idul_fitri_does_not_close_a_question
     asked = datetime(2026, 3, 16, 10, 0, tzinfo=WITA)
     time_machine.move_to(asked, tick=False)
     report = make_report()
-    workflow.report_request_clarification(report=report, actor=coordinator, version=None, question="RT berapa?")
+    services.report_request_clarification(report=report, actor=coordinator, version=None, question="RT berapa?")
 
     time_machine.move_to(asked + timedelta(days=14), tick=False)
     periodic_checks()

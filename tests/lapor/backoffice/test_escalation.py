@@ -11,10 +11,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from balai.lapor.escalation import periodic_checks
 from balai.lapor.models import EventKind, NotificationLog, Report, ReportEvent, Weight
-from balai.lapor.tasks import run_periodic_checks
+from balai.platform.tasks import periodic_enqueue
 from tests.factories import make_report
+from tests.periodic import periodic_checks
 
 from .steps import dispatched, fresh, run_worker
 
@@ -106,13 +106,13 @@ def test_a_weekend_does_not_count_towards_the_coordinators_escalation(city, coor
 
 
 def test_a_reopened_report_with_a_new_deadline_is_escalated_again(late_report, time_machine, operator_pupr):
-    from balai.lapor import workflow
+    from balai.lapor import services
 
     _at(time_machine, 2026, 3, 3, 10, 0)
     periodic_checks()
-    workflow.report_accept(report=late_report, actor=operator_pupr, version=None)
-    workflow.report_finish(report=late_report, actor=operator_pupr, version=None, answer="Sudah.")
-    workflow.report_reopen(report=late_report, reason="Belum.")  # due again at the end of Thursday 5 March
+    services.report_accept(report=late_report, actor=operator_pupr, version=None)
+    services.report_finish(report=late_report, actor=operator_pupr, version=None, answer="Sudah.")
+    services.report_reopen(report=late_report, reason="Belum.")  # due again at the end of Thursday 5 March
     mail.outbox.clear()
     _at(time_machine, 2026, 3, 4, 10, 0)
 
@@ -189,7 +189,7 @@ def test_the_worker_runs_the_queued_periodic_checks(late_report, time_machine):
     run_worker()  # the dispatch emails
     mail.outbox.clear()
     _at(time_machine, 2026, 3, 3, 10, 0)
-    run_periodic_checks.enqueue()
+    periodic_enqueue()
 
     call_command("worker", "--batch")
 

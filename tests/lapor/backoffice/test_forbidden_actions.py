@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from balai.core.models import AuditEvent
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import ArchiveReason, Report, ReportEvent, Status
-from balai.lapor.workflow import ActionError
+from balai.lapor.services import ActionError
 from tests.factories import make_report
 
 from .steps import (
@@ -54,26 +54,26 @@ REFUSALS: list[tuple[str, str, Act, str]] = [
     (
         Status.DITERIMA,
         "dispatch an unverified report",
-        lambda r, c, o: workflow.report_dispatch(report=r, actor=c, version=None, lead_unit=unit("dinas-pupr")),
+        lambda r, c, o: services.report_dispatch(report=r, actor=c, version=None, lead_unit=unit("dinas-pupr")),
         "This report is Received now, so it cannot be dispatched.",
     ),
     (
         Status.DIDISPOSISIKAN,
         "ask the reporter about a dispatched report",
-        lambda r, c, o: workflow.report_request_clarification(report=r, actor=c, version=None, question="RT?"),
+        lambda r, c, o: services.report_request_clarification(report=r, actor=c, version=None, question="RT?"),
         "This report is Dispatched now, so it cannot be put on hold.",
     ),
     (
         Status.DIPROSES,
         "archive a report in progress",
-        lambda r, c, o: workflow.report_archive(report=r, actor=c, version=None, reason=ArchiveReason.SPAM),
-        "A report that is In progress cannot become Archived.",
+        lambda r, c, o: services.report_archive(report=r, actor=c, version=None, reason=ArchiveReason.SPAM),
+        "This report is In progress now, so it cannot be archived.",
     ),
     (
         Status.SELESAI,
         "declare a finished report not our authority",
-        lambda r, c, o: workflow.report_mark_not_authority(report=r, actor=c, version=None, referral="Polres"),
-        "A report that is Finished cannot become Not our authority.",
+        lambda r, c, o: services.report_mark_not_authority(report=r, actor=c, version=None, referral="Polres"),
+        "This report is Finished now, so it cannot be referred elsewhere.",
     ),
     (
         Status.DIARSIPKAN,
@@ -84,61 +84,61 @@ REFUSALS: list[tuple[str, str, Act, str]] = [
     (
         Status.DITERIMA,
         "finish a received report",
-        lambda r, c, o: workflow.report_finish(report=r, actor=c, version=None, answer="Selesai."),
+        lambda r, c, o: services.report_finish(report=r, actor=c, version=None, answer="Selesai."),
         "This report is Received now, so it cannot be finished.",
     ),
     (
         Status.DIVERIFIKASI,
         "accept a verified report nobody dispatched",
-        lambda r, c, o: workflow.report_accept(report=r, actor=c, version=None),
+        lambda r, c, o: services.report_accept(report=r, actor=c, version=None),
         "This report is Verified now, so it cannot be accepted.",
     ),
     (
         Status.DIDISPOSISIKAN,
         "finish a report the OPD has not accepted",
-        lambda r, c, o: workflow.report_finish(report=r, actor=o, version=None, answer="Selesai."),
+        lambda r, c, o: services.report_finish(report=r, actor=o, version=None, answer="Selesai."),
         "This report is Dispatched now, so it cannot be finished.",
     ),
     (
         Status.SELESAI,
         "accept a finished report",
-        lambda r, c, o: workflow.report_accept(report=r, actor=o, version=None),
+        lambda r, c, o: services.report_accept(report=r, actor=o, version=None),
         "This report is Finished now, so it cannot be accepted.",
     ),
     (
         Status.SELESAI,
         "answer publicly on a finished report",
-        lambda r, c, o: workflow.report_add_note(report=r, actor=o, version=None, text="Info.", public=True),
+        lambda r, c, o: services.report_add_note(report=r, actor=o, version=None, text="Info.", public=True),
         "This report is Finished now, so it cannot be answered.",
     ),
     (
         Status.SELESAI,
         "return a finished report",
-        lambda r, c, o: workflow.report_return(report=r, actor=o, version=None, reason="Bukan kami."),
+        lambda r, c, o: services.report_return(report=r, actor=o, version=None, reason="Bukan kami."),
         "This report is Finished now, so it cannot be returned.",
     ),
     (
         Status.DIPROSES,
         "reopen a report in progress",
-        lambda r, c, o: workflow.report_reopen(report=r, reason="Belum beres."),
+        lambda r, c, o: services.report_reopen(report=r, reason="Belum beres."),
         "This report is In progress now, so it cannot be reopened.",
     ),
     (
         Status.DIPROSES,
         "rate a report that is not finished",
-        lambda r, c, o: workflow.report_rate(report=r, rating=5),
+        lambda r, c, o: services.report_rate(report=r, rating=5),
         "This report is In progress now, so it cannot be rated.",
     ),
     (
         Status.DITERIMA,
         "answer a question nobody asked",
-        lambda r, c, o: workflow.report_answer_clarification(report=r, answer="RT 3."),
+        lambda r, c, o: services.report_answer_clarification(report=r, answer="RT 3."),
         "This report is Received now, so it cannot be answered.",
     ),
     (
         Status.DIPROSES,
         "answer the questionnaire before the report is finished",
-        lambda r, c, o: workflow.report_answer_questionnaire(report=r, fixed="ya"),
+        lambda r, c, o: services.report_answer_questionnaire(report=r, fixed="ya"),
         "This report is In progress now, so it cannot be answered.",
     ),
 ]
@@ -171,7 +171,7 @@ def test_an_operator_cannot_finish_another_opds_report(city, coordinator, operat
     report = in_progress(make_report(), coordinator, operator_pupr)
 
     with pytest.raises(ActionError, match=re.escape("Only an operator of the OPD handling this report can do this.")):
-        workflow.report_finish(report=report, actor=operator_dinkes, version=None, answer="Selesai.")
+        services.report_finish(report=report, actor=operator_dinkes, version=None, answer="Selesai.")
 
     assert fresh(report).status == Status.DIPROSES
 
@@ -181,21 +181,21 @@ def test_the_head_of_the_opd_cannot_write_on_its_reports(city, coordinator, oper
     before = _trace(report)
 
     with pytest.raises(ActionError, match="Only an operator"):
-        workflow.report_finish(report=report, actor=head_pupr, version=None, answer="Selesai.")
+        services.report_finish(report=report, actor=head_pupr, version=None, answer="Selesai.")
     with pytest.raises(ActionError, match=re.escape("Only the coordinator and the handling OPD can add notes.")):
-        workflow.report_add_note(report=report, actor=head_pupr, version=None, text="Catatan.", public=False)
+        services.report_add_note(report=report, actor=head_pupr, version=None, text="Catatan.", public=False)
 
     assert _trace(report) == before
 
 
 def test_a_merge_into_itself_or_into_an_archived_report_is_refused(city, coordinator):
     report = make_report()
-    archived = workflow.report_archive(report=make_report(), actor=coordinator, version=None, reason=ArchiveReason.SPAM)
+    archived = services.report_archive(report=make_report(), actor=coordinator, version=None, reason=ArchiveReason.SPAM)
 
     with pytest.raises(ActionError, match="cannot be merged into itself"):
-        workflow.report_merge(duplicate=report, target=report, actor=coordinator, version=None)
+        services.report_merge(duplicate=report, target=report, actor=coordinator, version=None)
     with pytest.raises(ActionError, match=re.escape("Merge into a report that is still being followed.")):
-        workflow.report_merge(duplicate=report, target=archived, actor=coordinator, version=None)
+        services.report_merge(duplicate=report, target=archived, actor=coordinator, version=None)
 
     assert fresh(report).status == Status.DITERIMA
 
@@ -322,7 +322,7 @@ def test_a_coordinator_cannot_finish_for_the_opd_on_the_web(city, coordinator, o
 def test_the_finish_service_lets_a_coordinator_act_for_the_opd(city, coordinator, operator_pupr):
     report = in_progress(make_report(), coordinator, operator_pupr)
 
-    workflow.report_finish(report=report, actor=coordinator, version=None, answer="Diselesaikan oleh koordinator.")
+    services.report_finish(report=report, actor=coordinator, version=None, answer="Diselesaikan oleh koordinator.")
 
     assert fresh(report).status == Status.SELESAI
 

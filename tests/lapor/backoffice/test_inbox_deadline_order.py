@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from balai.core.access import staff_scope
 from balai.lapor import selectors
-from balai.lapor.access import staff_scope
 from balai.lapor.models import Category, Report, Status
 from tests.factories import make_report
 

@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 
 from balai.core.models import AuditEvent
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import ArchiveReason, Category, EventKind, Report, Status, Weight
 from tests.factories import make_report
 
@@ -32,7 +32,7 @@ def test_likely_duplicates_are_suggested_on_the_coordinators_report_page(city, c
     far = _near("0.05", title="Jalan rusak di ujung kota")
     other_category = _near("0.001", category=Category.objects.get(slug="lampu-jalan"), title="Lampu pasar mati")
     closed = _near("0.001", title="Jalan pasar rusak (arsip)")
-    workflow.report_archive(report=closed, actor=coordinator, version=None, reason=ArchiveReason.TOO_GENERAL)
+    services.report_archive(report=closed, actor=coordinator, version=None, reason=ArchiveReason.TOO_GENERAL)
 
     page = text(client_for(coordinator).get(f"/staf/laporan/{report.code}/"))
 
@@ -68,7 +68,7 @@ def test_a_public_change_on_the_merged_report_emails_both_reporters_each_with_th
 ):
     target = _near(reporter_email="pertama@example.id")
     duplicate = _near("0.001", reporter_email="kedua@example.id")
-    workflow.report_merge(duplicate=duplicate, target=target, actor=coordinator, version=None)
+    services.report_merge(duplicate=duplicate, target=target, actor=coordinator, version=None)
     run_worker()
     assert sorted(m.to[0] for m in mail.outbox) == ["kedua@example.id", "kedua@example.id", "pertama@example.id"]
     mail.outbox.clear()

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from PIL import Image
 
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import EventKind, ReportAttachment, Status
 from tests.factories import jpeg_bytes, make_report
 
@@ -118,8 +118,8 @@ def test_finishing_requires_a_final_answer(city, coordinator, operator_pupr):
     empty = post_action(client_for(operator_pupr), report, "finish", {"answer": ""})
     assert empty.status_code == 400
     assert fresh(report).status == Status.DIPROSES
-    with pytest.raises(workflow.ActionError, match="Write the final answer for the reporter"):
-        workflow.report_finish(report=report, actor=operator_pupr, version=None, answer=" \n ")
+    with pytest.raises(services.ActionError, match="Write the final answer for the reporter"):
+        services.report_finish(report=report, actor=operator_pupr, version=None, answer=" \n ")
 
     done = post_action(client_for(operator_pupr), report, "finish", {"answer": "Lubang ditambal dengan aspal."})
 

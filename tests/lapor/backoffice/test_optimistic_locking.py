@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 
 from balai.core.models import Role
 from balai.core.services import membership_grant
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import EventKind, Report, ReportEvent, Status
-from balai.lapor.workflow import StaleVersionError
+from balai.lapor.services import StaleVersionError
 from tests.factories import make_report
 
 from .steps import client_for, dispatched, form_version, fresh, post_action, text, unit
@@ -91,7 +91,7 @@ def test_after_the_409_the_kept_form_can_be_sent_again_and_then_it_applies(city,
     report = dispatched(make_report(), coordinator)
     operator = client_for(operator_pupr)
     seen = _open(operator, report, "respond")
-    workflow.report_add_note(report=report, actor=coordinator, version=None, text="Cek dulu.", public=False)
+    services.report_add_note(report=report, actor=coordinator, version=None, text="Cek dulu.", public=False)
 
     refused = post_action(operator, report, "respond", {"text": "Perbaikan minggu depan."}, version=seen)
     assert refused.status_code == 409
@@ -129,10 +129,10 @@ def test_two_coordinators_verifying_at_once_the_second_is_told_and_keeps_their_p
 def test_the_service_refuses_a_version_that_is_no_longer_current(city, coordinator, operator_pupr):
     report = dispatched(make_report(), coordinator)
     seen = fresh(report).version
-    workflow.report_accept(report=report, actor=operator_pupr, version=seen)
+    services.report_accept(report=report, actor=operator_pupr, version=seen)
 
     with pytest.raises(StaleVersionError):
-        workflow.report_return(report=report, actor=operator_pupr, version=seen, reason="Bukan kami.")
+        services.report_return(report=report, actor=operator_pupr, version=seen, reason="Bukan kami.")
 
     report = fresh(report)
     assert (report.status, report.lead_unit) == (Status.DIPROSES, unit("dinas-pupr"))

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from balai.core.models import AuditEvent
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import Category, Report, ReportEvent, ReportPhoto
 from balai.lapor.services import report_submit
 from tests.factories import ReportInputFactory, make_report
@@ -91,7 +91,7 @@ SEES_PUPR_REPORT = {"head_pupr", "operator_pupr", "coordinator", "sysadmin", "pi
 def pupr_report(city: Any, coordinator: Any, operator_pupr: Any) -> Report:
     """A report Dinas PUPR is working on, with the reporter's photo and an internal document of the work."""
     report = in_progress(make_report(photos=1, title="Jembatan kecil retak di Jl. Sagerat"), coordinator, operator_pupr)
-    workflow.report_attach(
+    services.report_attach(
         report=report, actor=operator_pupr, version=None, upload=upload("ba.pdf", pdf_bytes()), is_public=False
     )
     return report
@@ -332,16 +332,16 @@ def test_a_rahasia_report_stays_off_the_public_pages_through_its_whole_life(city
 
     report = verified(report, coordinator, public_title="Dugaan pungli di kelurahan")
     _assert_not_public(report)
-    report = workflow.report_dispatch(report=report, actor=coordinator, version=None, lead_unit=unit("dinas-pupr"))
+    report = services.report_dispatch(report=report, actor=coordinator, version=None, lead_unit=unit("dinas-pupr"))
     _assert_not_public(report)
-    report = workflow.report_accept(report=report, actor=operator_pupr, version=None)
-    workflow.report_add_note(report=report, actor=operator_pupr, version=None, text="Ditangani.", public=True)
-    workflow.report_attach(
+    report = services.report_accept(report=report, actor=operator_pupr, version=None)
+    services.report_add_note(report=report, actor=operator_pupr, version=None, text="Ditangani.", public=True)
+    services.report_attach(
         report=report, actor=operator_pupr, version=None, upload=photo_upload("bukti.jpg"), is_public=True
     )
     _assert_not_public(report)
-    report = workflow.report_finish(report=report, actor=operator_pupr, version=None, answer="Sudah ditindak.")
-    workflow.report_rate(report=report, rating=5)
+    report = services.report_finish(report=report, actor=operator_pupr, version=None, answer="Sudah ditindak.")
+    services.report_rate(report=report, rating=5)
     _assert_not_public(report)
     # The reporter still follows it with the tracking code.
     assert client_for().get(f"/lacak/{report.code}/").status_code == 200
@@ -352,7 +352,7 @@ def test_a_rahasia_report_stays_off_the_public_pages_through_its_whole_life(city
 
 def finished_for(report: Report, coordinator: Any, operator: Any, lead: str) -> Report:
     report = in_progress(report, coordinator, operator, lead=lead)
-    return workflow.report_finish(report=report, actor=operator, version=None, answer="Selesai.")
+    return services.report_finish(report=report, actor=operator, version=None, answer="Selesai.")
 
 
 def test_an_inbox_never_lists_another_opds_reports(city, coordinator, operator_pupr, operator_dinkes):

@@ -12,10 +12,10 @@ from django.core import mail
 
 from balai.core.models import AuditEvent
 from balai.core.selectors import work_calendar
-from balai.lapor import workflow
-from balai.lapor.escalation import periodic_checks
+from balai.lapor import services
 from balai.lapor.models import WEIGHT_WORKING_DAYS, EventKind, FixedAnswer, Report, Status, Weight
 from tests.factories import make_report
+from tests.periodic import periodic_checks
 
 from .steps import client_for, finished, fresh, in_progress, post_action, run_worker, text, unit
 
@@ -189,7 +189,7 @@ def test_after_unsubscribing_no_email_reaches_the_reporter(city, coordinator, op
     assert fresh(report).email_opt_out is True
     assert AuditEvent.objects.filter(action="report.unsubscribe", object_id=report.code).count() == 1
     post_action(client_for(operator_pupr), report, "respond", {"text": "Dijadwalkan besok."})
-    workflow.report_finish(report=report, actor=operator_pupr, version=None, answer="Sudah ditambal.")
+    services.report_finish(report=report, actor=operator_pupr, version=None, answer="Sudah ditambal.")
     time_machine.move_to(finished_at + timedelta(days=30), tick=False)
     periodic_checks()
     run_worker()

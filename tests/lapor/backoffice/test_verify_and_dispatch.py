@@ -10,7 +10,7 @@ import pytest
 
 from balai.core.models import AuditEvent, Unit, UnitKind
 from balai.core.selectors import work_calendar
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import (
     WEIGHT_WORKING_DAYS,
     ArchiveReason,
@@ -23,7 +23,7 @@ from balai.lapor.models import (
     Status,
     Weight,
 )
-from balai.lapor.workflow import ActionError
+from balai.lapor.services import ActionError
 from tests.factories import make_report
 
 from .steps import (
@@ -184,7 +184,7 @@ def test_dispatching_to_a_unit_that_is_not_an_opd_is_refused(city, coordinator):
     assert kecamatan_office is not None
 
     with pytest.raises(ActionError, match="Choose an active OPD"):
-        workflow.report_dispatch(report=report, actor=coordinator, version=None, lead_unit=kecamatan_office)
+        services.report_dispatch(report=report, actor=coordinator, version=None, lead_unit=kecamatan_office)
 
     report = fresh(report)
     assert (report.status, report.lead_unit, report.due_at) == (Status.DIVERIFIKASI, None, None)
@@ -198,7 +198,7 @@ def test_dispatching_to_an_inactive_opd_is_refused_by_the_service_and_the_form(c
     closed.save(update_fields=["is_active"])
 
     with pytest.raises(ActionError, match="Choose an active OPD"):
-        workflow.report_dispatch(report=report, actor=coordinator, version=None, lead_unit=closed)
+        services.report_dispatch(report=report, actor=coordinator, version=None, lead_unit=closed)
     response = post_action(
         client_for(coordinator), report, "dispatch", {"lead_unit": closed.pk, "instruction": "Segera ditangani."}
     )
@@ -261,19 +261,19 @@ def _do(name: str, report: Report, coordinator: Any, operator: Any) -> Any:
         verified(report, coordinator)
         return coordinator
     if name == "dispatch":
-        workflow.report_dispatch(**common, actor=coordinator, lead_unit=unit("dinas-pupr"))
+        services.report_dispatch(**common, actor=coordinator, lead_unit=unit("dinas-pupr"))
         return coordinator
     if name == "clarify":
-        workflow.report_request_clarification(**common, actor=coordinator, question="Di RT berapa?")
+        services.report_request_clarification(**common, actor=coordinator, question="Di RT berapa?")
         return coordinator
     if name == "not_authority":
-        workflow.report_mark_not_authority(**common, actor=coordinator, referral="BPJN Sulawesi Utara")
+        services.report_mark_not_authority(**common, actor=coordinator, referral="BPJN Sulawesi Utara")
         return coordinator
     if name == "archive":
-        workflow.report_archive(**common, actor=coordinator, reason=ArchiveReason.TOO_GENERAL)
+        services.report_archive(**common, actor=coordinator, reason=ArchiveReason.TOO_GENERAL)
         return coordinator
     if name == "merge":
-        workflow.report_merge(
+        services.report_merge(
             duplicate=report,
             target=make_report(title="Jalan berlubang yang sama, dilaporkan lebih dulu"),
             actor=coordinator,
@@ -281,28 +281,28 @@ def _do(name: str, report: Report, coordinator: Any, operator: Any) -> Any:
         )
         return coordinator
     if name == "accept":
-        workflow.report_accept(**common, actor=operator)
+        services.report_accept(**common, actor=operator)
         return operator
     if name in ("note", "respond"):
-        workflow.report_add_note(**common, actor=operator, text="Tim sudah ke lokasi.", public=name == "respond")
+        services.report_add_note(**common, actor=operator, text="Tim sudah ke lokasi.", public=name == "respond")
         return operator
     if name == "finish":
-        workflow.report_finish(**common, actor=operator, answer="Sudah ditambal.")
+        services.report_finish(**common, actor=operator, answer="Sudah ditambal.")
         return operator
     if name == "return":
-        workflow.report_return(**common, actor=operator, reason="Ini jalan provinsi.")
+        services.report_return(**common, actor=operator, reason="Ini jalan provinsi.")
         return operator
     if name == "attach":
-        workflow.report_attach(**common, actor=operator, upload=upload("berita-acara.pdf", pdf_bytes()), is_public=True)
+        services.report_attach(**common, actor=operator, upload=upload("berita-acara.pdf", pdf_bytes()), is_public=True)
         return operator
     if name == "reporter_clarify":
-        workflow.report_answer_clarification(report=report, answer="RT 3, depan masjid.")
+        services.report_answer_clarification(report=report, answer="RT 3, depan masjid.")
     elif name == "reporter_rate":
-        workflow.report_rate(report=report, rating=4)
+        services.report_rate(report=report, rating=4)
     elif name == "reporter_reopen":
-        workflow.report_reopen(report=report, reason="Lubangnya muncul lagi.")
+        services.report_reopen(report=report, reason="Lubangnya muncul lagi.")
     elif name == "reporter_questionnaire":
-        workflow.report_answer_questionnaire(report=report, fixed=FixedAnswer.YES)
+        services.report_answer_questionnaire(report=report, fixed=FixedAnswer.YES)
     return None
 
 

@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from balai.core.access import staff_scope
+from balai.core.models import Membership, Role, TrainingKind, TrainingRecord, Unit
+from balai.core.services import training_guide_confirm
 from balai.dasbor.readiness import ACTIVE_WITHIN_WORKING_DAYS
-from balai.lapor.access import staff_scope
 from balai.lapor.escalation import COORDINATOR_AFTER_OVERDUE_DAYS
 from balai.lapor.models import Weight
-
-from .models import Membership, Role, TrainingKind, TrainingRecord, Unit
-from .services import training_guide_confirm
 
 
 class GuideConfirmForm(forms.Form):
@@ -55,10 +54,10 @@ def guide(request: HttpRequest) -> HttpResponse:
             _record, created = training_guide_confirm(user=user, ip_address=request.META.get("REMOTE_ADDR"))
             if created:
                 messages.success(request, _("Thank you. Your reading of the guide is recorded as training."))
-            return redirect("core:guide")
+            return redirect("platform:guide")
     return render(
         request,
-        "core/guide.html",
+        "platform/guide.html",
         {
             "form": form,
             "confirmed": confirmed,

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--reports", type=int, default=300, help="How many sample reports (default 300).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from balai.demo import load_demo
+        from balai.platform.demo import load_demo
 
         pemda = load_demo(reports=options["reports"])
         self.stdout.write(f"Demo loaded: {pemda.name}.")
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
 
 def print_logins(out: Any) -> None:
-    from balai.demo import DEMO_PASSWORD, DEMO_USERS
+    from balai.platform.demo import DEMO_PASSWORD, DEMO_USERS
 
     out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in DEMO_USERS:

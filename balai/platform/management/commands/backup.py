@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from balai.core.backup import BackupError, backup_create, default_backup_path
+from balai.platform.backup import BackupError, backup_create, default_backup_path
 
 
 class Command(BaseCommand):

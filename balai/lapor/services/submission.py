@@ -1,4 +1,5 @@
-"""Writes for reports. Each is one transaction that records the timeline event and the audit trail."""
+"""A new report, from any channel (web, API, Open311, email, staff on behalf of a walk-in), and the photos a
+form keeps while its other fields still have errors."""
 
 from __future__ import annotations
 
@@ -18,12 +19,10 @@ from django.utils import timezone
 from balai.core.models import Pemda, Wilayah
 from balai.core.selectors import pemda_current, work_calendar
 from balai.core.services import Actor, audit_record
-from balai.dasbor import summary
 
-from . import codes
-from .images import ProcessedPhoto
-from .models import (
-    TRANSITIONS,
+from .. import codes
+from ..images import ProcessedPhoto
+from ..models import (
     VERIFY_WORKING_DAYS,
     Category,
     Channel,
@@ -35,6 +34,7 @@ from .models import (
     ReportPhoto,
     Status,
 )
+from . import _steps as step
 
 log = logging.getLogger(__name__)
 PENDING_PHOTO_LIFETIME = timedelta(days=1)
@@ -69,10 +69,6 @@ class DuplicateSubmission(Exception):  # noqa: N818 - it is a signal, not an err
     def __init__(self, report: Report) -> None:
         super().__init__(report.code)
         self.report = report
-
-
-class InvalidTransitionError(ValueError):
-    pass
 
 
 def _actor_label(actor: Actor, fallback: str) -> str:
@@ -199,15 +195,16 @@ def report_submit(
                 actor_label=_actor_label(actor, "pelapor"),
             )
             if report.reporter_email:
-                from .tasks import send_report_received
+                from ..tasks import send_report_received
 
                 # The database task backend writes the job in this same transaction.
                 send_report_received.enqueue(report.code)
             if in_transaction is not None:
                 in_transaction(report)
-            # Last: every report of the month adds to the same few summary cells, whose row locks (PostgreSQL)
-            # are held from here to the commit.
-            summary.report_changed(None, report)
+            # Last: the observers (the command center adds every report of the month to the same few summary cells,
+            # whose row locks on PostgreSQL
+            # are held from here to the commit).
+            step.created(report)
     except IntegrityError:
         _remove_files(written)
         if submission_token is not None:
@@ -260,46 +257,3 @@ def pending_photo_discard(*, form_token: UUID, public_ids: Sequence[Any]) -> Non
     doomed = list(PendingPhoto.objects.filter(form_token=form_token, public_id__in=list(public_ids)))
     _remove_files([p.file.name for p in doomed])
     PendingPhoto.objects.filter(pk__in=[p.pk for p in doomed]).delete()
-
-
-@transaction.atomic
-def report_record_transition(
-    *,
-    report: Report,
-    to_status: str,
-    actor: Actor,
-    note: str = "",
-    is_public: bool = True,
-    at: Any = None,
-    ip_address: str | None = None,
-) -> ReportEvent:
-    """Move a report along its lifecycle; the role checks belong to the callers' services."""
-    locked = Report.objects.select_for_update().get(pk=report.pk)
-    if to_status not in TRANSITIONS[locked.status]:
-        raise InvalidTransitionError(f"{locked.status} → {to_status} is not allowed")
-    before = summary.report_fact(locked)
-    when = at or timezone.now()
-    from_status = locked.status
-    locked.status = to_status
-    locked.save(update_fields=["status", "updated_at"])
-    summary.report_changed(before, locked)
-    report.status = to_status
-    event = ReportEvent.objects.create(
-        report=locked,
-        created_at=when,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=_actor_label(actor, "sistem"),
-        kind=EventKind.STATUS,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        is_public=is_public,
-    )
-    audit_record(
-        actor=actor,
-        action="report.transition",
-        obj=locked,
-        changes={"status": [from_status, to_status]},
-        ip_address=ip_address,
-    )
-    return event

@@ -7,20 +7,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-# Deadline checks, escalations, questionnaires and digests are queued this often.
+# Every module's periodic checks (deadlines, escalations, digests, mail intake) are queued this often.
 PERIODIC_SECONDS = 300
 
 
 def _schedule_periodic(stop: threading.Event, every: float) -> None:
-    from balai.api.email_intake import imap_configured
-    from balai.api.tasks import fetch_email
-    from balai.lapor.tasks import run_periodic_checks
+    from balai.platform.tasks import periodic_enqueue
 
     while not stop.is_set():
         try:
-            run_periodic_checks.enqueue()
-            if imap_configured():
-                fetch_email.enqueue()
+            # Every module's registered checks (deadlines, escalations, digests, mail intake…), one task each.
+            periodic_enqueue()
         finally:
             close_old_connections()
         stop.wait(every)

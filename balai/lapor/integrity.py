@@ -1,9 +1,9 @@
-"""Consistency checks between the report tables and the photo files, for `balai integrity` after a crash or restore."""
+"""Consistency checks between the report tables and the photo files, for `balai integrity` after a crash or
+restore (registered in module.py; balai.platform.integrity runs every module's)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.files.storage import Storage, default_storage
@@ -11,8 +11,10 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
-from balai.lapor.models import PendingPhoto, Report, ReportEvent, ReportPhoto
-from balai.lapor.services import PENDING_PHOTO_LIFETIME
+from balai.core.registry import ORPHAN_FILE, Finding
+
+from .models import PendingPhoto, Report, ReportEvent, ReportPhoto
+from .services import PENDING_PHOTO_LIFETIME
 
 PHOTO_FOLDER = "laporan"
 # report_submit writes a photo's file a moment before its row is committed: a younger file is not an orphan yet.
@@ -21,19 +23,9 @@ ORPHAN_GRACE = timedelta(minutes=10)
 REPORT_WITHOUT_EVENT = "report-without-event"
 EVENT_WITHOUT_REPORT = "event-without-report"
 PHOTO_FILE_MISSING = "photo-file-missing"
-ORPHAN_FILE = "orphan-file"
 STALE_PENDING_PHOTO = "stale-pending-photo"
 PHOTO_COUNT_MISMATCH = "photo-count-mismatch"
 STATUS_MISMATCH = "status-mismatch"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem: which check found it, what it is about (an id or a file name) and a line for a person."""
-
-    check: str
-    subject: str
-    message: str
 
 
 def reports_without_events() -> list[Finding]:
@@ -157,7 +149,7 @@ def status_mismatches() -> list[Finding]:
 
 
 def find_problems(*, storage: Storage | None = None, orphan_grace: timedelta = ORPHAN_GRACE) -> list[Finding]:
-    """Every check, in a fixed order."""
+    """Every check of the reporting module, in a fixed order."""
     return [
         *reports_without_events(),
         *events_without_report(),
@@ -167,14 +159,3 @@ def find_problems(*, storage: Storage | None = None, orphan_grace: timedelta = O
         *photo_count_mismatches(),
         *status_mismatches(),
     ]
-
-
-def orphan_files_remove(findings: list[Finding], *, storage: Storage | None = None) -> list[str]:
-    """Delete the files of the orphan findings (and nothing else); return the names removed."""
-    storage = storage or default_storage
-    removed = []
-    for finding in findings:
-        if finding.check == ORPHAN_FILE:
-            storage.delete(finding.subject)
-            removed.append(finding.subject)
-    return removed

@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from balai.core.models import Membership, Pemda, Role, Unit, Wilayah, WilayahLevel
 from balai.core.services import membership_grant, pemda_setup, wilayah_import
-from balai.lapor import workflow
+from balai.lapor import services
 from balai.lapor.models import Category, CategoryQuestion, QuestionType, Report, ReportKind, Weight
 from balai.lapor.services import ReportInput, report_submit
 
@@ -308,17 +308,17 @@ def _advance(
     moment = created + timedelta(hours=rng.randint(2, 40))
     with _demo_clock(moment):
         if roll < 0.04:
-            workflow.report_archive(report=report, actor=koordinator, version=None, reason="terlalu_umum")
+            services.report_archive(report=report, actor=koordinator, version=None, reason="terlalu_umum")
             return
         if roll < 0.07:
-            workflow.report_mark_not_authority(
+            services.report_mark_not_authority(
                 report=report,
                 actor=koordinator,
                 version=None,
                 referral="Balai Pelaksanaan Jalan Nasional (jalan nasional)",
             )
             return
-        report = workflow.report_verify(
+        report = services.report_verify(
             report=report, actor=koordinator, version=None, kind=report.kind, category=category,
             weight=category.default_weight, public_title=report.title, is_anonymous=report.is_anonymous,
             is_confidential=report.is_confidential, lead_unit=category.default_unit,
@@ -328,12 +328,12 @@ def _advance(
         return
     moment += timedelta(hours=rng.uniform(4, 48))
     with _demo_clock(moment):
-        report = workflow.report_accept(report=report, actor=operator, version=None)
+        report = services.report_accept(report=report, actor=operator, version=None)
     if age_days < 10 or rng.random() < 0.2:
         return
     moment += timedelta(days=rng.uniform(1, max(1.5, min(age_days - 4, 15))))
     with _demo_clock(moment):
-        workflow.report_finish(
+        services.report_finish(
             report=report, actor=operator, version=None,
             answer="Sudah ditangani oleh petugas di lapangan. Terima kasih atas laporan Anda.",
         )  # fmt: skip

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from balai.core.backup import BackupError, backup_restore
+from balai.platform.backup import BackupError, backup_restore
 
 
 class Command(BaseCommand):

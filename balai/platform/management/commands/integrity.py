@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from balai.core import integrity
+from balai.platform import integrity
 
 
 class Command(BaseCommand):

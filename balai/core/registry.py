@@ -1,0 +1,257 @@
+"""The module registry: what each service module brings to the platform, declared once in its AppConfig.ready().
+
+The platform (staff home, menus, worker, integrity check, backup, readiness, command center, search) asks this
+registry and never imports a module. A module registers one `Module` with everything it contributes; anything it
+does not bring is simply left empty. Modules are listed in INSTALLED_APPS order.
+
+Cross-module events use a `Hook`: the module that fires it declares it (in its public `hooks.py`), a module above
+it registers a receiver, and the firing module never learns who listens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from django.core.files.storage import Storage
+from django.utils.functional import Promise
+
+from .access import StaffScope
+
+Text = str | Promise  # a translatable text: a lazy gettext, rendered in the reader's language
+
+
+@dataclass(frozen=True)
+class ModuleRole:
+    """A role a membership can carry for this module (operator for reports, editor for the website, …)."""
+
+    code: str
+    label: Text
+    description: Text
+    # Holders of this role are the unit's operators for this module: readiness asks that every OPD has one.
+    operates: bool = False
+    # Only meaningful for the Pemda as a whole (coordinator), not per OPD.
+    pemda_wide: bool = False
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the staff or public menu; `visible` decides per person (staff) and is skipped for the public."""
+
+    label: Text
+    url_name: str
+    order: int = 50
+    visible: Callable[[StaffScope], bool] | None = None
+    place: str = "main"  # staff menu only: "main", or "account" (beside sign-in security and sign out)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of 'my work': what, how many (already capped by the module), where to go."""
+
+    key: str
+    label: Text
+    count: int
+    url: str
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class WorkSection:
+    """A module's part of the staff home for one person; `template` may render more than the counts."""
+
+    module: str
+    title: Text
+    items: list[WorkItem]
+    template: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class PeriodicCheck:
+    """Work the worker runs every few minutes; it returns counts of what it did, for the log."""
+
+    name: str
+    run: Callable[[datetime], dict[str, int]]
+
+
+# The check name of a file that nothing references: `balai integrity --fix-orphans` deletes these (and only these).
+ORPHAN_FILE = "orphan-file"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: which check found it, what it is about (an id or a file name) and a line for a person."""
+
+    check: str
+    subject: str
+    message: str
+
+
+@dataclass(frozen=True)
+class IntegrityCheck:
+    """`find(storage, orphan_grace)`: the problems in this module's tables and files, in a fixed order.
+
+    `orphan_grace` is how young an unreferenced file may be and still belong to a write in progress."""
+
+    name: str
+    find: Callable[[Storage, timedelta], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """A unit's pending work in one module: open items, new (not yet taken up), overdue, the oldest deadline."""
+
+    open: int = 0
+    new: int = 0
+    overdue: int = 0
+    oldest_due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReadinessSource:
+    """How a module tells whether each OPD can run it: who operates it (a role) and the OPD's backlog."""
+
+    role: str
+    backlog: Callable[[list[int], datetime], dict[int, Backlog]]
+    # Words for the overdue flag and its remedy, in the reader's language.
+    overdue_rule: Text = ""
+    overdue_remedy: Text = ""
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: Text
+    value: int | float | None
+    unit: Text = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    title: str
+    url: str
+    summary: str = ""
+    kind: Text = ""
+    when: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Module:
+    """Everything a service module brings to the platform. Only `label` and `name` are required."""
+
+    label: str  # the Django app label
+    name: Text
+    roles: tuple[ModuleRole, ...] = ()
+    staff_menu: tuple[MenuEntry, ...] = ()
+    public_menu: tuple[MenuEntry, ...] = ()
+    work: Callable[[Any, StaffScope, datetime], WorkSection | None] | None = None
+    periodic: tuple[PeriodicCheck, ...] = ()
+    integrity: tuple[IntegrityCheck, ...] = ()
+    # Models whose rows a backup leaves out because they are rebuilt from others ("app.model", lower case).
+    backup_rebuilt: tuple[str, ...] = ()
+    # Storage folders holding this module's files (for the backup and the orphan-file check).
+    media_folders: tuple[str, ...] = ()
+    readiness: ReadinessSource | None = None
+    kpis: Callable[[frozenset[int] | None, datetime], list[Kpi]] | None = None
+    search: Callable[[str, int], list[SearchHit]] | None = None
+
+    def role(self, code: str) -> ModuleRole | None:
+        return next((r for r in self.roles if r.code == code), None)
+
+
+class RegistryError(Exception):
+    pass
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._modules: dict[str, Module] = {}
+
+    def register(self, module: Module) -> None:
+        if module.label in self._modules and self._modules[module.label] != module:
+            raise RegistryError(f"module {module.label!r} is registered twice")
+        self._modules[module.label] = module
+
+    def unregister(self, label: str) -> None:
+        """For tests that register a module of their own."""
+        self._modules.pop(label, None)
+
+    def modules(self) -> list[Module]:
+        from django.apps import apps
+
+        order = {config.label: i for i, config in enumerate(apps.get_app_configs())}
+        return sorted(self._modules.values(), key=lambda m: order.get(m.label, len(order)))
+
+    def get(self, label: str) -> Module | None:
+        return self._modules.get(label)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.modules())
+
+    # --- what the platform asks ------------------------------------------------------------------------------
+
+    def roles(self) -> list[tuple[Module, ModuleRole]]:
+        return [(m, r) for m in self.modules() for r in m.roles]
+
+    def role_choices(self) -> list[tuple[str, str]]:
+        """Choices for a membership's (module, role), as 'module:role' keys."""
+        return [(f"{m.label}:{r.code}", f"{m.name} · {r.label}") for m, r in self.roles()]
+
+    def staff_menu(self, scope: StaffScope) -> list[MenuEntry]:
+        entries = [e for m in self.modules() for e in m.staff_menu if e.visible is None or e.visible(scope)]
+        return sorted(entries, key=lambda e: e.order)
+
+    def public_menu(self) -> list[MenuEntry]:
+        return sorted((e for m in self.modules() for e in m.public_menu), key=lambda e: e.order)
+
+    def work(self, request: Any, scope: StaffScope, now: datetime) -> list[WorkSection]:
+        sections = [m.work(request, scope, now) for m in self.modules() if m.work is not None]
+        return sorted((s for s in sections if s is not None), key=lambda s: s.order)
+
+    def periodic(self) -> list[PeriodicCheck]:
+        return [c for m in self.modules() for c in m.periodic]
+
+    def integrity(self) -> list[IntegrityCheck]:
+        return [c for m in self.modules() for c in m.integrity]
+
+    def backup_rebuilt(self) -> set[str]:
+        return {name for m in self.modules() for name in m.backup_rebuilt}
+
+    def media_folders(self) -> list[str]:
+        return [folder for m in self.modules() for folder in m.media_folders]
+
+    def readiness(self) -> list[tuple[Module, ReadinessSource]]:
+        return [(m, m.readiness) for m in self.modules() if m.readiness is not None]
+
+    def search(self, query: str, limit: int) -> list[tuple[Module, list[SearchHit]]]:
+        return [(m, m.search(query, limit)) for m in self.modules() if m.search is not None]
+
+
+registry = Registry()
+
+R = TypeVar("R")
+
+
+class Hook(Generic[R]):
+    """A typed list of receivers: the module that fires the hook declares it, modules above it connect."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._receivers: list[R] = []
+
+    def connect(self, receiver: R) -> None:
+        if receiver not in self._receivers:
+            self._receivers.append(receiver)
+
+    def disconnect(self, receiver: R) -> None:
+        if receiver in self._receivers:
+            self._receivers.remove(receiver)
+
+    @property
+    def receivers(self) -> Iterable[R]:
+        return tuple(self._receivers)

@@ -1,0 +1,170 @@
+"""What the reporting module brings to the platform, registered in LaporConfig.ready() (balai.core.registry).
+
+This is the worked example of the module seam (docs/development.md, "Adding a module")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from balai.core.access import StaffScope
+from balai.core.models import Role
+from balai.core.registry import (
+    Backlog,
+    IntegrityCheck,
+    Kpi,
+    MenuEntry,
+    Module,
+    ModuleRole,
+    PeriodicCheck,
+    ReadinessSource,
+    SearchHit,
+    WorkSection,
+)
+
+from .models import Report, Status
+
+HANDLING_STATUSES = (Status.DIDISPOSISIKAN, Status.DIPROSES)
+SEARCH_LIMIT = 20
+
+
+def work(request: Any, scope: StaffScope, now: datetime) -> WorkSection | None:
+    """'My work' for reports: counts by step, and the most urgent reports."""
+    if not (scope.coordinator or scope.leadership or scope.units):
+        return None
+    from balai.core.selectors import work_calendar
+
+    from .selectors import InboxFilters, my_work, staff_inbox, staff_inbox_slice
+
+    soon = work_calendar().add_working_days(now, 1)
+    everything = InboxFilters()
+    urgent = staff_inbox_slice(scope, staff_inbox(scope, everything, now=now, soon=soon), 0, 8, filters=everything)
+    return WorkSection(
+        module="lapor",
+        title=_("Citizen reports"),
+        items=[],
+        template="lapor/_work.html",
+        context={"work": my_work(scope, now=now, soon=soon), "urgent": urgent, "scope": scope, "soon": soon},
+        order=10,
+    )
+
+
+def backlog(unit_ids: list[int], now: datetime) -> dict[int, Backlog]:
+    """Each OPD's reports in hand (dispatched, not yet answered): one grouped read over the lead-unit index."""
+    rows = (
+        Report.objects.filter(lead_unit_id__in=unit_ids, status__in=HANDLING_STATUSES)
+        .order_by()
+        .values("lead_unit_id")
+        .annotate(
+            open=Count("id"),
+            new=Count("id", filter=Q(status=Status.DIDISPOSISIKAN)),
+            overdue=Count("id", filter=Q(due_at__lt=now)),
+            oldest_due=Min("due_at", filter=Q(due_at__lt=now)),
+        )
+    )
+    return {
+        row["lead_unit_id"]: Backlog(
+            open=row["open"], new=row["new"], overdue=row["overdue"], oldest_due=row["oldest_due"]
+        )
+        for row in rows
+    }
+
+
+def kpis(unit_ids: frozenset[int] | None, now: datetime) -> list[Kpi]:
+    """Headline figures for the command center's strip of modules (and an OPD's own site): reports in hand and
+    overdue, for the whole Pemda or the given OPD."""
+    qs = Report.objects.filter(status__in=HANDLING_STATUSES)
+    if unit_ids is not None:
+        qs = qs.filter(lead_unit_id__in=list(unit_ids))
+    counts = qs.order_by().aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+    inbox = reverse("staff:inbox")
+    return [
+        Kpi("lapor.open", _("Reports in hand at OPD"), counts["open"], url=inbox),
+        Kpi("lapor.overdue", _("Reports overdue at OPD"), counts["overdue"], url=f"{inbox}?due=overdue"),
+    ]
+
+
+def search(query: str, limit: int) -> list[SearchHit]:
+    """Public reports matching the words (the public list's own search: never a rahasia report or an identity)."""
+    from .selectors import PublicFilters, reports_public
+
+    limit = min(limit, SEARCH_LIMIT)
+    return [
+        SearchHit(
+            title=report.display_title,
+            url=reverse("lapor:detail", args=[report.code]),
+            summary=f"{report.category.name} · {report.kelurahan.name}",
+            kind=_("Report"),
+            when=report.created_at,
+        )
+        for report in reports_public(PublicFilters(q=query)).order_by("-created_at")[:limit]
+    ]
+
+
+def periodic_deadlines(now: datetime) -> dict[str, int]:
+    from .tasks import periodic_checks
+
+    return periodic_checks(now)
+
+
+def periodic_statistics(now: datetime) -> dict[str, int]:
+    from .tasks import refresh_planner_statistics
+
+    return refresh_planner_statistics(now)
+
+
+def integrity_checks(storage: Any, orphan_grace: Any) -> list[Any]:
+    from .integrity import find_problems
+
+    return find_problems(storage=storage, orphan_grace=orphan_grace)
+
+
+def _handles_reports(scope: StaffScope) -> bool:
+    return scope.coordinator or scope.leadership or bool(scope.units)
+
+
+MODULE = Module(
+    label="lapor",
+    name=_("Citizen reports"),
+    roles=(
+        ModuleRole(
+            Role.KOORDINATOR,
+            Role.KOORDINATOR.label,
+            _("Verifies new reports and dispatches them to the OPD; watches every deadline."),
+            pemda_wide=True,
+        ),
+        ModuleRole(
+            Role.OPERATOR,
+            Role.OPERATOR.label,
+            _("Handles the reports dispatched to the OPD and answers them publicly."),
+            operates=True,
+        ),
+    ),
+    staff_menu=(MenuEntry(_("Inbox"), "staff:inbox", order=10, visible=_handles_reports),),
+    public_menu=(
+        MenuEntry(_("Report"), "lapor:create", order=10),
+        MenuEntry(_("Track"), "lapor:track", order=20),
+        MenuEntry(_("All reports"), "lapor:list", order=30),
+    ),
+    work=work,
+    periodic=(
+        PeriodicCheck("lapor.deadlines", periodic_deadlines),
+        PeriodicCheck("lapor.planner_statistics", periodic_statistics),
+    ),
+    integrity=(IntegrityCheck("lapor.reports_and_photos", integrity_checks),),
+    media_folders=("laporan", "lampiran", "pending"),
+    readiness=ReadinessSource(
+        role=Role.OPERATOR,
+        backlog=backlog,
+        overdue_rule=_("No report dispatched to the OPD stays open past its follow-up deadline."),
+        overdue_remedy=_(
+            "Answer the overdue reports, or return those that are not this OPD's work to the coordinator."
+        ),
+    ),
+    kpis=kpis,
+    search=search,
+)

@@ -1,0 +1,236 @@
+"""The coordinator's actions (admin koordinator, at Diskominfo): verify, dispatch, ask, refer, archive, merge."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balai.core.access import StaffScope
+from balai.core.models import Unit, UnitKind
+
+from .. import rules
+from ..models import WEIGHT_WORKING_DAYS, ArchiveReason, Category, EventKind, Report, Status, Weight
+from . import _steps as step
+from ._steps import ActionError
+
+
+@transaction.atomic
+def report_verify(
+    *,
+    report: Report,
+    actor: Any,
+    version: int | None,
+    kind: str,
+    category: Category,
+    weight: str,
+    public_title: str,
+    public_description: str = "",
+    is_anonymous: bool,
+    is_confidential: bool,
+    note: str = "",
+    lead_unit: Unit | None = None,
+    supporting_units: Sequence[Unit] = (),
+    instruction: str = "",
+    scope: StaffScope | None = None,
+    ip: str | None = None,
+) -> Report:
+    """Classify and clean up a received report; with a lead OPD it is dispatched in the same step."""
+    scope = step.scope_of(actor, scope)
+    locked = step.lock(report, version)
+    step.allow_staff("verify", locked, scope)
+    if weight not in WEIGHT_WORKING_DAYS:
+        raise ActionError(_("Choose a weight."))
+    now = timezone.now()
+    previous = step.move(locked, "verify")
+    changes = {
+        "kind": [locked.kind, kind],
+        "category": [locked.category_id, category.pk],
+        "weight": [locked.weight, weight],
+        "anonymous": [locked.is_anonymous, is_anonymous],
+        "confidential": [locked.is_confidential, is_confidential],
+    }
+    locked.kind, locked.category, locked.weight = kind, category, weight
+    locked.public_title, locked.public_description = public_title.strip(), public_description.strip()
+    locked.is_anonymous, locked.is_confidential = is_anonymous, is_confidential
+    locked.verified_at, locked.paused_at = now, None
+    step.save(
+        locked,
+        "status", "kind", "category", "weight", "public_title", "public_description",
+        "is_anonymous", "is_confidential", "verified_at", "paused_at",
+    )  # fmt: skip
+    event = step.event(locked, actor, EventKind.STATUS, note, from_status=previous, to_status=locked.status, at=now)
+    step.audit(actor, "verify", locked, ip, status=[previous, locked.status], **changes)
+    if lead_unit is None:
+        step.notify_reporter(locked, event)
+        return locked
+    return report_dispatch(
+        report=locked,
+        actor=actor,
+        version=locked.version,
+        lead_unit=lead_unit,
+        supporting_units=supporting_units,
+        instruction=instruction,
+        scope=scope,
+        ip=ip,
+    )
+
+
+@transaction.atomic
+def report_dispatch(
+    *,
+    report: Report,
+    actor: Any,
+    version: int | None,
+    lead_unit: Unit,
+    supporting_units: Sequence[Unit] = (),
+    instruction: str = "",
+    scope: StaffScope | None = None,
+    ip: str | None = None,
+) -> Report:
+    """Send a verified report to the OPD that must handle it; its follow-up deadline starts now."""
+    scope = step.scope_of(actor, scope)
+    locked = step.lock(report, version)
+    step.allow_staff("dispatch", locked, scope)
+    if lead_unit.kind != UnitKind.OPD or not lead_unit.is_active:
+        raise ActionError(_("Choose an active OPD to handle the report."))
+    now = timezone.now()
+    previous = step.move(locked, "dispatch")
+    locked.lead_unit = lead_unit
+    locked.dispatched_at = now
+    locked.due_at = step.calendar().add_working_days(now, WEIGHT_WORKING_DAYS[Weight(locked.weight or Weight.NORMATIF)])
+    step.save(locked, "status", "lead_unit", "dispatched_at", "due_at")
+    support = [u for u in supporting_units if u.pk != lead_unit.pk]
+    locked.supporting_units.set(support)
+    event = step.event(
+        locked,
+        actor,
+        EventKind.STATUS,
+        _("Sent to %(unit)s for follow-up.") % {"unit": lead_unit.name},
+        from_status=previous,
+        to_status=locked.status,
+        at=now,
+    )
+    if instruction.strip():
+        step.event(locked, actor, EventKind.NOTE, instruction, is_public=False, at=now)
+    step.audit(
+        actor, "dispatch", locked, ip,
+        status=[previous, locked.status], lead_unit=lead_unit.slug, supporting=[u.slug for u in support],
+    )  # fmt: skip
+    from ..tasks import notify_unit_dispatch
+
+    notify_unit_dispatch.enqueue(locked.code)
+    step.notify_reporter(locked, event)
+    return locked
+
+
+@transaction.atomic
+def report_request_clarification(
+    *,
+    report: Report,
+    actor: Any,
+    version: int | None,
+    question: str,
+    scope: StaffScope | None = None,
+    ip: str | None = None,
+) -> Report:
+    """Ask the reporter for more; the verification clock pauses until they answer."""
+    scope = step.scope_of(actor, scope)
+    locked = step.lock(report, version)
+    step.allow_staff("clarify", locked, scope)
+    if not question.strip():
+        raise ActionError(_("Write the question for the reporter."))
+    now = timezone.now()
+    previous = step.move(locked, "clarify")
+    locked.paused_at = now
+    step.save(locked, "status", "paused_at")
+    event = step.event(locked, actor, EventKind.STATUS, question, from_status=previous, to_status=locked.status, at=now)
+    step.audit(actor, "request_clarification", locked, ip, status=[previous, locked.status])
+    step.notify_reporter(locked, event)
+    return locked
+
+
+@transaction.atomic
+def report_mark_not_authority(
+    *, report: Report, actor: Any, version: int | None, referral: str, note: str = "",
+    scope: StaffScope | None = None, ip: str | None = None,
+) -> Report:  # fmt: skip
+    """Not the Pemda's business: the reporter is told publicly where to go instead."""
+    scope = step.scope_of(actor, scope)
+    locked = step.lock(report, version)
+    step.allow_staff("not_authority", locked, scope)
+    if not referral.strip():
+        raise ActionError(
+            _("Say where the reporter should go instead (for example a ministry, the police or SP4N-LAPOR!).")
+        )
+    previous = step.move(locked, "not_authority")
+    locked.referral = referral.strip()
+    locked.paused_at = None
+    step.save(locked, "status", "referral", "paused_at")
+    text = _("Not the authority of the Pemda. Please turn to: %(where)s") % {"where": locked.referral}
+    if note.strip():
+        text = f"{text}\n{note.strip()}"
+    event = step.event(locked, actor, EventKind.STATUS, text, from_status=previous, to_status=locked.status)
+    step.audit(actor, "not_authority", locked, ip, status=[previous, locked.status], referral=locked.referral)
+    step.notify_reporter(locked, event)
+    return locked
+
+
+@transaction.atomic
+def report_archive(
+    *, report: Report, actor: Any, version: int | None, reason: str, note: str = "",
+    merged_into: Report | None = None, scope: StaffScope | None = None, ip: str | None = None,
+    action: str = "archive",
+) -> Report:  # fmt: skip
+    """Close a report that will not be handled (spam, too general, duplicate…), with a reason.
+
+    `actor` None is the worker (closing an unanswered clarification)."""
+    locked = step.lock(report, version)
+    if actor is None:
+        step.allow(action, locked, actors={rules.Actor.SYSTEM})
+    else:
+        step.allow_staff(action, locked, step.scope_of(actor, scope))
+    if reason not in ArchiveReason.values:
+        raise ActionError(_("Choose a reason for archiving."))
+    previous = step.move(locked, action)
+    locked.archive_reason = reason
+    locked.merged_into = merged_into
+    locked.paused_at = None
+    step.save(locked, "status", "archive_reason", "merged_into", "paused_at")
+    text = str(ArchiveReason(reason).label)
+    if merged_into is not None:
+        text = _("Merged into report %(code)s, which is followed instead.") % {"code": merged_into.code}
+    if note.strip():
+        text = f"{text}\n{note.strip()}"
+    # Spam stays out of the reporter's inbox; every other reason is explained to them.
+    event = step.event(locked, actor, EventKind.STATUS, text, from_status=previous, to_status=Status.DIARSIPKAN)
+    step.audit(actor, "archive", locked, ip, status=[previous, Status.DIARSIPKAN], reason=reason,
+               merged_into=merged_into.code if merged_into else None)  # fmt: skip
+    if reason != ArchiveReason.SPAM:
+        step.notify_reporter(locked, event)
+    return locked
+
+
+@transaction.atomic
+def report_merge(
+    *, duplicate: Report, target: Report, actor: Any, version: int | None, scope: StaffScope | None = None,
+    ip: str | None = None,
+) -> Report:  # fmt: skip
+    """Fold a duplicate into the report that is followed; its reporter is kept informed through the target."""
+    if duplicate.pk == target.pk:
+        raise ActionError(_("A report cannot be merged into itself."))
+    if target.status in (Status.DIARSIPKAN, Status.BUKAN_WEWENANG) or target.merged_into_id:
+        raise ActionError(_("Merge into a report that is still being followed."))
+    report_archive(
+        report=duplicate, actor=actor, version=version, reason=ArchiveReason.DUPLICATE, merged_into=target,
+        scope=scope, ip=ip, action="merge",
+    )  # fmt: skip
+    locked_target = step.lock(target, None)
+    step.save(locked_target)
+    step.event(locked_target, actor, EventKind.NOTE,
+               _("Report %(code)s was merged into this one.") % {"code": duplicate.code}, is_public=False)  # fmt: skip
+    step.audit(actor, "merge_target", locked_target, ip, duplicate=duplicate.code)
+    return locked_target

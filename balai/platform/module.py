@@ -1,0 +1,23 @@
+"""The shell's own menu entries: the staff home, the people of each unit, the guide."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from balai.core.access import StaffScope
+from balai.core.registry import MenuEntry, Module
+
+
+def _admin(scope: StaffScope) -> bool:
+    return scope.admin
+
+
+MODULE = Module(
+    label="platform",
+    name=_("Platform"),
+    staff_menu=(
+        MenuEntry(_("My work"), "platform:staff_home", order=0),
+        MenuEntry(_("Units and people"), "platform:units", order=90, visible=_admin),
+        MenuEntry(_("Guide"), "platform:guide", order=10, place="account"),
+    ),
+)

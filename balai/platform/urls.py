@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import guide_views, views
+
+app_name = "platform"
+
+urlpatterns = [
+    path("panduan/", guide_views.guide, name="guide"),
+    path("unit/", views.units, name="units"),
+    path("unit/<slug:slug>/anggota/", views.unit_members, name="unit_members"),
+    path("", views.staff_home, name="staff_home"),
+]

@@ -20,6 +20,7 @@ from balai.lapor.access import staff_scope
 from balai.lapor.escalation import COORDINATOR_AFTER_OVERDUE_DAYS
 from balai.lapor.models import Weight
 
+from .middleware import client_address
 from .models import Membership, Role, TrainingKind, TrainingRecord, Unit
 from .services import training_guide_confirm
 
@@ -52,7 +53,7 @@ def guide(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = GuideConfirmForm(request.POST)
         if form.is_valid():
-            _record, created = training_guide_confirm(user=user, ip_address=request.META.get("REMOTE_ADDR"))
+            _record, created = training_guide_confirm(user=user, ip_address=client_address(request))
             if created:
                 messages.success(request, _("Thank you. Your reading of the guide is recorded as training."))
             return redirect("core:guide")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from balai.core.middleware import client_address
 from balai.core.selectors import work_calendar
 
 from . import selectors, staff_forms, workflow
@@ -40,7 +41,7 @@ def staff_member_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 def _deadline_window() -> tuple[Any, Any]:

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from . import checks  # noqa: F401 - registers the deploy checks
         from .models import CalendarDay, Pemda, Wilayah
         from .selectors import calendar_forget, pemda_forget
 

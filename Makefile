@@ -36,10 +36,10 @@ lint: install
 	$(RUN) ruff format --check .
 	$(RUN) mypy balai
 
+# check --deploy judges the settings here: on an empty database, so that a demo in var/ (balai.E001, E002) does not count.
 gates: install
 	$(RUN) python manage.py makemigrations --check --dry-run
 	$(RUN) python scripts/check_translations.py
-	# The settings only: an empty database, so that the demo in var/ (balai.E001, balai.E002) does not count.
 	BALAI_HTTPS=true SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-deploy-check-only-0123456789 \
 	  ALLOWED_HOSTS=balai.example.go.id DATABASE_URL=sqlite://:memory: $(RUN) python manage.py check --deploy --fail-level WARNING
 

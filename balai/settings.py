@@ -136,10 +136,11 @@ AXES_RESET_ON_SUCCESS = True
 # Count failures per account, whether it was typed as a username or as an email in any case.
 AXES_USERNAME_CALLABLE = "balai.core.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
-# Reverse proxies in front of Balai (nginx: 1). ProxiedClientAddressMiddleware then takes the client's
-# address from X-Forwarded-For, for rate limits, login throttling and the audit trail alike.
+# Reverse proxies in front of Balai (nginx: 1). balai.core.middleware.client_address then takes the client's
+# address from X-Forwarded-For (the peer's when there are fewer entries than proxies), for rate limits, login
+# throttling and the audit trail alike: django-axes asks the same function rather than reading it its own way.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_CLIENT_IP_CALLABLE = "balai.core.middleware.client_address"
 AXES_VERBOSE = False
 
 # Optional second sign-in step for staff: a 6-digit code from an authenticator app (TOTP, django-otp).

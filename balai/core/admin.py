@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .auth import second_step_missing
+from .middleware import client_address
 from .models import AuditEvent, CalendarDay, Membership, Pemda, TrainingRecord, Unit, Wilayah
 from .services import audit_record
 
@@ -47,7 +48,7 @@ class AuditedAdmin(admin.ModelAdmin):
             action=f"{obj._meta.model_name}.{'change' if change else 'create'}",
             obj=obj,
             changes=changed,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(request),
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -56,7 +57,7 @@ class AuditedAdmin(admin.ModelAdmin):
             action=f"{obj._meta.model_name}.delete",
             obj=obj,
             changes={"repr": str(obj)},
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(request),
         )
         super().delete_model(request, obj)
 

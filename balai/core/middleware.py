@@ -96,28 +96,44 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-class ProxiedClientAddressMiddleware:
-    """Behind PROXY_COUNT reverse proxies, REMOTE_ADDR is the nearest proxy: use the client's address instead.
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address: the one place that reads it, for rate limits, login throttling (django-axes, through
+    AXES_CLIENT_IP_CALLABLE) and the audit trail alike.
 
-    Each proxy appends the address it received the request from to X-Forwarded-For, so the client is the
-    PROXY_COUNT-th entry from the right; entries further left come from the client and prove nothing.
-    Without this, every citizen behind nginx would share one rate limit (127.0.0.1).
+    Behind PROXY_COUNT reverse proxies, REMOTE_ADDR is the nearest proxy. Each proxy appends the address it received
+    the request from to X-Forwarded-For, so the client is the PROXY_COUNT-th entry from the right; entries further
+    left were written by the client and prove nothing. With fewer entries than proxies (a request that bypassed a
+    proxy, or a misconfigured one), or an entry that is not an address, the peer (REMOTE_ADDR) is the answer: never
+    a value the client could have chosen. Calling it again on a request ProxiedClientAddressMiddleware has already
+    rewritten gives the same answer.
+    """
+    peer = request.META.get("REMOTE_ADDR") or None
+    proxies: int = settings.PROXY_COUNT
+    if proxies <= 0:
+        return peer
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return peer
+    client = hops[-proxies]
+    try:
+        ipaddress.ip_address(client)
+    except ValueError:
+        return peer
+    return client
+
+
+class ProxiedClientAddressMiddleware:
+    """Behind reverse proxies, REMOTE_ADDR becomes the client's address (`client_address`) for everything after.
+
+    Without this, every citizen behind nginx would share one rate limit (127.0.0.1): django-ratelimit reads
+    REMOTE_ADDR itself.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        proxies: int = settings.PROXY_COUNT
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if proxies > 0 and forwarded:
-            hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-            if hops:
-                client = hops[-proxies] if len(hops) >= proxies else hops[0]
-                try:
-                    ipaddress.ip_address(client)
-                except ValueError:
-                    pass
-                else:
-                    request.META["REMOTE_ADDR"] = client
+        client = client_address(request)
+        if client is not None:
+            request.META["REMOTE_ADDR"] = client
         return self.get_response(request)

@@ -51,6 +51,8 @@ class Wilayah(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = WilayahQuerySet.as_manager()
+    # As many rows as Indonesia has wilayah, however much Balai is used (balai.core.migration_ops).
+    grows_with_use: ClassVar[bool] = False
 
     class Meta:
         verbose_name = _("wilayah")
@@ -144,6 +146,8 @@ class Pemda(TimestampedModel):
             "still turn it on for themselves."
         ),
     )
+    # One row (balai.core.migration_ops).
+    grows_with_use: ClassVar[bool] = False
 
     class Meta:
         verbose_name = _("Pemda profile")
@@ -211,6 +215,8 @@ class Unit(TimestampedModel):
     )
 
     objects = UnitQuerySet.as_manager()
+    # The Pemda's offices: tens to hundreds of rows (balai.core.migration_ops).
+    grows_with_use: ClassVar[bool] = False
 
     class Meta:
         verbose_name = _("unit")

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .middleware import client_address
 from .selectors import staff_2fa_required, totp_device_of
 from .services import (
     CodeCheck,
@@ -281,7 +282,7 @@ def security(request: HttpRequest) -> HttpResponse:
     """Whether two-step sign-in is on; set it up with a QR code and a first code, or turn it off with a code."""
     user = request.user
     pemda = getattr(request, "pemda", None)
-    ip_address = request.META.get("REMOTE_ADDR")
+    ip_address = client_address(request)
     required = staff_2fa_required(user, pemda)
     form = CodeForm()
     if request.method == "POST":

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from balai.core.access import StaffRequest, StaffScope, staff_member_required
+from balai.core.middleware import client_address
 from balai.core.selectors import work_calendar
 
 from . import rules, selectors, services, staff_forms
@@ -25,7 +26,7 @@ from .services import ActionError
 
 
 def _ip(request: StaffRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 def _deadline_window() -> tuple[Any, Any]:

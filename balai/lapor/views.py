@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from balai.core.middleware import client_address
 from balai.core.selectors import pemda_current
 
 from . import cache, codes, selectors
@@ -35,7 +36,7 @@ STATUS_STEPS = [Status.DITERIMA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Sta
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 def _pemda_or_setup_page(request: HttpRequest) -> Any:

@@ -14,6 +14,7 @@ class PlatformConfig(AppConfig):
     def ready(self) -> None:
         from balai.core.registry import registry
 
+        from . import checks  # noqa: F401 - registers the deploy checks
         from .module import MODULE
 
         registry.register(MODULE)

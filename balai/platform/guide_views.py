@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from balai.core.access import staff_scope
+from balai.core.middleware import client_address
 from balai.core.models import Membership, Role, TrainingKind, TrainingRecord, Unit
 from balai.core.services import training_guide_confirm
 from balai.dasbor.readiness import ACTIVE_WITHIN_WORKING_DAYS
@@ -51,7 +52,7 @@ def guide(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = GuideConfirmForm(request.POST)
         if form.is_valid():
-            _record, created = training_guide_confirm(user=user, ip_address=request.META.get("REMOTE_ADDR"))
+            _record, created = training_guide_confirm(user=user, ip_address=client_address(request))
             if created:
                 messages.success(request, _("Thank you. Your reading of the guide is recorded as training."))
             return redirect("platform:guide")

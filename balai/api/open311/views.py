@@ -42,6 +42,7 @@ from balai.api.idempotency import (
 from balai.api.models import ApiClient
 from balai.api.services import apikey_authenticate
 from balai.api.v1.access import submit_limit
+from balai.core.middleware import client_address
 from balai.core.models import Pemda
 from balai.core.selectors import pemda_current
 from balai.core.services import audit_record
@@ -102,7 +103,7 @@ def _format_from_path(request: HttpRequest) -> str:
 
 
 def _client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 # --- the wrapper every endpoint goes through -------------------------------------------------------------

@@ -16,6 +16,7 @@ from django_ratelimit.core import _get_ip, get_usage
 
 from balai.api.models import ApiClient
 from balai.api.services import apikey_authenticate, hash_key
+from balai.core.middleware import client_address
 from balai.core.models import Pemda
 from balai.core.selectors import pemda_current
 from balai.lapor import codes
@@ -41,7 +42,7 @@ def pemda_for(request: HttpRequest) -> Pemda:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)
 
 
 def presented_key(request: HttpRequest) -> str | None:

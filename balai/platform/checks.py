@@ -1,0 +1,73 @@
+"""System checks of `balai check --deploy`: a server on HTTPS must not hold the demo city or its well-known logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.db import DatabaseError, transaction
+
+DEMO_DATA_HINT = (
+    "This database holds the demo city (sample reports, the DEMO banner on every page). A real installation starts "
+    "from an empty database: `balai flush` deletes everything in this one (only on a server that holds nothing "
+    "else), then prepare it as in docs/deploy.md section 6 (`balai wilayah import`, `balai pemda setup`, "
+    "`balai createsuperuser`)."
+)
+DEMO_ACCOUNTS_HINT = (
+    "Give each of them a password of its own with `balai changepassword <username>`, or delete them at "
+    "/staf/admin/ (System administrator)."
+)
+
+
+@register(Tags.security, deploy=True)
+def demo_absent_on_https(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """balai.E001: demo data; balai.E002: active demo accounts that still sign in with the published password.
+
+    Silent without HTTPS (`make run` serves the demo on http) and while the database cannot answer (not migrated
+    yet: docs/deploy.md runs this check before `balai migrate`).
+    """
+    if not settings.HTTPS:
+        return []
+    try:
+        with transaction.atomic():  # a failed query inside a caller's transaction must not poison it (PostgreSQL)
+            demo_pemda, demo_accounts = _demo_present()
+    except DatabaseError:  # OperationalError, ProgrammingError: no database or no tables yet
+        return []
+    errors: list[CheckMessage] = []
+    if demo_pemda:
+        errors.append(
+            Error(
+                f"The demo city is loaded ({demo_pemda}) while HTTPS is on (BALAI_HTTPS=true).",
+                hint=DEMO_DATA_HINT,
+                id="balai.E001",
+            )
+        )
+    if demo_accounts:
+        errors.append(
+            Error(
+                "Demo accounts sign in with the published demo password: " + ", ".join(demo_accounts) + ".",
+                hint=DEMO_ACCOUNTS_HINT,
+                id="balai.E002",
+            )
+        )
+    return errors
+
+
+def _demo_present() -> tuple[str, list[str]]:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import check_password
+
+    from balai.platform.demo import DEMO_PASSWORD, DEMO_USERS
+
+    from balai.core.models import Pemda
+
+    demo_pemda = ", ".join(Pemda.objects.filter(is_demo=True).values_list("name", flat=True))
+    # A real account may well be called "admin": what makes it a demo account is the password anyone can read.
+    candidates = (
+        get_user_model()
+        .objects.filter(username__in=[user.username for user in DEMO_USERS], is_active=True)
+        .order_by("username")
+    )
+    demo_accounts = [user.username for user in candidates if check_password(DEMO_PASSWORD, user.password, setter=None)]
+    return demo_pemda, demo_accounts

@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from . import figures
 from .client import HttpError, Reply, Visitor, csrf_token, form_token
+from .figures import BenchFailedError, latency_summary, percentile
 from .server import WORKERS, RssSampler, Server, gunicorn
 
 # The environment of the measuring process and of the server: the bench settings (Balai's, plus the
@@ -113,22 +115,6 @@ def _variants(rng: random.Random) -> Variants:
     )
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(fraction * len(ordered) - 1e-9)) - 1]
-
-
-def _summary(latencies: list[float]) -> dict[str, float]:
-    return {
-        "n": len(latencies),
-        "p50_ms": round(percentile(latencies, 0.50) * 1000, 2),
-        "p95_ms": round(percentile(latencies, 0.95) * 1000, 2),
-        "max_ms": round(max(latencies) * 1000, 2),
-        "mean_ms": round(sum(latencies) / len(latencies) * 1000, 2),
-    }
-
-
 def sign_in(port: int, username: str) -> Visitor:
     """A staff member's browser, signed in through the login form like a person."""
     from balai.platform.demo import DEMO_PASSWORD
@@ -180,8 +166,60 @@ def time_pages(
             for size in rng.sample(list(servers), len(servers)):
                 samples[size].append(visitors[size, page.user].get(path(page, size)).seconds)
         for size in servers:
-            results[size][page.name] = {"path": page.path, **_summary(samples[size])}
+            results[size][page.name] = {"path": page.path, **latency_summary(samples[size])}
     return results
+
+
+STALE_FIGURES = "/_bench/home-figures-stale"
+
+
+def time_home_cold(
+    servers: dict[str, Server], *, requests: int, warmup: int, seed: int, budget: float
+) -> dict[str, Any]:
+    """The home page when its figures must be recounted (their five minutes are over), at each size.
+
+    Before each GET / the bench-only `POST /_bench/home-figures-stale` (untimed) makes the cached figures as old
+    as they are after FIGURES_MAX_AGE, so the GET takes the path of the one visitor in five minutes who recounts
+    them. That POST also says whether the previous GET did recount (it finds the figures `fresh`); if it did
+    not, the sample was not cold and the run fails. Sizes alternate request by request as in `time_pages`.
+    """
+    rng = random.Random(seed)  # noqa: S311 - load pattern, not security
+    visitors = {size: Visitor(server.port) for size, server in servers.items()}
+    after_cold_get = dict.fromkeys(servers, False)
+    checked = dict.fromkeys(servers, 0)
+
+    def make_stale(size: str) -> None:
+        reply = visitors[size].request("POST", STALE_FIGURES, body=b"")
+        if reply.status != 200:
+            raise HttpError(f"POST {STALE_FIGURES}: {reply.status}")
+        if after_cold_get[size]:
+            if reply.body != b"fresh":
+                raise BenchFailedError(f"home_cold: GET / at {size} did not recount its figures ({reply.body!r})")
+            checked[size] += 1
+
+    def cold_get(size: str) -> float:
+        make_stale(size)
+        seconds = visitors[size].get("/").seconds
+        after_cold_get[size] = True
+        return seconds
+
+    for _ in range(warmup):
+        for size in servers:
+            cold_get(size)
+    samples: dict[str, list[float]] = {size: [] for size in servers}
+    first = next(iter(servers))
+    deadline = time.perf_counter() + (budget or float("inf"))
+    while len(samples[first]) < requests:
+        if len(samples[first]) >= MIN_REQUESTS and time.perf_counter() > deadline:
+            break
+        for size in rng.sample(list(servers), len(servers)):
+            samples[size].append(cold_get(size))
+    for size in servers:
+        make_stale(size)  # checks the last sample; the next visitor recounts
+    out: dict[str, Any] = {size: latency_summary(samples[size]) for size in servers}
+    out["p95_ratio"] = figures.ratio(out["large"]["p95_ms"], out["small"]["p95_ms"], 2)
+    out["recounts_checked"] = checked
+    return out
 
 
 # --- intake ------------------------------------------------------------------------------------
@@ -189,20 +227,27 @@ def time_pages(
 
 @dataclass
 class Load:
-    done: int
+    done: int  # actions that finished inside the counted window
     seconds: float
     errors: list[str]
     latencies: dict[str, list[float]]
+    acknowledged: int = 0  # every action that succeeded, warm-up and late ones too: what the server confirmed
 
     @property
     def rate(self) -> float:
-        return self.done / self.seconds if self.seconds else 0.0
+        return figures.rate(self.done, self.seconds)
 
     def __add__(self, other: Load) -> Load:
         latencies = {
             k: self.latencies.get(k, []) + other.latencies.get(k, []) for k in {*self.latencies, *other.latencies}
         }
-        return Load(self.done + other.done, self.seconds + other.seconds, self.errors + other.errors, latencies)
+        return Load(
+            self.done + other.done,
+            self.seconds + other.seconds,
+            self.errors + other.errors,
+            latencies,
+            self.acknowledged + other.acknowledged,
+        )
 
 
 Action = Callable[[random.Random, dict[str, list[float]]], None]
@@ -219,10 +264,11 @@ def hammer(action: Action | ClientAction, *, clients: int, warmup: float, second
     """`clients` threads repeat `action` for `warmup` + `seconds`; what finishes in the last `seconds` counts.
 
     The clients keep going through the whole time, so the counted window sees the steady state. `action` is
-    either the same for every client or, given a `ClientAction`, made for each client number.
+    either the same for every client or, given a `ClientAction`, made for each client number. An action that
+    raises is an error (the run fails on any); one that returns was acknowledged by the server.
     """
     lock = threading.Lock()
-    done, errors = [0], []
+    done, acknowledged, errors = [0], [0], []
     latencies: dict[str, list[float]] = {}
     window_start = time.perf_counter() + warmup
     deadline = window_start + seconds
@@ -231,18 +277,20 @@ def hammer(action: Action | ClientAction, *, clients: int, warmup: float, second
         rng = random.Random(number)  # noqa: S311 - load pattern, not security
         act = action.for_client(number) if isinstance(action, ClientAction) else action
         mine: dict[str, list[float]] = {}
-        count = 0
+        count = acked = 0
         while time.perf_counter() < deadline:
             try:
                 act(rng, mine)
-            except (HttpError, OSError) as exc:
+            except Exception as exc:  # any failure of a request is an error of the load
                 with lock:
-                    errors.append(str(exc)[:200])
+                    errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
                 continue
+            acked += 1
             if window_start <= time.perf_counter() <= deadline:
                 count += 1
         with lock:
             done[0] += count
+            acknowledged[0] += acked
             for key, values in mine.items():
                 latencies.setdefault(key, []).extend(values)
 
@@ -251,15 +299,17 @@ def hammer(action: Action | ClientAction, *, clients: int, warmup: float, second
         thread.start()
     for thread in threads:
         thread.join()
-    return Load(done[0], seconds, errors, latencies)
+    return Load(done[0], seconds, errors, latencies, acknowledged[0])
 
 
-def baseline_insert(port: int) -> Action:
+def baseline_post(port: int, path: str, name: str) -> Action:
+    """A bench-only baseline request (`/_bench/insert`, `/_bench/same-writes`): it must answer 200."""
+
     def action(rng: random.Random, latencies: dict[str, list[float]]) -> None:
-        reply = Visitor(port).request("POST", "/_bench/insert", body=b"")
+        reply = Visitor(port).request("POST", path, body=b"")
         if reply.status != 200:
-            raise HttpError(f"POST /_bench/insert: {reply.status}")
-        latencies.setdefault("insert", []).append(reply.seconds)
+            raise HttpError(f"POST {path}: {reply.status}")
+        latencies.setdefault(name, []).append(reply.seconds)
 
     return action
 
@@ -349,9 +399,16 @@ class FormPosts(ClientAction):
         self._lock = threading.Lock()
 
     def prepare(self, per_client: int) -> None:
+        failures: list[str] = []
+
         def fill(number: int) -> None:
             rng = random.Random(1000 + number + len(self.ready.get(number, [])))  # noqa: S311 - load pattern
-            forms = [self.open_form(rng, {}) for _ in range(per_client)]
+            try:
+                forms = [self.open_form(rng, {}) for _ in range(per_client)]
+            except Exception as exc:  # reported below: the run fails
+                with self._lock:
+                    failures.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+                return
             with self._lock:
                 self.ready[number] = forms
 
@@ -360,6 +417,8 @@ class FormPosts(ClientAction):
             thread.start()
         for thread in threads:
             thread.join()
+        if failures:
+            raise BenchFailedError(f"opening the forms before the form load: {'; '.join(failures[:3])}")
 
     def for_client(self, number: int) -> Action:
         def post(rng: random.Random, latencies: dict[str, list[float]]) -> None:
@@ -374,24 +433,78 @@ class FormPosts(ClientAction):
         return post
 
 
-def intake(server: Server, *, clients: int, seconds: float, rounds: int = 2) -> dict[str, Any]:
-    """Reports per second through the form POST, and through the whole visit (GET + POST), against the
-    baseline's inserts per second; the loads take turns (`rounds` each) so that whatever else the machine
-    does weighs on all of them alike."""
-    from django.db import connection
+def _row_marks() -> dict[str, Any]:
+    """Where the tables the intake loads write to stand before them (highest ids, counts of small tables)."""
+    from django.db.models import Max
     from django_tasks_db.models import DBTaskResult
 
+    from balai.core.models import AuditEvent
     from balai.lapor.models import Report, ReportEvent
+
+    from .baseline.models import Hit
+    from .baseline.same_writes import TASK_QUEUE
+
+    return {
+        "report": Report.objects.aggregate(m=Max("id"))["m"] or 0,
+        "event": ReportEvent.objects.aggregate(m=Max("id"))["m"] or 0,
+        "audit": AuditEvent.objects.aggregate(m=Max("id"))["m"] or 0,
+        "tasks": DBTaskResult.objects.exclude(queue_name=TASK_QUEUE).count(),
+        "bench_tasks": DBTaskResult.objects.filter(queue_name=TASK_QUEUE).count(),
+        "hits": Hit._default_manager.count(),
+    }
+
+
+def _stored_since(marks: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """The rows written since `marks`: real reports' apart from the same-writes baseline's (CODE_PREFIX)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from balai.core.models import AuditEvent
+    from balai.lapor.models import Report, ReportEvent
+
+    from .baseline.models import Hit
+    from .baseline.same_writes import CODE_PREFIX, TASK_QUEUE
+
+    reports = Report.objects.filter(pk__gt=marks["report"])
+    events = ReportEvent.objects.filter(pk__gt=marks["event"])
+    audit = AuditEvent.objects.filter(pk__gt=marks["audit"], action="report.submit")
+    tasks = DBTaskResult.objects.exclude(queue_name=TASK_QUEUE).count() - marks["tasks"]
+    bench_tasks = DBTaskResult.objects.filter(queue_name=TASK_QUEUE).count() - marks["bench_tasks"]
+    return {
+        "reports": {
+            "reports": reports.exclude(code__startswith=CODE_PREFIX).count(),
+            "events": events.exclude(report__code__startswith=CODE_PREFIX).count(),
+            "audit_records": audit.exclude(object_id__startswith=CODE_PREFIX).count(),
+            "queued_emails": tasks,
+        },
+        "same_writes": {
+            "reports": reports.filter(code__startswith=CODE_PREFIX).count(),
+            "events": events.filter(report__code__startswith=CODE_PREFIX).count(),
+            "audit_records": audit.filter(object_id__startswith=CODE_PREFIX).count(),
+            "queued_tasks": bench_tasks,
+        },
+        "baseline": {"inserts": Hit._default_manager.count() - marks["hits"]},
+    }
+
+
+def intake(server: Server, *, clients: int, seconds: float, rounds: int = 2) -> dict[str, Any]:
+    """Reports per second through the form POST, and through the whole visit (GET + POST), against the two
+    baselines' requests per second (a bare insert; the same rows as a report in plain SQL); the loads take
+    turns (`rounds` each) so that whatever else the machine does weighs on all of them alike.
+
+    Any failed request stops the run (BenchFailedError); afterwards every acknowledged write must be stored.
+    """
+    from django.db import connection
 
     posts = FormPosts(server.port, clients=clients)
     actions: dict[str, Action | ClientAction] = {
-        "baseline": baseline_insert(server.port),
+        "baseline": baseline_post(server.port, "/_bench/insert", "insert"),
+        "same_writes": baseline_post(server.port, "/_bench/same-writes", "same_writes"),
         "form": posts,
         "visit": citizen_visit(server.port),
     }
-    warmups = {"baseline": 0.5, "form": 1.5, "visit": 1.5}
+    warmups = {"baseline": 0.5, "same_writes": 1.0, "form": 1.5, "visit": 1.5}
     loads: dict[str, Load] = {name: Load(0, 0.0, [], {}) for name in actions}
-    before = (Report.objects.count(), ReportEvent.objects.count(), DBTaskResult.objects.count())
+    marks = _row_marks()
     log_start = server.log_size()
     connection.close()  # no transaction or lock of ours while the server writes
     per_client = 150  # about a round at 200 reports/s; then sized by the pace seen
@@ -400,17 +513,22 @@ def intake(server: Server, *, clients: int, seconds: float, rounds: int = 2) -> 
             window = seconds / rounds
             if name == "form":
                 posts.prepare(per_client)
-            loads[name] += hammer(action, clients=clients, warmup=warmups[name], seconds=window)
+            load = hammer(action, clients=clients, warmup=warmups[name], seconds=window)
+            loads[name] += load
+            problems = figures.load_problems(f"intake {name}", load.errors, load.done)
+            if problems:
+                raise BenchFailedError("; ".join(problems))
             if name == "form":
                 # Enough for the next round at this round's pace (the warm-up's reports too), with room to spare.
                 pace = loads["form"].rate / clients * (warmups["form"] + window)
                 per_client = max(per_client, math.ceil(pace * 1.3) + 5)
-    after = (Report.objects.count(), ReportEvent.objects.count(), DBTaskResult.objects.count())
+    stored = _stored_since(marks)
     results: dict[str, Any] = {"clients": clients, "seconds": seconds, "rounds": rounds, "workers": WORKERS}
     for name, load in loads.items():
         results[name] = {
             "per_second": round(load.rate, 1),
             "done": load.done,
+            "acknowledged": load.acknowledged,
             "errors": len(load.errors),
             "first_errors": load.errors[:3],
             **{f"{key}_p50_ms": round(percentile(v, 0.5) * 1000, 1) for key, v in load.latencies.items() if v},
@@ -419,20 +537,27 @@ def intake(server: Server, *, clients: int, seconds: float, rounds: int = 2) -> 
     results["form"]["forms_opened_in_load"] = posts.opened_in_load
     # What the server itself spent per request (all loads and warm-ups together), from its request log.
     results["server_view_ms"] = {
-        route: figures
-        for route, figures in server.view_times(log_start).items()
-        if route in ("POST /_bench/insert", "GET /lapor/", "POST /lapor/")
+        route: times
+        for route, times in server.view_times(log_start).items()
+        if route in ("POST /_bench/insert", "POST /_bench/same-writes", "GET /lapor/", "POST /lapor/")
     }
-    # Every report sent (warm-ups included) must be stored whole: the report, its first event, its email.
-    sent = sum(len(loads[name].latencies.get("post_form", [])) for name in ("form", "visit"))
+    # Every write acknowledged (warm-ups included) must be stored whole, no more and no less: each report the
+    # form and visit loads got a 302 for with its event, audit record and queued email; each same-writes
+    # request's rows; each insert.
+    sent = loads["form"].acknowledged + loads["visit"].acknowledged
     results["stored"] = {
         "sent": sent,
-        "reports": after[0] - before[0],
-        "events": after[1] - before[1],
-        "queued_emails": after[2] - before[2],
+        **stored["reports"],
+        "checks": {
+            "form_and_visit": {"acknowledged": sent, **stored["reports"]},
+            "same_writes": {"acknowledged": loads["same_writes"].acknowledged, **stored["same_writes"]},
+            "baseline": {"acknowledged": loads["baseline"].acknowledged, **stored["baseline"]},
+        },
     }
-    results["ratio"] = round(results["form"]["per_second"] / results["baseline"]["per_second"], 3)
-    results["visit_ratio"] = round(results["visit"]["per_second"] / results["baseline"]["per_second"], 3)
+    form, base = results["form"]["per_second"], results["baseline"]["per_second"]
+    results["ratio"] = figures.ratio(form, base)
+    results["visit_ratio"] = figures.ratio(results["visit"]["per_second"], base)
+    results["same_writes_ratio"] = figures.ratio(form, results["same_writes"]["per_second"])
     return results
 
 
@@ -484,7 +609,7 @@ def page_weight(port: int, path: str) -> dict[str, Any]:
     parser.feed(html.decode())
     queue = [urljoin(path, u) for u in parser.urls]
     seen: set[str] = set()
-    assets = []
+    assets: list[dict[str, Any]] = []
     while queue:
         url = queue.pop(0)
         parts = urlsplit(url)
@@ -602,6 +727,9 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page and size")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per page first")
+    parser.add_argument(
+        "--cold-requests", type=int, default=100, help="timed cold requests of the home page per size (at most)"
+    )
     parser.add_argument("--page-seconds", type=float, default=4.0, help="time budget per page, both sizes (0: none)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients for the intake figure")
     parser.add_argument("--seconds", type=float, default=8.0, help="duration of each intake load")
@@ -619,13 +747,26 @@ def main() -> None:
     args = parser.parse_args()
     # Stopped from outside: leave through the `finally` blocks, which stop the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    vendor = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     try:
         _measure(args)
-    except BaseException:
+    except BaseException as exc:
         if args.barrier:  # the other runs must not wait for this one
-            vendor = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
             (args.barrier / f"{vendor}.failed").touch()
+        if isinstance(exc, BenchFailedError):
+            print(f"bench ({vendor}): FAILED, no figures: {exc}", file=sys.stderr, flush=True)
+            sys.exit(1)
         raise
+
+
+def _finish(result: dict[str, Any], out: Path) -> None:
+    """Write the result file; then fail the run if it did not keep its word (the file says why)."""
+    problems = figures.result_problems(result)
+    result["problems"] = problems
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    if problems:
+        raise BenchFailedError("; ".join(problems))
 
 
 def _measure(args: argparse.Namespace) -> None:
@@ -665,13 +806,12 @@ def _measure(args: argparse.Namespace) -> None:
         with gunicorn(env={**base_env, "DATABASE_URL": url}, log=data_dir / "gunicorn-intake.log") as server:
             say(f"intake at {args.small:,}: {args.clients} clients, {args.seconds:.0f} s for each load")
             result["intake"] = intake(server, clients=args.clients, seconds=args.seconds)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2) + "\n")
-        figures = result["intake"]
+        _finish(result, args.out)
+        got = result["intake"]
         say(
-            f"done: intake ratio {figures['ratio']} (form POST {figures['form']['per_second']}/s), "
-            f"visit ratio {figures['visit_ratio']} ({figures['visit']['per_second']}/s), "
-            f"baseline {figures['baseline']['per_second']}/s"
+            f"done: intake ratio {got['ratio']} (form POST {got['form']['per_second']}/s, baseline "
+            f"{got['baseline']['per_second']}/s), same-writes ratio {got['same_writes_ratio']} "
+            f"({got['same_writes']['per_second']}/s), visit ratio {got['visit_ratio']} ({got['visit']['per_second']}/s)"
         )
         return
     say(
@@ -711,6 +851,10 @@ def _measure(args: argparse.Namespace) -> None:
         for sampler in samplers.values():
             sampler.stop()
         small, large = timed_pages["small"], timed_pages["large"]
+        say("the home page with its figures recounted (cold)")
+        result["home_cold"] = time_home_cold(
+            servers, requests=args.cold_requests, warmup=2, seed=5, budget=args.page_seconds
+        )
         say(
             f"intake at {args.large:,}: {args.clients} clients, {args.seconds:.0f} s each for the baseline and the form"
         )
@@ -728,7 +872,7 @@ def _measure(args: argparse.Namespace) -> None:
             "path": at_small["path"],
             "small": {k: v for k, v in at_small.items() if k != "path"},
             "large": {k: v for k, v in at_large.items() if k != "path"},
-            "p95_ratio": round(at_large["p95_ms"] / at_small["p95_ms"], 2),
+            "p95_ratio": figures.ratio(at_large["p95_ms"], at_small["p95_ms"], 2),
         }
     timed = {name: p for name, p in pages.items() if "p95_ratio" in p}
     worst = max(timed, key=lambda name: timed[name]["p95_ratio"])
@@ -757,11 +901,12 @@ def _measure(args: argparse.Namespace) -> None:
         "samples": small_rss.samples + large_rss.samples,
     }
     result["seconds"] = round(time.perf_counter() - started, 1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    _finish(result, args.out)
     say(
-        f"done: intake {result['intake']['ratio']}, worst p95 ratio {result['scale']['ratio_max']} "
-        f"({worst}), rss {result['memory']['peak_rss_mb']} MB"
+        f"done: intake {result['intake']['ratio']}, same-writes {result['intake']['same_writes_ratio']}, "
+        f"worst p95 ratio {result['scale']['ratio_max']} ({worst}), home cold p95 "
+        f"{result['home_cold']['small']['p95_ms']} → {result['home_cold']['large']['p95_ms']} ms, "
+        f"rss {result['memory']['peak_rss_mb']} MB"
     )
 
 

@@ -31,6 +31,14 @@ def pytest_configure() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_write_path() -> None:
+    # Every test also checks that reports are written only through balai.lapor.services (tests/write_path.py).
+    from tests.write_path import connect
+
+    connect()
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"

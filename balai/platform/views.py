@@ -25,6 +25,10 @@ from balai.core.selectors import user_memberships
 from balai.core.services import MembershipError, membership_grant, membership_revoke
 
 
+def _operates_something(scope: Any) -> bool:
+    return any(scope.units_with(module.label, role.code) for module, role in registry.roles() if role.operates)
+
+
 @require_safe
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
@@ -38,8 +42,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "memberships": user_memberships(request.user),
             "scope": scope,
             "sections": sections,
-            # Somebody with a module role and no training yet is pointed to the guide (readiness counts it).
-            "guide_pending": bool(scope.module_units)
+            # An operator of some module with no training yet is pointed to the guide (readiness counts it).
+            "guide_pending": _operates_something(scope)
             and not TrainingRecord.objects.filter(user_id=request.user.pk or 0).exists(),
         },
     )

@@ -109,7 +109,7 @@ def test_granting_a_membership_writes_an_audit_row_with_the_actor_and_the_change
     assert row.actor == sysadmin
     assert row.actor_label == "admin"
     assert row.object_type == "core.membership"
-    assert row.changes == {"user": "operator.dinkes", "role": "operator", "unit": "dlh"}
+    assert row.changes == {"user": "operator.dinkes", "module": "lapor", "role": "operator", "unit": "dlh"}
 
 
 def test_a_grant_by_the_system_is_recorded_as_anonymous(city, operator_pupr):

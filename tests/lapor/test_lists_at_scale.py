@@ -320,7 +320,8 @@ def test_an_opds_inbox_page_shows_its_reports_in_deadline_order(city, coordinato
 
 
 def test_my_work_of_an_opd_counts_what_it_leads_and_supports_once(city, coordinator, operator_pupr, small_cap):
-    from balai.lapor.access import reports_visible_to, staff_scope
+    from balai.core.access import staff_scope
+    from balai.lapor.access import reports_visible_to
 
     health = Category.objects.get(slug="layanan-kesehatan")
     dispatched(make_report(), coordinator)

@@ -61,7 +61,7 @@ def test_a_failure_leaves_no_report_no_event_and_no_photo_file(city, monkeypatch
     monkeypatch.setattr(default_storage, "save", save_then_remember)
     # Break the audit write, the last step inside the transaction (the audit trail is ours, the failure is injected).
     monkeypatch.setattr(
-        "balai.lapor.services.audit_record", lambda **kw: (_ for _ in ()).throw(RuntimeError("disk full"))
+        "balai.lapor.services.submission.audit_record", lambda **kw: (_ for _ in ()).throw(RuntimeError("disk full"))
     )
 
     with pytest.raises(RuntimeError):

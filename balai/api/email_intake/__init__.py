@@ -43,6 +43,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from balai.api.models import EmailMessageLog, EmailStatus
 from balai.core.models import Pemda, Wilayah
 from balai.core.selectors import pemda_current
 from balai.lapor import codes, services
@@ -50,8 +51,6 @@ from balai.lapor.images import PhotoError, ProcessedPhoto, process_photo
 from balai.lapor.models import Category, Channel, Report
 from balai.lapor.services import ReportInput, report_submit
 from balai.lib.env import env_bool, env_int, env_str
-
-from .models import EmailMessageLog, EmailStatus
 
 log = logging.getLogger(__name__)
 

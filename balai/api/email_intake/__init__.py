@@ -18,12 +18,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import imaplib
-import io
 import logging
 import mailbox
-import re
 import ssl
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,16 +35,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.api.models import EmailMessageLog, EmailStatus
-from balai.core.models import Pemda, Wilayah
+from balai.core.models import Pemda
 from balai.core.selectors import pemda_current
-from balai.lapor import codes, services
-from balai.lapor.images import PhotoError, ProcessedPhoto, process_photo
-from balai.lapor.models import Category, Channel, Report
+from balai.lapor import services
+from balai.lapor.models import Channel, Report
 from balai.lapor.services import ReportInput, report_submit
 from balai.lib.env import env_bool, env_int, env_str
 
 from .parsing import (
-    Attachment,
     ParsedMessage,
     UnreadableMessage,
     _best_effort_headers,
@@ -56,16 +52,11 @@ from .parsing import (
     parse_message,
     strip_quoted,
 )
+from .rules import DESCRIPTION_MAX, _description, _photos, _title, email_category, place_from_text, tracking_code_in
 
 log = logging.getLogger(__name__)
 
-TITLE_MAX = 150
-DESCRIPTION_MAX = 4000
 FAILED_PREFIX = "email-gagal"
-CATEGORY_SLUG = "lainnya"
-
-_REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|tr|balas|bls)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-_WILAYAH_CODE = re.compile(r"(?<![\d.])(\d{2}\.\d{2}\.\d{2}\.\d{4})(?![\d.]*\d)")
 
 
 class IntakeConfigError(ImproperlyConfigured):
@@ -156,123 +147,6 @@ class FetchResult:
     def summary(self) -> dict[str, int]:
         names = [*EmailStatus.values, "duplicate", "not_addressed"]
         return {name: self.count(name) for name in names}
-
-
-# --- the rules for what the email cannot say -------------------------------------------------------
-
-
-def email_category() -> Category:
-    category = (
-        Category.objects.filter(slug=CATEGORY_SLUG, is_active=True).first()
-        or Category.objects.filter(is_active=True).order_by("order", "name").first()
-    )
-    if category is None:
-        raise RuntimeError("no active category: create one before taking reports by email")
-    return category
-
-
-@dataclass(frozen=True)
-class Place:
-    kelurahan: Wilayah
-    note: str = ""
-
-
-def _name_pattern(name: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in re.split(r"[\s\-]+", name.strip()) if w]
-    return re.compile(r"(?<!\w)" + r"[\s\-]+".join(words) + r"(?!\w)", re.IGNORECASE)
-
-
-def _names_in(text: str, kelurahan: list[Wilayah]) -> list[Wilayah]:
-    """Kelurahan named in the text, longest name first; a name inside a longer match does not count."""
-    taken: list[tuple[int, int]] = []
-    found: list[tuple[int, Wilayah]] = []
-    for wilayah in sorted(kelurahan, key=lambda w: -len(w.name)):
-        for match in _name_pattern(wilayah.name).finditer(text):
-            start, end = match.span()
-            if any(start < e and s < end for s, e in taken):
-                continue
-            taken.append((start, end))
-            found.append((start, wilayah))
-    found.sort(key=lambda item: item[0])
-    unique: list[Wilayah] = []
-    for _start, wilayah in found:
-        if wilayah not in unique:
-            unique.append(wilayah)
-    return unique
-
-
-def place_from_text(*, pemda: Pemda, subject: str, body: str) -> Place:
-    """The kelurahan an email is about, by the rule of this module's docstring; never None."""
-    kelurahan = list(Wilayah.objects.kelurahan_of(pemda.wilayah_id).order_by("code"))
-    if not kelurahan:
-        raise RuntimeError("the Pemda has no kelurahan: import the wilayah first")
-    by_code = {w.code: w for w in kelurahan}
-    for code in _WILAYAH_CODE.findall(f"{subject}\n{body}"):
-        if code in by_code:
-            return Place(by_code[code])
-    for text in (subject, body):
-        named = _names_in(text, kelurahan)
-        if len(named) == 1:
-            return Place(named[0])
-        if named:
-            return Place(
-                named[0],
-                _("The email names several places (%(names)s); the first was taken. Check with the reporter.")
-                % {"names": ", ".join(w.name for w in named)},
-            )
-    return Place(kelurahan[0], _("Place unknown: ask the reporter which kelurahan or desa this is about."))
-
-
-def tracking_code_in(subject: str, prefix: str) -> str | None:
-    """The first tracking code of this Pemda in a subject, in canonical form (BTG-7K3Q-9XFA)."""
-    body = f"[{codes.ALPHABET}]{{{codes.GROUP_LENGTH}}}"
-    pattern = re.compile(rf"(?<![A-Z0-9]){re.escape(prefix)}[\s\-]?{body}[\s\-]?{body}(?![A-Z0-9])", re.IGNORECASE)
-    match = pattern.search(subject)
-    return codes.normalize(match.group(0), prefix) if match else None
-
-
-def _title(subject: str) -> str:
-    title = " ".join(_REPLY_PREFIX.sub("", subject).split())
-    if not title:
-        return _("Report by email")
-    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1].rstrip() + "…"
-
-
-def _description(text: str) -> str:
-    if not text:
-        return _("(The email had no text.)")
-    if len(text) <= DESCRIPTION_MAX:
-        return text
-    note = "\n\n" + _("[Shortened: the email had %(n)d characters.]") % {"n": len(text)}
-    return text[: DESCRIPTION_MAX - len(note) - 1].rstrip() + "…" + note
-
-
-def _photos(attachments: Iterable[Attachment], room: int) -> tuple[list[ProcessedPhoto], list[str]]:
-    """Up to `room` clean photos, and a line for every attachment that was not taken."""
-    photos: list[ProcessedPhoto] = []
-    skipped: list[str] = []
-    for item in attachments:
-        label = item.filename or item.content_type
-        if image_kind(item.content) is None:
-            skipped.append(_("%(name)s: not a photo, ignored.") % {"name": label})
-            continue
-        if len(photos) >= room:
-            skipped.append(
-                _("%(name)s: more than %(max)d photos, ignored.") % {"name": label, "max": settings.PHOTO_MAX_COUNT}
-            )
-            continue
-        try:
-            photos.append(
-                process_photo(
-                    io.BytesIO(item.content),
-                    size=len(item.content),
-                    max_bytes=settings.PHOTO_MAX_BYTES,
-                    max_side=settings.PHOTO_MAX_SIDE,
-                )
-            )
-        except PhotoError as exc:
-            skipped.append(f"{label}: {exc}")
-    return photos, skipped
 
 
 # --- taking a message in --------------------------------------------------------------------------

@@ -6,7 +6,11 @@ server rolls the claim back, and the next run tries again."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
+from collections.abc import Callable
 from datetime import datetime, time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -20,6 +24,7 @@ from balai.lapor.services import notification_claim
 from balai.lapor.tasks import send_staff, with_language
 
 DIGEST_HOUR = 7
+log = logging.getLogger(__name__)
 
 
 def periodic_digest(now: datetime) -> dict[str, int]:
@@ -57,12 +62,11 @@ def send_digests(now: datetime, tz: str) -> int:
         )  # fmt: skip
         opd = of_unit.get(membership.unit_id)
         opd_url = settings.SITE_URL + reverse("dasbor:readiness_detail", args=[opd.unit.slug]) if opd else ""
-        with transaction.atomic():
-            if not notification_claim(kind="digest", key=f"{membership.user_id}:{membership.unit_id}:{local:%Y%m%d}"):
-                continue
-            send_staff("digest", None, with_language([membership.user]), unit=membership.unit, stats=stats,
-                       day=local.date(), readiness=opd, readiness_url=opd_url)  # fmt: skip
-            sent += 1
+        key = f"{membership.user_id}:{membership.unit_id}:{local:%Y%m%d}"
+        sent += _claim_and_send("digest", key, partial(
+            send_staff, "digest", None, with_language([membership.user]), unit=membership.unit, stats=stats,
+            day=local.date(), readiness=opd, readiness_url=opd_url,
+        ))  # fmt: skip
     if not readiness.not_ready:
         return sent
     # Coordinators: one email a day with the OPD that are not ready (none when every OPD is).
@@ -70,10 +74,22 @@ def send_digests(now: datetime, tz: str) -> int:
     rules = [Flag(code) for code in FlagCode]
     coordinators = get_user_model().objects.filter(pk__in=coordinator_ids, is_active=True).exclude(email="")
     for user in coordinators.order_by("pk"):
-        with transaction.atomic():
-            if not notification_claim(kind="readiness_digest", key=f"{user.pk}:{local:%Y%m%d}"):
-                continue
-            send_staff("readiness_digest", None, with_language([user]), summary=readiness, rules=rules,
-                       day=local.date(), readiness_url=readiness_url)  # fmt: skip
-            sent += 1
+        sent += _claim_and_send("readiness_digest", f"{user.pk}:{local:%Y%m%d}", partial(
+            send_staff, "readiness_digest", None, with_language([user]), summary=readiness, rules=rules,
+            day=local.date(), readiness_url=readiness_url,
+        ))  # fmt: skip
     return sent
+
+
+def _claim_and_send(kind: str, key: str, send: Callable[[], None]) -> int:
+    """Claim and send in one transaction; a mail server that refuses rolls the claim back (the next run, a few
+    minutes later, tries again) without holding back the other recipients. 1 if sent."""
+    try:
+        with transaction.atomic():
+            if not notification_claim(kind=kind, key=key):
+                return 0
+            send()
+    except (smtplib.SMTPException, OSError):
+        log.warning("%s %s not sent: the mail server refused; tried again on the next run", kind, key, exc_info=True)
+        return 0
+    return 1

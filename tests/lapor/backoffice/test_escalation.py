@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from balai.lapor.models import EventKind, NotificationLog, Report, ReportEvent, Weight
 from balai.platform.tasks import periodic_enqueue
@@ -195,3 +196,42 @@ def test_the_worker_runs_the_queued_periodic_checks(late_report, time_machine):
 
     assert _about(late_report) == [(OPERATOR,)]
     assert len(_escalations(fresh(late_report))) == 1
+
+
+def test_an_smtp_failure_for_one_recipient_is_retried_later_without_holding_back_the_others(
+    late_report, time_machine, settings
+):
+    from django.contrib.auth import get_user_model
+    from django_tasks_db.models import DBTaskResult
+
+    from balai.core.models import Role, Unit
+    from balai.core.services import membership_grant
+    from tests import mail_backends
+    from tests.periodic import run_queued
+
+    second_head = get_user_model().objects.create_user("wakil.pupr", email="wakil.pupr@demo.balai.local")
+    membership_grant(actor=None, user=second_head, unit=Unit.objects.get(slug="dinas-pupr"), role=Role.PIMPINAN)
+    settings.EMAIL_BACKEND = "tests.mail_backends.PartlyDownBackend"
+    mail_backends.DOWN_FOR.clear()
+    mail_backends.DOWN_FOR.add("wakil.pupr@demo.balai.local")
+    _at(time_machine, 2026, 3, 5, 8, 0)  # overdue: both heads are told
+
+    periodic_checks()
+
+    assert _about(late_report) == [(HEAD,)], "the head whose mail works is told at once"
+    assert len(_escalations(late_report)) == 1
+    retry = [
+        row for row in DBTaskResult.objects.order_by("enqueued_at")
+        if "wakil.pupr@demo.balai.local" in row.args_kwargs["args"]
+    ]  # fmt: skip
+    assert [row.status for row in retry] == ["SUCCESSFUL", "READY"], "the failed attempt queued its retry"
+    assert retry[1].run_after > timezone.now()
+
+    # The server is back; the retry runs when its time comes, and only then.
+    mail_backends.DOWN_FOR.clear()
+    run_queued()
+    assert [m.to for m in mail.outbox if "wakil" in m.to[0]] == []
+    time_machine.move_to(timezone.now() + timedelta(minutes=2), tick=False)
+    run_queued()
+    assert [m.to for m in mail.outbox if "wakil" in m.to[0]] == [["wakil.pupr@demo.balai.local"]]
+    assert len(_escalations(late_report)) == 1, "a retried email is not a second escalation"

@@ -37,6 +37,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from balai.core.registry import registry
+
 FORMAT = "balai-backup/1"
 DATA_NAME = "data.jsonl"
 MANIFEST_NAME = "manifest.json"
@@ -76,12 +78,14 @@ class RestoreResult:
 
 
 def backed_up_models() -> list[type[models.Model]]:
-    """Every concrete model whose rows belong in a backup, in no particular order."""
+    """Every concrete model whose rows belong in a backup, in no particular order: all of them, less the ones
+    above and those a module declares as rebuilt from others (balai.core.registry, `backup_rebuilt`)."""
+    excluded = EXCLUDED_MODELS | registry.backup_rebuilt()
     return [
         model
         for model in apps.get_models()
         if model._meta.app_label not in EXCLUDED_APPS
-        and model._meta.label_lower not in EXCLUDED_MODELS
+        and model._meta.label_lower not in excluded
         and model._meta.managed
         and not model._meta.proxy
     ]

@@ -4,7 +4,7 @@ integrity check and readiness column appear without a line of the platform chang
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -66,6 +66,7 @@ EXAMPLE = Module(
     periodic=(PeriodicCheck("contoh.tick", lambda now: RAN.append(now) or {"ticked": 1}),),
     integrity=(IntegrityCheck("contoh.pages", _integrity),),
     readiness=ReadinessSource(role="editor", backlog=_backlog),
+    backup_rebuilt=("dasbor.exportjob",),
 )
 
 
@@ -132,3 +133,49 @@ def test_readiness_has_a_column_for_the_new_module_and_counts_its_operators_and_
     assert columns["contoh"].operators == 1
     assert columns["contoh"].backlog.overdue == 1
     assert opd.overdue >= 1  # the OPD's late work counts every module's
+
+
+def test_a_backup_leaves_out_what_a_module_says_it_rebuilds(city, example_module):
+    from balai.platform.backup import backed_up_models
+
+    labels = {model._meta.label_lower for model in backed_up_models()}
+
+    assert "dasbor.exportjob" not in labels
+    assert {"lapor.report", "lapor.reportevent", "core.membership"} <= labels
+
+
+def test_without_the_module_the_same_model_is_backed_up(city):
+    from balai.platform.backup import backed_up_models
+
+    assert "dasbor.exportjob" in {model._meta.label_lower for model in backed_up_models()}
+
+
+def test_the_public_search_of_every_module_finds_public_reports_and_never_a_confidential_one(city, coordinator):
+    from balai.lapor import services
+    from tests.factories import make_report
+    from tests.lapor.backoffice import steps
+
+    public = steps.verified(make_report(title="Lampu jalan padam di Girian"), coordinator)
+    secret = steps.verified(make_report(title="Lampu jalan padam di Madidir"), coordinator, is_confidential=True)
+    services.report_add_note(report=secret, actor=coordinator, version=None, text="rahasia", public=False)
+
+    hits = dict((module.label, found) for module, found in registry.search("lampu padam", 10))
+
+    assert [hit.url for hit in hits["lapor"]] == [f"/laporan/{public.code}/"]
+
+
+def test_the_reporting_module_s_figures_for_an_opd_come_through_the_registry(city, coordinator, time_machine):
+    from tests.factories import make_report
+    from tests.lapor.backoffice import steps
+
+    pupr = Unit.objects.get(slug="dinas-pupr")
+    steps.dispatched(make_report(), coordinator)
+    steps.dispatched(make_report(), coordinator, lead="dinkes")
+    lapor = registry.get("lapor")
+    assert lapor is not None and lapor.kpis is not None
+
+    figures = {kpi.key: kpi.value for kpi in lapor.kpis(frozenset({pupr.pk}), timezone.now())}
+    later = {kpi.key: kpi.value for kpi in lapor.kpis(None, timezone.now() + timedelta(days=60))}
+
+    assert figures == {"lapor.open": 1, "lapor.overdue": 0}
+    assert later == {"lapor.open": 2, "lapor.overdue": 2}

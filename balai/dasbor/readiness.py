@@ -168,7 +168,7 @@ class ModuleReadiness:
     """One OPD in one module: its operators of that module, how many are trained, its backlog."""
 
     label: str
-    name: str
+    name: Any  # lazy: rendered in the reader's language
     operators: int
     trained: int
     active: bool
@@ -366,7 +366,7 @@ def opd_readiness(
             modules.append(
                 ModuleReadiness(
                     label=module.label,
-                    name=str(module.name),
+                    name=module.name,
                     operators=len(users),
                     trained=sum(1 for o in users if o.trained),
                     active=latest is not None and calendar.local_date(latest[0]) >= since,

@@ -135,3 +135,15 @@ def test_a_coordinator_with_two_roles_gets_one_readiness_digest(city, english, c
     periodic_checks()
 
     assert len(_readiness_digests()) == 1
+
+
+def test_the_heads_digest_has_a_line_for_every_module_from_the_readiness_table(
+    city, english, operator_pupr, coordinator, time_machine
+):
+    late_report(coordinator)
+    time_machine.move_to(at(2026, 3, 9, 7, 30), tick=False)
+
+    periodic_checks()
+
+    (digest,) = [m for m in _to(HEAD) if "Daily summary" in m.subject]
+    assert "Citizen reports: 1 operator(s), 0 trained; 1 in hand, 1 overdue." in digest.body

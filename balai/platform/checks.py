@@ -58,9 +58,8 @@ def _demo_present() -> tuple[str, list[str]]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import check_password
 
-    from balai.platform.demo import DEMO_PASSWORD, DEMO_USERS
-
     from balai.core.models import Pemda
+    from balai.platform.demo import DEMO_PASSWORD, DEMO_USERS
 
     demo_pemda = ", ".join(Pemda.objects.filter(is_demo=True).values_list("name", flat=True))
     # A real account may well be called "admin": what makes it a demo account is the password anyone can read.

@@ -137,7 +137,7 @@ class Flag:
         if self.code == FlagCode.NO_OPERATOR:
             return _(
                 "The head of the OPD names an operator; the system administrator gives them the operator role "
-                "(Configuration, Memberships)."
+                "on the OPD's page under Units and people."
             )
         if self.code == FlagCode.INACTIVE:
             return _("Ask the operators to sign in and work through the inbox; if they have moved on, appoint someone.")

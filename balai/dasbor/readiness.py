@@ -56,6 +56,8 @@ class Operator:
     last_login: datetime | None
     last_action: datetime | None
     trainings: tuple[TrainingRecord, ...] = ()
+    # The names of the modules this person operates at this OPD, in registry order.
+    modules: tuple[str, ...] = ()
 
     @property
     def last_seen(self) -> datetime | None:
@@ -135,7 +137,7 @@ class Flag:
         if self.code == FlagCode.NO_OPERATOR:
             return _(
                 "The head of the OPD names an operator; the system administrator gives them the operator role "
-                "(Configuration, Memberships)."
+                "on the OPD's page under Units and people."
             )
         if self.code == FlagCode.INACTIVE:
             return _("Ask the operators to sign in and work through the inbox; if they have moved on, appoint someone.")
@@ -173,10 +175,27 @@ class ModuleReadiness:
     trained: int
     active: bool
     backlog: Backlog
+    # When one of this module's operators at the OPD last signed in or acted.
+    last_seen: datetime | None = None
 
     @property
     def appointed(self) -> bool:
         return self.operators > 0
+
+    @property
+    def state(self) -> dict[str, str]:
+        """Each rule for this module alone, by flag code: "ok", "fail", or "na" (no operator to be active or
+        trained). The OPD's own flags are these rules over all its modules together."""
+        return {
+            FlagCode.NO_OPERATOR: "ok" if self.appointed else "fail",
+            FlagCode.INACTIVE: "na" if not self.appointed else "ok" if self.active else "fail",
+            FlagCode.OVERDUE: "fail" if self.backlog.overdue else "ok",
+            FlagCode.UNTRAINED: "na" if not self.appointed else "ok" if self.trained == self.operators else "fail",
+        }
+
+    @property
+    def ready(self) -> bool:
+        return "fail" not in self.state.values()
 
 
 @dataclass(frozen=True)
@@ -355,6 +374,11 @@ def opd_readiness(
                 last_login=m.user.last_login,
                 last_action=m.last_action,  # type: ignore[attr-defined]
                 trainings=tuple(trainings_of.get(m.user_id, ())),
+                modules=tuple(
+                    str(module.name)
+                    for module, _source in sources
+                    if m.user_id in module_operators.get((unit.pk, module.label), ())
+                ),
             )
             for m in operators_of.get(unit.pk, {}).values()
         )
@@ -371,6 +395,7 @@ def opd_readiness(
                     trained=sum(1 for o in users if o.trained),
                     active=latest is not None and calendar.local_date(latest[0]) >= since,
                     backlog=backlogs[module.label].get(unit.pk, Backlog()),
+                    last_seen=latest[0] if latest else None,
                 )
             )
         open_ = sum(m.backlog.open for m in modules)

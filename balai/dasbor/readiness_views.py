@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from balai.core.access import LAPOR
+from balai.core.registry import registry
 from balai.core.selectors import work_calendar
 
 from .access import DashboardScope, dashboard_reader_required
@@ -49,6 +51,8 @@ def readiness(request: HttpRequest) -> HttpResponse:
             "dash": dash,
             "rules": _rules(summary.flag_counts),
             "days": ACTIVE_WITHIN_WORKING_DAYS,
+            # One module: the table has no column naming it (the page reads as before the module seam).
+            "multi": len(registry.readiness()) > 1,
         },
     )
 
@@ -76,13 +80,15 @@ def readiness_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dash = _dash(request)
     now = timezone.now()
     opd = access_opd_readiness_by_slug(dash, slug, now=now, calendar=work_calendar(request.pemda))  # type: ignore[attr-defined]
+    inbox = _inbox_links(dash, opd)
     return render(
         request,
         "dasbor/readiness_detail.html",
         {
             "opd": opd,
             "dash": dash,
-            "inbox": _inbox_links(dash, opd),
+            # Each application with the links to its own list; only the reports' inbox has such links today.
+            "modules": [(m, inbox if m.label == LAPOR else {}) for m in opd.modules],
             "rules": _rules(),
             "days": ACTIVE_WITHIN_WORKING_DAYS,
             "may_record_training": request.user.is_superuser,

@@ -20,13 +20,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from balai.core.access import PLATFORM, staff_scope
 from balai.core.models import Membership, Role, TrainingRecord, Unit, UnitKind
-from balai.core.registry import registry
+from balai.core.registry import ModuleRole, registry
 from balai.core.selectors import user_memberships
 from balai.core.services import MembershipError, membership_grant, membership_revoke
-
-
-def _operates_something(scope: Any) -> bool:
-    return any(scope.units_with(module.label, role.code) for module, role in registry.roles() if role.operates)
 
 
 @require_safe
@@ -35,18 +31,37 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     """'My work': what needs this person today, gathered from every module they have a role in."""
     scope = staff_scope(request.user)
     sections = registry.work(request, scope, timezone.now()) if scope.is_staff_member else []
+    memberships = user_memberships(request.user)
+    operating = {(module.label, source.role) for module, source in registry.readiness()}
     return render(
         request,
         "platform/staff_home.html",
         {
-            "memberships": user_memberships(request.user),
+            "roles": _my_roles(memberships),
+            "has_role": bool(memberships),
             "scope": scope,
             "sections": sections,
-            # An operator of some module with no training yet is pointed to the guide (readiness counts it).
-            "guide_pending": _operates_something(scope)
+            # An operator without training yet is pointed to the guide (readiness counts it); the guide is written
+            # for operators, so a coordinator or a head is not.
+            "guide_pending": any((g.module, g.role) in operating for g in scope.grants)
             and not TrainingRecord.objects.filter(user_id=request.user.pk or 0).exists(),
         },
     )
+
+
+def _my_roles(memberships: list[Membership]) -> list[tuple[str, list[str]]]:
+    """Each role this person holds with the units they hold it in, one line each ("operator · Dinkes, DLH").
+
+    The module's name comes first only when the person works in more than one module."""
+    modules = {m.module for m in memberships if m.module != PLATFORM}
+    lines: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    for membership in sorted(memberships, key=lambda m: (m.module, m.role, m.unit.name)):
+        label = membership.role_label
+        module = registry.get(membership.module)
+        if len(modules) > 1 and module is not None:
+            label = f"{module.name} · {label}"
+        lines.setdefault((membership.module, membership.role), (label, []))[1].append(membership.unit.name)
+    return list(lines.values())
 
 
 # --- the people of a unit ----------------------------------------------------------------------------------------
@@ -57,40 +72,90 @@ def _admin_required(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+# The platform's own roles (no module), described as the modules describe theirs.
+PLATFORM_ROLES = (
+    ModuleRole(
+        Role.PIMPINAN,
+        Role.PIMPINAN.label,
+        gettext_lazy(
+            "The head of the unit: reads its work and its readiness, and acts on none. In a leadership unit "
+            "(Setda), reads every unit's work."
+        ),
+    ),
+    ModuleRole(
+        Role.ADMIN_SISTEM,
+        Role.ADMIN_SISTEM.label,
+        gettext_lazy(
+            "Configures Balai: the Pemda, its units, people and roles (this screen and Configuration). Acts as "
+            "coordinator in every module. Give it to very few people."
+        ),
+    ),
+)
+
+
+def role_groups() -> list[tuple[str, list[tuple[str, ModuleRole]]]]:
+    """Every role a membership can carry, by module: the platform's (head, system administrator) first, then
+    each registered module's, keyed 'module:role'."""
+    groups = [(_("Platform"), [(f"{PLATFORM}:{r.code}", r) for r in PLATFORM_ROLES])]
+    groups += [(str(m.name), [(f"{m.label}:{r.code}", r) for r in m.roles]) for m in registry.modules() if m.roles]
+    return groups
+
+
 def role_choices() -> list[tuple[str, str]]:
-    """Every role a membership can carry: the platform's (head, system administrator) and each module's."""
-    platform = [
-        (f"{PLATFORM}:{Role.PIMPINAN.value}", _("Platform · %(role)s") % {"role": Role.PIMPINAN.label}),
-        (f"{PLATFORM}:{Role.ADMIN_SISTEM.value}", _("Platform · %(role)s") % {"role": Role.ADMIN_SISTEM.label}),
-    ]
-    return platform + registry.role_choices()
+    """Every role as a flat choice, labelled 'Module · role'."""
+    return [(key, f"{group} · {role.label}") for group, roles in role_groups() for key, role in roles]
 
 
 class GrantForm(forms.Form):
     username = forms.CharField(
         label=gettext_lazy("User name"),
         max_length=150,
-        help_text=gettext_lazy("The person's account must exist already (Configuration, Users)."),
+        help_text=gettext_lazy(
+            "The account must exist already (Configuration, Users). Start typing to see the accounts."
+        ),
+        widget=forms.TextInput(
+            attrs={"list": "accounts", "autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
     role = forms.ChoiceField(label=gettext_lazy("Role"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "—"), *role_choices()]  # type: ignore[attr-defined]
+        self.unit = unit
+        groups = [(group, [(key, str(role.label)) for key, role in roles]) for group, roles in role_groups()]
+        self.fields["role"].choices = [("", _("Choose a role…")), *groups]  # type: ignore[attr-defined]
 
     def clean_username(self) -> Any:
         name = self.cleaned_data["username"].strip()
         user = get_user_model().objects.filter(username=name, is_active=True).first()
         if user is None:
-            raise forms.ValidationError(_("There is no active account with this user name."))
+            raise forms.ValidationError(
+                _("There is no active account with the user name %(name)s.") % {"name": name or "—"}
+            )
         return user
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        user, key = cleaned.get("username"), cleaned.get("role")
+        if user is not None and key:
+            module, _sep, role = key.partition(":")
+            if Membership.objects.filter(user=user, unit=self.unit, module=module, role=role, is_active=True).exists():
+                self.add_error("role", _("%(name)s already holds this role in this unit.") % {"name": _name(user)})
+        return cleaned
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+# Suggestions for the user name field; a Pemda's staff fits, and typing the name works beyond it.
+ACCOUNT_SUGGESTIONS = 500
 
 
 @require_safe
 @login_required
 def units(request: HttpRequest) -> HttpResponse:
-    """Every unit with the number of people holding each module's roles, to find the ones nobody runs."""
+    """Every unit with the people holding a role there and, per module, its operators: to find the OPD nobody runs."""
     _admin_required(request)
     kind = request.GET.get("kind", UnitKind.OPD)
     if kind not in UnitKind.values:
@@ -98,13 +163,37 @@ def units(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:80]
     qs = Unit.objects.filter(kind=kind).order_by("-is_active", "name")
     if query:
-        qs = qs.filter(name__icontains=query)
-    qs = qs.annotate(people=Count("memberships", filter=Q(memberships__is_active=True)))
+        qs = qs.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+    active = Q(memberships__is_active=True, memberships__user__is_active=True)
+    sources = registry.readiness()
+    counts = {
+        f"operators_{index}": Count(
+            "memberships__user",
+            filter=active & Q(memberships__module=module.label, memberships__role=source.role),
+            distinct=True,
+        )
+        for index, (module, source) in enumerate(sources)
+    }
+    qs = qs.annotate(people=Count("memberships__user", filter=active, distinct=True), **counts)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # One column per module: the people holding the role that operates it (readiness asks for one per OPD).
+    columns = [(module.name, getattr(module.role(source.role), "label", "")) for module, source in sources]
+    rows = [
+        (unit, [(*column, getattr(unit, name)) for column, name in zip(columns, counts, strict=True)])
+        for unit in page.object_list
+    ]
     return render(
         request,
         "platform/units.html",
-        {"page": page, "kind": kind, "kinds": UnitKind.choices, "query": query},
+        {
+            "page": page,
+            "rows": rows,
+            "columns": columns,
+            "kind": kind,
+            "kinds": UnitKind.choices,
+            "query": query,
+            "opd": kind == UnitKind.OPD,
+        },
     )
 
 
@@ -114,35 +203,60 @@ def unit_members(request: HttpRequest, slug: str) -> HttpResponse:
     """One screen per unit: who holds which role for which module; grant and end roles here (audited)."""
     _admin_required(request)
     unit = get_object_or_404(Unit, slug=slug)
-    form = GrantForm()
+    form = GrantForm(unit=unit)
+    labels = dict(role_choices())
     if request.method == "POST":
         if "revoke" in request.POST:
-            membership = get_object_or_404(Membership, pk=request.POST.get("revoke"), unit=unit)
+            membership = get_object_or_404(
+                Membership.objects.select_related("user"), pk=request.POST.get("revoke"), unit=unit
+            )
             membership_revoke(actor=request.user, membership=membership)
-            messages.success(request, _("The role has ended. The history keeps who held it."))
+            messages.success(
+                request,
+                _("%(name)s no longer holds the role %(role)s here. The history keeps who held it.")
+                % {"name": _name(membership.user), "role": _label(labels, membership)},
+            )
             return redirect("platform:unit_members", slug=unit.slug)
-        form = GrantForm(request.POST)
+        form = GrantForm(request.POST, unit=unit)
         if form.is_valid():
             module, _sep, role = form.cleaned_data["role"].partition(":")
+            user = form.cleaned_data["username"]
             try:
-                membership_grant(
-                    actor=request.user, user=form.cleaned_data["username"], unit=unit, role=role, module=module
-                )
+                membership = membership_grant(actor=request.user, user=user, unit=unit, role=role, module=module)
             except MembershipError as exc:
                 form.add_error("role", str(exc))
             else:
-                messages.success(request, _("The role is granted."))
+                messages.success(
+                    request,
+                    _("%(name)s now holds the role %(role)s in %(unit)s.")
+                    % {"name": _name(user), "role": _label(labels, membership), "unit": unit.name},
+                )
                 return redirect("platform:unit_members", slug=unit.slug)
     memberships = list(
         Membership.objects.filter(unit=unit)
         .select_related("user")
-        .order_by("-is_active", "module", "role", "user__username")
+        .order_by("module", "role", "user__first_name", "user__username")
     )
-    labels = dict(role_choices())
-    rows = [(m, labels.get(f"{m.module}:{m.role}", m.role_label)) for m in memberships]
+    rows = [(m, _label(labels, m)) for m in memberships]
     return render(
         request,
         "platform/unit_members.html",
-        {"unit": unit, "rows": rows, "form": form, "modules": registry.modules()},
+        {
+            "unit": unit,
+            "active": [(m, label) for m, label in rows if m.is_active],
+            "ended": sorted(
+                ((m, label) for m, label in rows if not m.is_active), key=lambda r: -r[0].updated_at.timestamp()
+            ),
+            "form": form,
+            "role_groups": role_groups(),
+            "accounts": get_user_model()
+            .objects.filter(is_active=True)
+            .order_by("username")
+            .values_list("username", "first_name", "last_name")[:ACCOUNT_SUGGESTIONS],
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _label(labels: dict[str, str], membership: Membership) -> str:
+    return labels.get(f"{membership.module}:{membership.role}", membership.role_label)

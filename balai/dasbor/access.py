@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from balai.core.access import StaffScope, staff_scope
+from balai.core.access import StaffRequest, StaffScope, staff_scope
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,12 @@ class DashboardScope:
 def dashboard_scope(user: Any) -> DashboardScope:
     staff = staff_scope(user)
     return DashboardScope(staff=staff, whole_pemda=staff.sees_all, units=staff.units)
+
+
+class DashboardRequest(StaffRequest):
+    """A request that passed `dashboard_reader_required`: the reader's reach (`dash`) and staff scope."""
+
+    dash: DashboardScope
 
 
 def dashboard_reader_required(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,7 +9,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from balai.core.models import Unit
 
-from .access import DashboardScope, dashboard_reader_required
+from .access import DashboardRequest, DashboardScope, dashboard_reader_required
 from .export_jobs import (
     ExportPendingError,
     access_export_job,
@@ -69,9 +69,9 @@ class ExportRequestForm(forms.Form):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @dashboard_reader_required
-def exports(request: HttpRequest) -> HttpResponse:
-    dash: DashboardScope = request.dash  # type: ignore[attr-defined]
-    pemda = request.pemda  # type: ignore[attr-defined]
+def exports(request: DashboardRequest) -> HttpResponse:
+    dash: DashboardScope = request.dash
+    pemda = request.pemda
     form = ExportRequestForm(
         request.POST if request.method == "POST" else None,
         scopes=export_scopes_for(dash),
@@ -109,8 +109,8 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @dashboard_reader_required
-def export_download(request: HttpRequest, public_id: UUID) -> FileResponse:
-    job = access_export_job(request.dash, public_id)  # type: ignore[attr-defined]
+def export_download(request: DashboardRequest, public_id: UUID) -> FileResponse:
+    job = access_export_job(request.dash, public_id)
     if job.status != ExportStatus.DONE or not job.file:
         raise Http404
     try:

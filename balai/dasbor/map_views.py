@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from balai.core.selectors import work_calendar
 from balai.lapor.forms import BalaiForm
 from balai.lapor.models import Category, Status
 
-from .access import DashboardScope, dashboard_reader_required
+from .access import DashboardRequest, DashboardScope, dashboard_reader_required
 from .map import (
     LIST_LIMIT,
     MAP_LIMIT,
@@ -116,9 +116,9 @@ class MapFilterForm(BalaiForm):
         )
 
 
-def _form(request: HttpRequest) -> MapFilterForm:
-    dash: DashboardScope = request.dash  # type: ignore[attr-defined]
-    return MapFilterForm(request.GET, dash=dash, pemda_code=request.pemda.wilayah_id)  # type: ignore[attr-defined]
+def _form(request: DashboardRequest) -> MapFilterForm:
+    dash: DashboardScope = request.dash
+    return MapFilterForm(request.GET, dash=dash, pemda_code=request.pemda.wilayah_id)
 
 
 def _deadline_window() -> tuple[Any, Any]:
@@ -189,9 +189,9 @@ def map_sentence(result: MapResult) -> str:
 
 @require_safe
 @dashboard_reader_required
-def map_page(request: HttpRequest) -> HttpResponse:
-    dash: DashboardScope = request.dash  # type: ignore[attr-defined]
-    pemda = request.pemda  # type: ignore[attr-defined]
+def map_page(request: DashboardRequest) -> HttpResponse:
+    dash: DashboardScope = request.dash
+    pemda = request.pemda
     form = _form(request)
     filters = form.filters()
     now, soon = _deadline_window()
@@ -235,9 +235,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 @dashboard_reader_required
 @gzip_page
-def map_points_json(request: HttpRequest) -> JsonResponse:
+def map_points_json(request: DashboardRequest) -> JsonResponse:
     """The points of the map: tracking code, place, status and a short display title; never who reported."""
-    dash: DashboardScope = request.dash  # type: ignore[attr-defined]
+    dash: DashboardScope = request.dash
     filters = _form(request).filters()
     now, soon = _deadline_window()
     result = map_points(dash, filters, now=now, soon=soon, limit=MAP_LIMIT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from balai.core.access import LAPOR
 from balai.core.registry import registry
 from balai.core.selectors import work_calendar
 
-from .access import DashboardScope, dashboard_reader_required
+from .access import DashboardRequest, DashboardScope, dashboard_reader_required
 from .readiness import (
     ACTIVE_WITHIN_WORKING_DAYS,
     Flag,
@@ -25,7 +25,7 @@ from .readiness import (
 )
 
 
-def _dash(request: HttpRequest) -> DashboardScope:
+def _dash(request: DashboardRequest) -> DashboardScope:
     return request.dash  # type: ignore[attr-defined, no-any-return]
 
 
@@ -36,12 +36,12 @@ def _rules(counts: dict[str, int] | None = None) -> list[tuple[Flag, int]]:
 
 @require_safe
 @dashboard_reader_required
-def readiness(request: HttpRequest) -> HttpResponse:
+def readiness(request: DashboardRequest) -> HttpResponse:
     """Can every OPD run the applications? Not-ready OPD first, with a one-line answer on top."""
     dash = _dash(request)
     summary = opd_readiness(
         unit_ids=None if dash.whole_pemda else dash.units,
-        calendar=work_calendar(request.pemda),  # type: ignore[attr-defined]
+        calendar=work_calendar(request.pemda),
     )
     return render(
         request,
@@ -75,11 +75,11 @@ def _inbox_links(dash: DashboardScope, opd: OpdReadiness) -> dict[str, str]:
 
 @require_safe
 @dashboard_reader_required
-def readiness_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def readiness_detail(request: DashboardRequest, slug: str) -> HttpResponse:
     """One OPD: its flags with their rules, operators with contact, last sign-in, last action and training."""
     dash = _dash(request)
     now = timezone.now()
-    opd = access_opd_readiness_by_slug(dash, slug, now=now, calendar=work_calendar(request.pemda))  # type: ignore[attr-defined]
+    opd = access_opd_readiness_by_slug(dash, slug, now=now, calendar=work_calendar(request.pemda))
     inbox = _inbox_links(dash, opd)
     return render(
         request,

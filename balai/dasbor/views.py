@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from balai.core.models import Unit
 from balai.lapor.models import Category
 
 from . import charts
-from .access import dashboard_reader_required
+from .access import DashboardRequest, dashboard_reader_required
 from .exports import export_response
 from .forms import DashboardFilterForm
 from .models import Grain
@@ -28,9 +28,9 @@ WALL_REFRESH_SECONDS = 300
 
 @require_safe
 @dashboard_reader_required
-def overview(request: HttpRequest) -> HttpResponse:
-    dash = request.dash  # type: ignore[attr-defined]
-    pemda = request.pemda  # type: ignore[attr-defined]
+def overview(request: DashboardRequest) -> HttpResponse:
+    dash = request.dash
+    pemda = request.pemda
     reach = Reach.of(dash)
     form = DashboardFilterForm(request.GET or None, pemda_code=pemda.wilayah_id, units=reach.units)
     period, filters, by, preset = form.chosen()

@@ -113,6 +113,10 @@ class Flag:
     @property
     def finding(self) -> str:
         if self.code == FlagCode.NO_OPERATOR:
+            if self.names:
+                return _("Nobody operates %(modules)s at this OPD.") % {
+                    "modules": ", ".join(str(n) for n in self.names)
+                }
             return _("Nobody holds the operator role for this OPD.")
         if self.code == FlagCode.INACTIVE:
             since = _day(self.since) if self.since else ""
@@ -301,12 +305,20 @@ def _backlogs(unit_ids: list[int], now: datetime) -> dict[str, dict[int, Backlog
 
 
 def _flags(
-    operators: tuple[Operator, ...], overdue: int, oldest_due: datetime | None, since: date, calendar: WorkCalendar
+    operators: tuple[Operator, ...],
+    overdue: int,
+    oldest_due: datetime | None,
+    since: date,
+    calendar: WorkCalendar,
+    unappointed: tuple[Any, ...] = (),
 ) -> tuple[Flag, ...]:
+    """`unappointed`: the names of the modules nobody operates at this OPD."""
     flags: list[Flag] = []
     if not operators:
         flags.append(Flag(FlagCode.NO_OPERATOR))
     else:
+        if unappointed:  # some modules have operators, these have none: nobody can run them here
+            flags.append(Flag(FlagCode.NO_OPERATOR, count=len(unappointed), names=unappointed))
         latest = _latest(operators)
         if latest is None or calendar.local_date(latest[0]) < since:
             flags.append(
@@ -410,7 +422,14 @@ def opd_readiness(
                 new=sum(m.backlog.new for m in modules),
                 overdue=overdue,
                 oldest_due=oldest,
-                flags=_flags(operators, overdue, oldest, since, calendar),
+                flags=_flags(
+                    operators,
+                    overdue,
+                    oldest,
+                    since,
+                    calendar,
+                    unappointed=tuple(m.name for m in modules if not m.operators),
+                ),
                 modules=tuple(modules),
             )
         )

@@ -173,3 +173,16 @@ def test_with_two_modules_the_list_still_costs_the_same_queries_for_13_or_23_opd
 
         assert situs.reads == 1
     assert text(response).count('rowspan="2"') == 23
+
+
+def test_an_opd_whose_second_module_nobody_operates_is_not_ready_and_the_finding_names_it(city, operator_pupr):
+    from balai.dasbor.readiness import opd_readiness
+
+    with second_module():
+        pupr = Unit.objects.get(slug="dinas-pupr")
+        (opd,) = opd_readiness(unit_ids=[pupr.pk]).opds
+
+    flag = opd.flag(FlagCode.NO_OPERATOR)
+    assert flag is not None and not opd.ready
+    with translation.override("en"):
+        assert flag.finding == "Nobody operates Situs OPD at this OPD."

@@ -64,7 +64,9 @@ class FreshDatabase:
 
 
 def operator_env(database: FreshDatabase, folder: Path, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
+    # As an operator's shell has it: not the browser tests' switch (tests/e2e/conftest.py), which `check --deploy`
+    # rightly refuses.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         DJANGO_SETTINGS_MODULE="balai.settings",
         DATABASE_URL=database.url,

@@ -152,3 +152,12 @@ def staff_actions(scope: StaffScope, report: Report) -> list[str]:
         for name, rule in RULES.items()
         if rule.staff_button and rule.actors & actors and refusal(name, report, actors=actors) is None
     ]
+
+
+def reporter_actions(report: Report) -> list[str]:
+    """What the reporter may do now through their private page or the API (the page's forms)."""
+    return [
+        name
+        for name, rule in RULES.items()
+        if rule.actors == {Actor.REPORTER} and refusal(name, report, actors={Actor.REPORTER}) is None
+    ]

@@ -19,7 +19,7 @@ from django_ratelimit.core import is_ratelimited
 from balai.core.middleware import client_address
 from balai.core.selectors import pemda_current
 
-from . import cache, codes, selectors
+from . import cache, codes, rules, selectors
 from .forms import PublicFilterForm, ReportForm, TrackForm
 from .models import VERIFY_WORKING_DAYS, PendingPhoto, Report, ReportKind, ReportPhoto, Status
 from .paging import page_number
@@ -377,16 +377,18 @@ def reporter(request: HttpRequest, code: str, token: str) -> HttpResponse:
             messages.error(request, exc.message)
             report.refresh_from_db()
         status = 400
+    allowed = rules.reporter_actions(report)
     question = answer = None
-    if report.status == Status.DITUNDA:
+    if "answer_clarification" in allowed:
         question = report.events.filter(to_status=Status.DITUNDA).order_by("-created_at").first()
-    elif report.status == Status.SELESAI:
+    elif "rate" in allowed:
         answer = report.events.filter(to_status=Status.SELESAI).order_by("-created_at").first()
-    deadline = services.reopen_deadline(report) if report.status == Status.SELESAI else None
+    deadline = services.reopen_deadline(report) if "reopen" in allowed else None
     context = _detail_context(report, tracking=True)
     context.update(
         private=True,
         token=token,
+        allowed=allowed,
         forms=forms_,
         question=question,
         answer=answer,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import math
 from collections.abc import Iterable, Iterator
@@ -103,6 +104,14 @@ def _read_rows(lines: Iterable[str], only: str | None) -> Iterator[tuple[str, st
         yield code, " ".join(name.split()), number
 
 
+@functools.lru_cache(maxsize=4)
+def _packaged_area_rows(only: str) -> tuple[tuple[str, str, int], ...]:
+    """One area's rows of the packaged file, read once per process: the file does not change while it runs, and
+    reading all of it (about 91,000 rows) takes most of a second (`balai demo`, every test's demo city)."""
+    text = packaged_wilayah_csv().read_text(encoding="utf-8-sig")
+    return tuple(_read_rows(io.StringIO(text), only))
+
+
 def wilayah_import(
     *, source: Path | None = None, text: str | None = None, only: str | None = None
 ) -> WilayahImportResult:
@@ -110,13 +119,16 @@ def wilayah_import(
 
     `only` limits the import to one area's code, its ancestors and everything below it.
     """
-    if text is None:
-        path = source or packaged_wilayah_csv()
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise WilayahImportError(f"cannot read {path}: {exc}") from exc
-    parsed = list(_read_rows(io.StringIO(text), only))
+    if text is None and source is None and only:
+        parsed = list(_packaged_area_rows(only))
+    else:
+        if text is None:
+            path = source or packaged_wilayah_csv()
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except OSError as exc:
+                raise WilayahImportError(f"cannot read {path}: {exc}") from exc
+        parsed = list(_read_rows(io.StringIO(text), only))
     rows = {code: name for code, name, _number in parsed}
     line_of = {code: number for code, _name, number in parsed}
     if not rows:

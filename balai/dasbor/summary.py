@@ -10,6 +10,7 @@ recomputation and is what the tests and `balai summary check` use.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -74,19 +75,40 @@ class WorkingDays:
         self.calendar = calendar
         self._start = date(2000, 1, 1)
         self._running: list[int] = [0]
+        self._growing = threading.Lock()
 
     def _index(self, day: date) -> int:
         offset = (day - self._start).days
         if offset < 0:
             raise ValueError("dates before 2000 are not summarised")
-        while len(self._running) <= offset:
-            nxt = self._start + timedelta(days=len(self._running))
-            self._running.append(self._running[-1] + (1 if self.calendar.is_working_day(nxt) else 0))
+        if len(self._running) <= offset:
+            with self._growing:  # shared by the threads of a process (shared_working_days)
+                while len(self._running) <= offset:
+                    nxt = self._start + timedelta(days=len(self._running))
+                    self._running.append(self._running[-1] + (1 if self.calendar.is_working_day(nxt) else 0))
         return self._running[offset]
 
     def between(self, start: date, end: date) -> int:
         """As WorkCalendar.working_days_between: working days after `start` up to and including `end`."""
         return self._index(end) - self._index(start)
+
+
+_SHARED: dict[tuple[frozenset[date], frozenset[date]], WorkingDays] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_working_days(calendar: WorkCalendar) -> WorkingDays:
+    """One running count per calendar and process: building it counts every day since 2000 (about 10,000
+    look-ups), which every report's change paid before. A calendar is its days off and working-day overrides
+    (its time zone does not change which days work), so a change of the Pemda's calendar makes a new one."""
+    key = (calendar.extra_days_off, calendar.extra_working_days)
+    with _SHARED_LOCK:
+        days = _SHARED.get(key)
+        if days is None:
+            if len(_SHARED) >= 8:  # calendars edited many times in one process: keep it bounded
+                _SHARED.clear()
+            days = _SHARED[key] = WorkingDays(calendar)
+    return days
 
 
 @dataclass
@@ -100,7 +122,7 @@ class _Context:
 
 def _context(calendar: WorkCalendar | None = None) -> _Context:
     calendar = calendar or work_calendar()
-    return _Context(calendar=calendar, days=WorkingDays(calendar))
+    return _Context(calendar=calendar, days=shared_working_days(calendar))
 
 
 def fact_of(values: dict[str, Any] | Report, ctx: _Context) -> Fact:

@@ -154,8 +154,6 @@ class Module:
     integrity: tuple[IntegrityCheck, ...] = ()
     # Models whose rows a backup leaves out because they are rebuilt from others ("app.model", lower case).
     backup_rebuilt: tuple[str, ...] = ()
-    # Storage folders holding this module's files (for the backup and the orphan-file check).
-    media_folders: tuple[str, ...] = ()
     readiness: ReadinessSource | None = None
     kpis: Callable[[frozenset[int] | None, datetime], list[Kpi]] | None = None
     search: Callable[[str, int], list[SearchHit]] | None = None
@@ -198,10 +196,6 @@ class Registry:
     def roles(self) -> list[tuple[Module, ModuleRole]]:
         return [(m, r) for m in self.modules() for r in m.roles]
 
-    def role_choices(self) -> list[tuple[str, str]]:
-        """Choices for a membership's (module, role), as 'module:role' keys."""
-        return [(f"{m.label}:{r.code}", f"{m.name} · {r.label}") for m, r in self.roles()]
-
     def staff_menu(self, scope: StaffScope) -> list[MenuEntry]:
         entries = [e for m in self.modules() for e in m.staff_menu if e.visible is None or e.visible(scope)]
         return sorted(entries, key=lambda e: e.order)
@@ -221,9 +215,6 @@ class Registry:
 
     def backup_rebuilt(self) -> set[str]:
         return {name for m in self.modules() for name in m.backup_rebuilt}
-
-    def media_folders(self) -> list[str]:
-        return [folder for m in self.modules() for folder in m.media_folders]
 
     def readiness(self) -> list[tuple[Module, ReadinessSource]]:
         return [(m, m.readiness) for m in self.modules() if m.readiness is not None]

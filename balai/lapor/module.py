@@ -156,7 +156,6 @@ MODULE = Module(
         PeriodicCheck("lapor.planner_statistics", periodic_statistics),
     ),
     integrity=(IntegrityCheck("lapor.reports_and_photos", integrity_checks),),
-    media_folders=("laporan", "lampiran", "pending"),
     readiness=ReadinessSource(
         role=Role.OPERATOR,
         backlog=backlog,

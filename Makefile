@@ -5,6 +5,9 @@ export UV_LINK_MODE := copy
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen --quiet
+# The suite spreads over the machine's cores (pytest-xdist; PYTEST_JOBS=0 runs it in one process).
+PYTEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST := $(RUN) pytest -q -n $(PYTEST_JOBS) --dist loadgroup
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint install system-deps vendor gates test-sqlite test-postgres messages bench lighthouse screenshots clean
@@ -45,10 +48,10 @@ gates: install
 	  ALLOWED_HOSTS=balai.example.go.id DATABASE_URL=sqlite://:memory: $(RUN) python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install system-deps vendor
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(RUN) pytest -q -p no:randomly
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(PYTEST) -p no:randomly
 
 test-postgres: install system-deps vendor
-	scripts/with-postgres.sh $(RUN) pytest -q
+	scripts/with-postgres.sh $(PYTEST)
 
 test: lint gates test-sqlite test-postgres
 	@echo "make test: all checks passed on SQLite and PostgreSQL"

@@ -31,6 +31,14 @@ def pytest_configure() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # `make test` spreads the suite over the machine's cores (pytest-xdist, --dist loadgroup): a file's tests
+    # stay together (their module fixtures are made once), and the resilience tests share one server's database.
+    for item in items:
+        group = "resilience" if item.get_closest_marker("resilience") else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _one_write_path() -> None:
     # Every test also checks that reports are written only through balai.lapor.services (tests/write_path.py).

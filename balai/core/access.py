@@ -113,16 +113,24 @@ class StaffRequest(HttpRequest):
     pemda: Pemda
 
 
-def staff_member_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Signed-in staff with at least one role; the scope is put on the request (see StaffRequest)."""
+def staff_view(admit: Callable[[HttpRequest, StaffScope], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A decorator for staff views: signed in, and `admit(request, scope)` true (it may put more on the request);
+    the scope is put on the request as `request.scope` (see StaffRequest), anyone else gets 403."""
 
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        scope = staff_scope(request.user)
-        if not scope.is_staff_member:
-            raise PermissionDenied
-        request.scope = scope  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            scope = staff_scope(request.user)
+            if not admit(request, scope):
+                raise PermissionDenied
+            request.scope = scope  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+staff_member_required = staff_view(lambda request, scope: scope.is_staff_member)
+staff_member_required.__doc__ = "Signed-in staff with at least one role; the scope is put on the request."

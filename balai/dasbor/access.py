@@ -6,16 +6,12 @@ OPD and its operators read their own OPD only: its figures, its lists, its map. 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from balai.core.access import StaffRequest, StaffScope, staff_scope
+from balai.core.access import StaffRequest, StaffScope, staff_scope, staff_view
 
 
 @dataclass(frozen=True)
@@ -34,9 +30,12 @@ class DashboardScope:
         return self.whole_pemda or unit_id in self.units
 
 
-def dashboard_scope(user: Any) -> DashboardScope:
-    staff = staff_scope(user)
+def _reach(staff: StaffScope) -> DashboardScope:
     return DashboardScope(staff=staff, whole_pemda=staff.sees_all, units=staff.units)
+
+
+def dashboard_scope(user: Any) -> DashboardScope:
+    return _reach(staff_scope(user))
 
 
 class DashboardRequest(StaffRequest):
@@ -45,17 +44,11 @@ class DashboardRequest(StaffRequest):
     dash: DashboardScope
 
 
-def dashboard_reader_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Signed-in staff with a reach; the scope is put on the request as `request.dash`."""
+def _admit_reader(request: HttpRequest, scope: StaffScope) -> bool:
+    dash = _reach(scope)
+    request.dash = dash  # type: ignore[attr-defined]
+    return dash.allowed
 
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        dash = dashboard_scope(request.user)
-        if not dash.allowed:
-            raise PermissionDenied
-        request.dash = dash  # type: ignore[attr-defined]
-        request.scope = dash.staff  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
 
-    return wrapper
+# Signed-in staff with a reach; the reach is put on the request as `request.dash`, the scope as `request.scope`.
+dashboard_reader_required = staff_view(_admit_reader)

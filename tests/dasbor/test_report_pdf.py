@@ -19,7 +19,14 @@ PEMDA = SimpleNamespace(name="Pemerintah Kota Bitung", short_name="Kota Bitung",
 
 
 def build(language: str = "id", **overrides) -> bytes:
-    arguments = {
+    # The charts format their labels in the active language too: everything is made under the reader's language,
+    # whatever an earlier test left active in this thread.
+    with translation.override(language):
+        return build_monthly_pdf(**_arguments(**overrides))
+
+
+def _arguments(**overrides) -> dict:
+    return {
         "pemda": PEMDA,
         "month": date(2026, 1, 1),
         "kpis": {"Reports received": 1739, "On time": (0.842, "pct"), "Median working days": (3.5, "days")},
@@ -33,8 +40,6 @@ def build(language: str = "id", **overrides) -> bytes:
         "generated_at": datetime(2026, 2, 2, 0, 30, tzinfo=UTC),
         **overrides,
     }
-    with translation.override(language):
-        return build_monthly_pdf(**arguments)
 
 
 def text_of(content: bytes) -> str:

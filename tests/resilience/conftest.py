@@ -32,8 +32,23 @@ def server(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
     running.stop()
 
 
+@pytest.fixture(autouse=True)
+def _summary_lines(request: pytest.FixtureRequest) -> Iterator[None]:
+    # A test's summary lines travel on its report, so they reach the end of the run from an xdist worker too.
+    known = len(SUMMARY)
+    yield
+    request.node.user_properties.extend(("resilience", line) for line in SUMMARY[known:])
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if SUMMARY:
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for key, value in getattr(report, "user_properties", ())
+        if key == "resilience"
+    ]
+    if lines:
         terminalreporter.section("resilience")
-        for line in SUMMARY:
+        for line in dict.fromkeys(lines):
             terminalreporter.write_line(line)

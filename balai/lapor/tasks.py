@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,6 +19,7 @@ from django_tasks import task
 from balai.core.models import Membership, Role
 from balai.core.selectors import pemda_current
 
+from . import replies
 from .models import Report, ReportEvent
 
 log = logging.getLogger(__name__)
@@ -37,13 +38,23 @@ def reporter_links(report: Report) -> dict[str, str]:
     }
 
 
-def send_email(template: str, context: dict[str, Any], to: list[str], language: str) -> None:
+def send_email(template: str, context: dict[str, Any], to: list[str], language: str, *, reply_for: str = "") -> None:
+    """Render the template in the recipient's language and send it.
+
+    `reply_for` is the code of the report whose reporter this is: the email then carries the report's reply key
+    (balai.lapor.replies) in its Reply-To and Message-ID, so that the intake knows a reply for theirs.
+    """
     if not to:
         return
     with translation.override(language):
         subject = " ".join(render_to_string(f"lapor/email/{template}_subject.txt", context).split())
         body = render_to_string(f"lapor/email/{template}_body.txt", context)
-    send_mail(subject, body, None, to)
+    message = EmailMessage(subject, body, None, to)
+    if reply_for:
+        message.extra_headers["Message-ID"] = replies.reply_message_id(reply_for)
+        if address := replies.reply_address(reply_for):
+            message.reply_to = [address]
+    message.send()
 
 
 def reporter_recipients(report: Report) -> list[Report]:
@@ -58,7 +69,7 @@ def send_report_received(code: str) -> None:
     if not report.reporter_email or report.email_opt_out:
         return
     context = {"report": report, "pemda": pemda_current(), **reporter_links(report)}
-    send_email("received", context, [report.reporter_email], report.language)
+    send_email("received", context, [report.reporter_email], report.language, reply_for=report.code)
 
 
 @task()
@@ -68,7 +79,7 @@ def send_report_update(code: str, event_id: int) -> None:
     event = ReportEvent.objects.get(pk=event_id)
     for recipient in reporter_recipients(report):
         context = {"report": report, "event": event, "pemda": pemda_current(), **reporter_links(recipient)}
-        send_email("update", context, [recipient.reporter_email], recipient.language)
+        send_email("update", context, [recipient.reporter_email], recipient.language, reply_for=recipient.code)
 
 
 def staff_emails(unit_ids: Iterable[int | None], roles: Iterable[str]) -> list[tuple[str, str]]:
@@ -140,7 +151,7 @@ def send_reporter_email(template: str, code: str, attempt: int = 1) -> None:
         return
     context = {"report": report, "pemda": pemda_current(), **reporter_links(report)}
     try:
-        send_email(template, context, [report.reporter_email], report.language)
+        send_email(template, context, [report.reporter_email], report.language, reply_for=report.code)
     except (smtplib.SMTPException, OSError):
         if not _retry_later(send_reporter_email, attempt, template, code):
             raise

@@ -20,7 +20,7 @@ from balai.core.models import Membership, Role
 from balai.core.selectors import pemda_current
 
 from . import replies
-from .models import Report, ReportEvent
+from .models import ArchiveReason, EventKind, Report, ReportEvent, Status
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +72,33 @@ def send_report_received(code: str) -> None:
     send_email("received", context, [report.reporter_email], report.language, reply_for=report.code)
 
 
+def update_context(event: ReportEvent, facts: dict[str, str]) -> dict[str, Any]:
+    """What the update email says about its event: what it is `about` (the event's own status, or a public
+    answer), the staff's words and the facts the templates word in the recipient's language."""
+    about = "response" if event.kind == EventKind.RESPONSE else event.to_status
+    reason = facts.get("reason", "")
+    return {
+        "event": event,
+        "about": about,
+        "facts": facts,
+        # Lazy: rendered in the recipient's language by send_email.
+        "status_label": Status(event.to_status).label if event.to_status else "",
+        "reason_label": ArchiveReason(reason).label if reason in ArchiveReason.values else "",
+    }
+
+
 @task()
-def send_report_update(code: str, event_id: int) -> None:
-    """Tell the reporter (and the reporters of merged duplicates) about a public change."""
+def send_report_update(code: str, event_id: int, facts: dict[str, str] | None = None) -> None:
+    """Tell the reporter (and the reporters of merged duplicates) about one public event: that event's status,
+    subject and words, in each recipient's language, whatever the report's status is when the email goes out.
+
+    `facts` come from the service (balai.lapor.services._steps.notify_reporter); an email queued before they
+    existed falls back on the event's note as written."""
     report = Report.objects.select_related("lead_unit").get(code=code)
-    event = ReportEvent.objects.get(pk=event_id)
+    event = ReportEvent.objects.get(pk=event_id, report=report)
+    about = update_context(event, facts if facts is not None else {"text": event.note})
     for recipient in reporter_recipients(report):
-        context = {"report": report, "event": event, "pemda": pemda_current(), **reporter_links(recipient)}
+        context = {"report": report, **about, "pemda": pemda_current(), **reporter_links(recipient)}
         send_email("update", context, [recipient.reporter_email], recipient.language, reply_for=recipient.code)
 
 

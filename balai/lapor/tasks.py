@@ -46,14 +46,16 @@ def send_email(template: str, context: dict[str, Any], to: list[str], language: 
     """
     if not to:
         return
+    reply_address = replies.reply_address(reply_for) if reply_for else ""
+    context = {**context, "can_reply": bool(reply_address)}
     with translation.override(language):
         subject = " ".join(render_to_string(f"lapor/email/{template}_subject.txt", context).split())
         body = render_to_string(f"lapor/email/{template}_body.txt", context)
     message = EmailMessage(subject, body, None, to)
     if reply_for:
         message.extra_headers["Message-ID"] = replies.reply_message_id(reply_for)
-        if address := replies.reply_address(reply_for):
-            message.reply_to = [address]
+    if reply_address:
+        message.reply_to = [reply_address]
     message.send()
 
 

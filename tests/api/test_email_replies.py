@@ -67,6 +67,20 @@ def test_the_reporters_emails_carry_a_reply_address_with_the_reports_key(city: A
     assert received["To"] == REPORTER
     assert received["Reply-To"] == f"lapor+{report.code.lower()}.{replies.reply_key(report.code)}@bitungkota.go.id"
     assert f"{report.code.lower()}.{replies.reply_key(report.code)}@bitungkota.go.id>" in received["Message-ID"]
+    assert "Anda juga dapat menulis kepada kami dengan membalas email ini." in received.get_content()
+
+
+def test_without_a_reporting_address_the_email_has_no_reply_address_and_does_not_invite_replies(
+    city: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTAKE_ADDRESS", "")
+    report = make_report(reporter_email=REPORTER)
+
+    received = sent_to_reporter()
+
+    assert received["Reply-To"] is None
+    assert f"{report.code.lower()}.{replies.reply_key(report.code)}@" in received["Message-ID"]
+    assert "membalas email ini" not in received.get_content()
 
 
 def test_the_key_is_secret_and_differs_per_report(city: Any, settings: Any) -> None:
@@ -146,7 +160,7 @@ def test_the_code_and_the_reporters_address_without_the_key_make_a_new_report(ci
     new = Report.objects.get(code=outcome.report_code)
     note = new.events.get(kind=EventKind.NOTE, is_public=False).note
     assert report.code in note
-    assert "reply key" in note
+    assert "tanpa kunci balasan" in note  # "no reply key", in the Pemda's language
 
 
 def test_a_wrong_key_counts_as_none(city: Any) -> None:

@@ -45,7 +45,7 @@ gates: install
 	$(RUN) python manage.py makemigrations --check --dry-run
 	$(RUN) python scripts/check_translations.py
 	BALAI_HTTPS=true SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-deploy-check-only-0123456789 \
-	  ALLOWED_HOSTS=balai.example.go.id DATABASE_URL=sqlite://:memory: $(RUN) python manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=balai.example.go.id SITE_URL=https://balai.example.go.id DATABASE_URL=sqlite://:memory: $(RUN) python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install system-deps vendor
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(PYTEST) -p no:randomly

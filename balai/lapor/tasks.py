@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,7 +19,8 @@ from django_tasks import task
 from balai.core.models import Membership, Role
 from balai.core.selectors import pemda_current
 
-from .models import Report, ReportEvent
+from . import replies
+from .models import ArchiveReason, EventKind, Report, ReportEvent, Status
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +38,25 @@ def reporter_links(report: Report) -> dict[str, str]:
     }
 
 
-def send_email(template: str, context: dict[str, Any], to: list[str], language: str) -> None:
+def send_email(template: str, context: dict[str, Any], to: list[str], language: str, *, reply_for: str = "") -> None:
+    """Render the template in the recipient's language and send it.
+
+    `reply_for` is the code of the report whose reporter this is: the email then carries the report's reply key
+    (balai.lapor.replies) in its Reply-To and Message-ID, so that the intake knows a reply for theirs.
+    """
     if not to:
         return
+    reply_address = replies.reply_address(reply_for) if reply_for else ""
+    context = {**context, "can_reply": bool(reply_address)}
     with translation.override(language):
         subject = " ".join(render_to_string(f"lapor/email/{template}_subject.txt", context).split())
         body = render_to_string(f"lapor/email/{template}_body.txt", context)
-    send_mail(subject, body, None, to)
+    message = EmailMessage(subject, body, None, to)
+    if reply_for:
+        message.extra_headers["Message-ID"] = replies.reply_message_id(reply_for)
+    if reply_address:
+        message.reply_to = [reply_address]
+    message.send()
 
 
 def reporter_recipients(report: Report) -> list[Report]:
@@ -58,17 +71,37 @@ def send_report_received(code: str) -> None:
     if not report.reporter_email or report.email_opt_out:
         return
     context = {"report": report, "pemda": pemda_current(), **reporter_links(report)}
-    send_email("received", context, [report.reporter_email], report.language)
+    send_email("received", context, [report.reporter_email], report.language, reply_for=report.code)
+
+
+def update_context(event: ReportEvent, facts: dict[str, str]) -> dict[str, Any]:
+    """What the update email says about its event: what it is `about` (the event's own status, or a public
+    answer), the staff's words and the facts the templates word in the recipient's language."""
+    about = "response" if event.kind == EventKind.RESPONSE else event.to_status
+    reason = facts.get("reason", "")
+    return {
+        "event": event,
+        "about": about,
+        "facts": facts,
+        # Lazy: rendered in the recipient's language by send_email.
+        "status_label": Status(event.to_status).label if event.to_status else "",
+        "reason_label": ArchiveReason(reason).label if reason in ArchiveReason.values else "",
+    }
 
 
 @task()
-def send_report_update(code: str, event_id: int) -> None:
-    """Tell the reporter (and the reporters of merged duplicates) about a public change."""
+def send_report_update(code: str, event_id: int, facts: dict[str, str] | None = None) -> None:
+    """Tell the reporter (and the reporters of merged duplicates) about one public event: that event's status,
+    subject and words, in each recipient's language, whatever the report's status is when the email goes out.
+
+    `facts` come from the service (balai.lapor.services._steps.notify_reporter); an email queued before they
+    existed falls back on the event's note as written."""
     report = Report.objects.select_related("lead_unit").get(code=code)
-    event = ReportEvent.objects.get(pk=event_id)
+    event = ReportEvent.objects.get(pk=event_id, report=report)
+    about = update_context(event, facts if facts is not None else {"text": event.note})
     for recipient in reporter_recipients(report):
-        context = {"report": report, "event": event, "pemda": pemda_current(), **reporter_links(recipient)}
-        send_email("update", context, [recipient.reporter_email], recipient.language)
+        context = {"report": report, **about, "pemda": pemda_current(), **reporter_links(recipient)}
+        send_email("update", context, [recipient.reporter_email], recipient.language, reply_for=recipient.code)
 
 
 def staff_emails(unit_ids: Iterable[int | None], roles: Iterable[str]) -> list[tuple[str, str]]:
@@ -140,7 +173,7 @@ def send_reporter_email(template: str, code: str, attempt: int = 1) -> None:
         return
     context = {"report": report, "pemda": pemda_current(), **reporter_links(report)}
     try:
-        send_email(template, context, [report.reporter_email], report.language)
+        send_email(template, context, [report.reporter_email], report.language, reply_for=report.code)
     except (smtplib.SMTPException, OSError):
         if not _retry_later(send_reporter_email, attempt, template, code):
             raise

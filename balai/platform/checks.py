@@ -1,8 +1,11 @@
-"""System checks of `balai check --deploy`: a server on HTTPS must not hold the demo city or its well-known logins."""
+"""System checks of `balai check --deploy`: a server on HTTPS must not hold the demo city or its well-known logins,
+and a production server must know its public address."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
@@ -70,3 +73,34 @@ def _demo_present() -> tuple[str, list[str]]:
     )
     demo_accounts = [user.username for user in candidates if check_password(DEMO_PASSWORD, user.password, setter=None)]
     return demo_pemda, demo_accounts
+
+
+SITE_URL_HINT = (
+    "Set SITE_URL to the address people reach this server at, for example SITE_URL=https://lapor.bitungkota.go.id "
+    "(in /etc/balai/balai.env; see docs/configuration.md). `balai run` sets it for the demo; `balai serve` needs it."
+)
+
+
+def site_url_problem(url: str) -> str:
+    """Why `url` cannot be the public address of a production server, or "" when it can."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return f"SITE_URL={url!r} is not an http:// or https:// address."
+    host = parts.hostname
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    if loopback:
+        return (
+            f"SITE_URL is not set, or names this machine itself ({url}): links in emails, Open311 and the API "
+            "would send people there."
+        )
+    return ""
+
+
+@register(Tags.security, deploy=True)
+def site_url_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """balai.E003: a production server without its public address (SITE_URL unset, local or malformed)."""
+    problem = site_url_problem(settings.SITE_URL)
+    return [Error(problem, hint=SITE_URL_HINT, id="balai.E003")] if problem else []

@@ -21,8 +21,7 @@ from PIL import Image
 from balai.api.email_intake import IntakeConfigError, Outcome, imap_settings, message_import
 from balai.api.models import EmailMessageLog, EmailStatus
 from balai.lapor.models import Channel, EventKind, Report, Status
-from balai.lapor.services import report_request_clarification
-from tests.factories import jpeg_bytes, make_report
+from tests.factories import jpeg_bytes
 
 ADDRESS = "lapor@bitungkota.go.id"
 pytestmark = pytest.mark.django_db
@@ -319,75 +318,6 @@ def test_an_encoded_word_subject_is_decoded(city: Any) -> None:
     report = only_report()
     assert report.title == subject
     assert report.kelurahan.name == "Bitung Tengah"
-
-
-def reply(code: str, sender: str, body: str = "Lokasinya tepat di depan Masjid Raya.") -> bytes:
-    return raw(
-        f"""
-From: {sender}
-To: {ADDRESS}
-Subject: Re: Your report {code.lower()} has been received
-Message-ID: {make_msgid(domain="example.com")}
-In-Reply-To: <confirmation@bitungkota.go.id>
-Content-Type: text/plain; charset=utf-8
-
-{body}
-
-On Tue, 24 Nov 2026 at 10:00, Balai <noreply@bitungkota.go.id> wrote:
-> Your report {code} has been received.
-"""
-    )
-
-
-def test_a_reply_from_the_reporter_is_attached_to_the_report(city: Any) -> None:
-    report = make_report(reporter_email="maria.p@example.com")
-
-    outcome = message_import(raw=reply(report.code, "Maria <MARIA.P@example.com>"))
-
-    assert outcome.status == EmailStatus.ATTACHED
-    assert Report.objects.count() == 1
-    event = report.events.get(kind=EventKind.REPORTER)
-    assert event.note == "Lokasinya tepat di depan Masjid Raya."
-    assert not event.is_public
-    assert EmailMessageLog.objects.get().report == report
-
-
-def test_a_reply_answers_a_pending_clarification(city: Any, coordinator: Any) -> None:
-    report = make_report(reporter_email="maria.p@example.com")
-    report_request_clarification(report=report, actor=coordinator, question="Di RT berapa?", version=report.version)
-    report.refresh_from_db()
-    assert report.status == Status.DITUNDA
-
-    message_import(raw=reply(report.code, "maria.p@example.com", body="RT 03 RW 02."))
-
-    report.refresh_from_db()
-    assert report.status == Status.DITERIMA
-    assert report.events.get(kind=EventKind.REPORTER).note == "RT 03 RW 02."
-
-
-def test_a_reply_with_a_photo_adds_it_to_the_report(city: Any) -> None:
-    report = make_report(reporter_email="ferry@example.com", photos=1)
-
-    message = with_attachments((jpeg_bytes(), "image", "jpeg", "dekat.jpg"), text="Ini fotonya.")
-    message = message.replace(b"Subject: Sampah di Pasar Winenet", f"Subject: Re: {report.code}".encode())
-    message_import(raw=message)
-
-    report.refresh_from_db()
-    assert report.photo_count == 2
-    assert list(report.photos.values_list("position", flat=True)) == [0, 1]
-
-
-def test_a_reply_from_another_address_becomes_a_new_report_with_a_note(city: Any) -> None:
-    report = make_report(reporter_email="maria.p@example.com")
-
-    outcome = message_import(raw=reply(report.code, "orang.lain@example.com"))
-
-    assert outcome.status == EmailStatus.IMPORTED
-    new = Report.objects.get(code=outcome.report_code)
-    assert new.pk != report.pk
-    assert new.reporter_email == "orang.lain@example.com"
-    assert report.code in new.events.get(kind=EventKind.NOTE, is_public=False).note
-    assert not report.events.filter(kind=EventKind.REPORTER).exists()
 
 
 def test_the_same_message_is_imported_once(city: Any) -> None:

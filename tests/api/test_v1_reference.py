@@ -140,6 +140,15 @@ def test_the_docs_page_is_in_indonesian_by_default(client, city):
     assert '<html lang="id">' in page
 
 
+def test_the_docs_pages_examples_use_the_sites_address(client, city, settings):
+    settings.SITE_URL = "https://lapor.bitungkota.go.id"
+
+    page = client.get(f"{BASE}/docs", HTTP_HOST="127.0.0.1").content.decode()
+
+    assert "curl https://lapor.bitungkota.go.id/api/v1/reports/BTG-7K3Q-9XFA" in page
+    assert "127.0.0.1" not in page
+
+
 def test_the_api_root_points_to_its_documents(client, city):
     body = json_of(client.get(f"{BASE}/"))
 

@@ -36,6 +36,19 @@ def test_the_holder_of_the_code_follows_status_and_public_timeline(client, city,
     assert body["url"].endswith(f"/laporan/{report.code}/")
 
 
+def test_links_use_the_sites_address_not_the_requests_host(client, city, settings):
+    settings.SITE_URL = "https://lapor.bitungkota.go.id"
+    report = make_report(photos=1)
+
+    body = json_of(client.get(f"{BASE}/reports/{report.code}", HTTP_HOST="127.0.0.1"))
+
+    assert body["url"].startswith("https://lapor.bitungkota.go.id/")
+    assert body["url"].endswith(f"/{report.code}/")
+    assert body["photos"][0]["url"].startswith("https://lapor.bitungkota.go.id/foto/")
+    index = json_of(client.get(f"{BASE}/"))
+    assert index["openapi"] == "https://lapor.bitungkota.go.id/api/v1/openapi.json"
+
+
 def test_the_code_may_be_typed_in_lower_case_without_dashes(client, city):
     report = make_report()
 

@@ -17,6 +17,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-" + "k7Qz9" * 8,
     "ALLOWED_HOSTS": "lapor.bitungkota.go.id",
     "CSRF_TRUSTED_ORIGINS": "https://lapor.bitungkota.go.id",
+    "SITE_URL": "https://lapor.bitungkota.go.id",
     "DEBUG": "false",
 }
 

@@ -80,7 +80,9 @@ def fresh(tmp_path: Path) -> Iterator[FreshDatabase]:
 
 
 def test_serve_answers_through_gunicorn_workers_and_stops_gracefully(fresh: FreshDatabase, tmp_path: Path) -> None:
-    env = operator_env(fresh, tmp_path, ALLOWED_HOSTS="127.0.0.1", LOG_JSON="true")
+    env = operator_env(
+        fresh, tmp_path, ALLOWED_HOSTS="127.0.0.1", SITE_URL="https://lapor.bitungkota.go.id", LOG_JSON="true"
+    )
     # The steps of docs/deploy.md, shortened to one kota.
     for step in [
         ("migrate", "--verbosity", "0"),
@@ -121,7 +123,7 @@ def test_serve_answers_through_gunicorn_workers_and_stops_gracefully(fresh: Fres
 
 
 def test_serve_never_migrates_or_loads_the_demo(fresh: FreshDatabase, tmp_path: Path) -> None:
-    env = operator_env(fresh, tmp_path, ALLOWED_HOSTS="127.0.0.1")
+    env = operator_env(fresh, tmp_path, ALLOWED_HOSTS="127.0.0.1", SITE_URL="https://lapor.bitungkota.go.id")
     log = tmp_path / "serve.log"
 
     with serving(env, log, "--workers", "1") as (_, port):

@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from balai.api.models import EmailMessageLog, EmailStatus
 from balai.core.models import Pemda
 from balai.core.selectors import pemda_current
-from balai.lapor import services
+from balai.lapor import replies, services
 from balai.lapor.models import Channel, Report
 from balai.lapor.services import ReportInput, report_submit
-from balai.lib.env import env_str
 
 from .parsing import (
     ParsedMessage,
@@ -42,7 +41,7 @@ FAILED_PREFIX = "email-gagal"
 
 def intake_address() -> str:
     """The reporting address (INTAKE_ADDRESS), lower-case; empty means every message is taken."""
-    return env_str("INTAKE_ADDRESS").strip().lower()
+    return replies.intake_address()
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,8 @@ def message_import(*, raw: bytes, source: str = "", address: str | None = None, 
             return Outcome("duplicate", key)
         sender, subject = _best_effort_headers(raw)
         return _keep_aside(raw, key, str(exc), sender=sender, subject=subject, source=source)
-    if wanted and wanted not in parsed.recipients:
+    # A reply goes to a plus-address of the reporting address (lapor+<code>.<key>@…): it is addressed to it too.
+    if wanted and wanted not in {replies.without_tag(r) for r in parsed.recipients}:
         return Outcome("not_addressed", parsed.message_id, parsed.sender_email)
     if EmailMessageLog.objects.filter(message_id=parsed.message_id).exists():
         return Outcome("duplicate", parsed.message_id, parsed.sender_email)
@@ -210,21 +210,46 @@ def message_import(*, raw: bytes, source: str = "", address: str | None = None, 
             subject="",
             source=source,
         )
-    notes: list[str] = []
-    code = tracking_code_in(parsed.subject, pemda.code_prefix)
-    if code is not None:
-        report = Report.objects.filter(code=code).first()
-        if report is None:
-            notes.append(_("The subject names %(code)s, which is not a report here.") % {"code": code})
-        elif report.reporter_email.lower() == parsed.sender_email:
+    keyed = replies.replied_code([*parsed.recipients, *parsed.references])
+    if keyed is not None:
+        report = Report.objects.filter(code=keyed).first()
+        # The key proves the mail answers Balai's email to the reporter; the address must be theirs too.
+        if report is not None and report.reporter_email.lower() == parsed.sender_email:
             return _reply(parsed, report, source=source)
-        else:
-            # Anyone can copy a code into a subject: only the reporter's own address speaks on their report.
-            notes.append(
-                _("The subject names report %(code)s, but the sender is not its reporter: taken as a new report.")
-                % {"code": code}
+    return _new_report(parsed, pemda, source=source, notes=_why_not_a_reply(parsed, pemda, keyed))
+
+
+def _why_not_a_reply(parsed: ParsedMessage, pemda: Pemda, keyed: str | None) -> list[str]:
+    """The internal note of a new report that names, or answers, another report, for the coordinator to judge."""
+    if keyed is not None:
+        return [
+            _(
+                "This email answers Balai's email about report %(code)s, but it was sent from another address than "
+                "its reporter's: taken as a new report. Merge it if it belongs to that report."
             )
-    return _new_report(parsed, pemda, source=source, notes=notes)
+            % {"code": keyed}
+        ]
+    code = tracking_code_in(parsed.subject, pemda.code_prefix)
+    if code is None:
+        return []
+    report = Report.objects.filter(code=code).first()
+    if report is None:
+        return [_("The subject names %(code)s, which is not a report here.") % {"code": code}]
+    if report.reporter_email.lower() == parsed.sender_email:
+        # Anyone can write a code into the subject and a reporter's address into From: only a reply that
+        # carries the key of Balai's own email to the reporter speaks on their report.
+        return [
+            _(
+                "The subject names report %(code)s and the sender uses its reporter's address, but the email does "
+                "not answer one of Balai's emails about it (no reply key): taken as a new report. Merge it if it "
+                "belongs to that report."
+            )
+            % {"code": code}
+        ]
+    return [
+        _("The subject names report %(code)s, but the sender is not its reporter: taken as a new report.")
+        % {"code": code}
+    ]
 
 
 def _take(raw: bytes, *, source: str, address: str | None, pemda: Pemda | None) -> Outcome:

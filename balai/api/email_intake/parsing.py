@@ -161,6 +161,8 @@ class ParsedMessage:
     recipients: frozenset[str]
     attachments: tuple[Attachment, ...]
     automatic: bool
+    # In-Reply-To and References: the Message-IDs of the emails this one answers.
+    references: tuple[str, ...] = ()
 
 
 def message_key(message: EmailMessage | None, raw: bytes) -> str:
@@ -266,6 +268,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         recipients=_recipients(message),
         attachments=attachments,
         automatic=_is_automatic(message, address),
+        references=tuple(_header(message, name) for name in ("In-Reply-To", "References")),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pydantic
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import translation
@@ -122,8 +123,8 @@ def api_index(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         {
             "name": api.title,
             "version": api.version,
-            "openapi": request.build_absolute_uri(reverse("api-v1:openapi-json")),
-            "docs": request.build_absolute_uri(reverse("api-v1:openapi-view")),
+            "openapi": settings.SITE_URL + reverse("api-v1:openapi-json"),
+            "docs": settings.SITE_URL + reverse("api-v1:openapi-view"),
         }
     )
 

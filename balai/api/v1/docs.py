@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import reverse
@@ -195,7 +196,7 @@ class DocsPage(DocsBase):
             "t": _labels(),
             "description": formatted(api.description),
             "openapi_url": openapi_url,
-            "operations": operations(schema, request.build_absolute_uri(root)),
+            "operations": operations(schema, settings.SITE_URL + root),
         }
         response = HttpResponse(template.render(context, request))
         response["Cache-Control"] = "public, max-age=300"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -16,7 +17,8 @@ def _choice(choices: Any, value: str) -> dict[str, str]:
 
 
 def _absolute(request: HttpRequest, path: str) -> str:
-    return request.build_absolute_uri(path)
+    # The site's public address, as in emails and Open311: not whatever Host header the request came with.
+    return settings.SITE_URL + path
 
 
 def report_url(request: HttpRequest, report: Report) -> str:

@@ -121,10 +121,12 @@ def audit(actor: Any, action: str, report: Report, ip: str | None, *, actor_labe
     )
 
 
-def notify_reporter(report: Report, event: ReportEvent) -> None:
+def notify_reporter(report: Report, event: ReportEvent, *, text: str = "", **facts: str) -> None:
+    """Queue the reporter's email about this event: the staff's own words (`text`) and the facts the email words
+    in the reporter's language when it is sent (`unit`, `referral`, `reason`, `merged_into`)."""
     from ..tasks import send_report_update
 
-    send_report_update.enqueue(report.code, event.pk)
+    send_report_update.enqueue(report.code, event.pk, {"text": text.strip(), **facts})
 
 
 def calendar() -> Any:

@@ -65,7 +65,7 @@ def report_verify(
     event = step.event(locked, actor, EventKind.STATUS, note, from_status=previous, to_status=locked.status, at=now)
     step.audit(actor, "verify", locked, ip, status=[previous, locked.status], **changes)
     if lead_unit is None:
-        step.notify_reporter(locked, event)
+        step.notify_reporter(locked, event, text=note)
         return locked
     return report_dispatch(
         report=locked,
@@ -123,7 +123,7 @@ def report_dispatch(
     from ..tasks import notify_unit_dispatch
 
     notify_unit_dispatch.enqueue(locked.code)
-    step.notify_reporter(locked, event)
+    step.notify_reporter(locked, event, unit=lead_unit.name)
     return locked
 
 
@@ -149,7 +149,7 @@ def report_request_clarification(
     step.save(locked, "status", "paused_at")
     event = step.event(locked, actor, EventKind.STATUS, question, from_status=previous, to_status=locked.status, at=now)
     step.audit(actor, "request_clarification", locked, ip, status=[previous, locked.status])
-    step.notify_reporter(locked, event)
+    step.notify_reporter(locked, event, text=question)
     return locked
 
 
@@ -175,7 +175,7 @@ def report_mark_not_authority(
         text = f"{text}\n{note.strip()}"
     event = step.event(locked, actor, EventKind.STATUS, text, from_status=previous, to_status=locked.status)
     step.audit(actor, "not_authority", locked, ip, status=[previous, locked.status], referral=locked.referral)
-    step.notify_reporter(locked, event)
+    step.notify_reporter(locked, event, text=note, referral=locked.referral)
     return locked
 
 
@@ -210,7 +210,8 @@ def report_archive(
     step.audit(actor, "archive", locked, ip, status=[previous, Status.DIARSIPKAN], reason=reason,
                merged_into=merged_into.code if merged_into else None)  # fmt: skip
     if reason != ArchiveReason.SPAM:
-        step.notify_reporter(locked, event)
+        merged = {"merged_into": merged_into.code} if merged_into is not None else {}
+        step.notify_reporter(locked, event, text=note, reason=reason, **merged)
     return locked
 
 

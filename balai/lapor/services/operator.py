@@ -34,7 +34,7 @@ def report_accept(
         from_status=previous, to_status=locked.status,
     )  # fmt: skip
     step.audit(actor, "accept", locked, ip, status=[previous, locked.status])
-    step.notify_reporter(locked, event)
+    step.notify_reporter(locked, event, text=note)
     return locked
 
 
@@ -53,7 +53,7 @@ def report_add_note(
     event = step.event(locked, actor, EventKind.RESPONSE if public else EventKind.NOTE, text, is_public=public)
     step.audit(actor, "respond" if public else "note", locked, ip, event=event.pk)
     if public:
-        step.notify_reporter(locked, event)
+        step.notify_reporter(locked, event, text=text)
     return event
 
 
@@ -74,7 +74,7 @@ def report_finish(
     step.save(locked, "status", "finished_at")
     event = step.event(locked, actor, EventKind.STATUS, answer, from_status=previous, to_status=locked.status, at=now)
     step.audit(actor, "finish", locked, ip, status=[previous, locked.status])
-    step.notify_reporter(locked, event)
+    step.notify_reporter(locked, event, text=answer)
     return locked
 
 

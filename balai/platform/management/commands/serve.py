@@ -12,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import DatabaseError
 
 from balai.lib.env import env_int
+from balai.platform.checks import site_url_set
 
 MAX_DEFAULT_WORKERS = 8
 
@@ -106,6 +107,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if workers < 1 or threads < 1:
             raise CommandError("workers and threads must be at least 1")
+        for error in site_url_set():
+            # Links in every email would point at this machine: refuse rather than send them.
+            raise CommandError(f"{error.msg}\n{error.hint} ({error.id})")
         self._warn_about_unapplied_migrations()
         argv = gunicorn_argv(
             bind=bind_address(options["addrport"]),

@@ -40,3 +40,21 @@ def capped(value: int | None, cap: int | None = None) -> str:
         return ""
     cap = paging.COUNT_CAP if cap is None else cap
     return f"{number(cap)}+" if value > cap else number(value)
+
+
+@register.filter(expects_localtime=True)
+def when(value: Any, parts: str = "") -> str:
+    """A date the one way the back office writes dates: "7 Mar", with the year when it is not this year
+    ("7 Mar 2025"); `parts` may add the weekday ("weekday": "Fri 7 Mar") and the time ("time": "7 Mar, 09:30",
+    always 24-hour). The Pemda's time zone is the one active."""
+    if not value:
+        return ""
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import timezone
+
+    fmt = "j M" if value.year == timezone.localdate().year else "j M Y"
+    if "weekday" in parts:
+        fmt = f"D {fmt}"
+    if "time" in parts:
+        fmt = f"{fmt}, H:i"
+    return str(date_filter(value, fmt))

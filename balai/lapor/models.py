@@ -144,6 +144,14 @@ class CategoryQuestion(TimestampedModel):
         help_text=_('For list types: [{"key": "besar", "name": "Besar"}, …]'),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    is_public = models.BooleanField(
+        _("answer shown publicly"),
+        default=False,
+        help_text=_(
+            "If on, the answer is shown on the report's public page and in the API. Officers always see it. "
+            "Leave it off for anything that could identify or endanger a person."
+        ),
+    )
 
     objects = NoticedQuerySet["CategoryQuestion"].as_manager()
 

@@ -24,6 +24,7 @@ from . import rules, selectors, services, staff_forms
 from .access import access_report_by_code, may_see_identity, reports_visible_to
 from .models import Report, ReportAttachment, Status
 from .paging import page_number, slice_page
+from .questions import answer_rows
 from .services import ActionError
 
 
@@ -221,6 +222,7 @@ def _render_report(
             "scope": scope,
             "show_identity": may_see_identity(scope, report),
             "events": selectors.staff_events(report),
+            "answers": answer_rows(report),
             "photos": list(report.photos.all()),
             "attachments": list(report.attachments.all()),
             "supporting": list(report.supporting_units.all()),

@@ -25,9 +25,7 @@ def _report_with_answers():
     CategoryQuestion.objects.create(
         category=jalan, code="rumah_terdekat", label="Rumah siapa yang paling dekat?", order=2
     )
-    return make_report(
-        category=jalan, answers={"ukuran": "besar", "rumah_terdekat": "Rumah Ibu Wenas, cat hijau"}
-    )
+    return make_report(category=jalan, answers={"ukuran": "besar", "rumah_terdekat": "Rumah Ibu Wenas, cat hijau"})
 
 
 def test_officers_see_every_answer_in_words_on_the_report_page(city, coordinator, operator_pupr):

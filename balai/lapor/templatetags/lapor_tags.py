@@ -5,9 +5,11 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from balai.lapor import paging
 from balai.lapor.models import Report
+from balai.lapor.services._steps import REPORTER_LABEL, SYSTEM_LABEL
 
 register = template.Library()
 
@@ -58,3 +60,17 @@ def when(value: Any, parts: str = "") -> str:
     if "time" in parts:
         fmt = f"{fmt}, H:i"
     return str(date_filter(value, fmt))
+
+
+# Who did something, as the timeline stores it: a code for the reporter and the system (in the reader's language
+# at display time), a person's name otherwise.
+ACTOR_NAMES: dict[str, Any] = {
+    REPORTER_LABEL: pgettext_lazy("timeline actor", "reporter"),
+    SYSTEM_LABEL: pgettext_lazy("timeline actor", "system"),
+}
+
+
+@register.filter
+def actor_name(label: str) -> str:
+    """A timeline entry's actor in the reader's language: 'pelapor' reads "reporter" in English."""
+    return str(ACTOR_NAMES.get(label, label))

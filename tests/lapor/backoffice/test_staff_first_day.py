@@ -87,3 +87,20 @@ def test_dates_of_earlier_years_show_the_year_and_this_years_do_not(city, coordi
     page = text(client.get(f"/staf/laporan/{recent.code}/"))
     assert "4 Mar, 08:07" in page
     assert "2030" not in re.sub(r'datetime="[^"]*"', "", page.split('class="staff-history"')[1])
+
+
+def test_timeline_actors_read_in_the_readers_language(city, coordinator, operator_pupr):
+    from .steps import finished
+
+    report = finished(make_report(), coordinator, operator_pupr)
+    client_for().post(f"/lacak/{report.code}/{report.reporter_token}/", {"action": "rate", "rate-rating": "5"})
+
+    english = text(client_for(coordinator).get(f"/staf/laporan/{report.code}/"))
+    history = english.split('class="staff-history"')[1]
+    assert "· reporter" in history  # the submission and the rating
+    assert "pelapor" not in history
+
+    indonesian = client_for(coordinator)
+    indonesian.cookies["django_language"] = "id"
+    history = text(indonesian.get(f"/staf/laporan/{report.code}/")).split('class="staff-history"')[1]
+    assert "· pelapor" in history

@@ -8,13 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
+        from .changes import on_change
         from .models import CalendarDay, Pemda, Wilayah
         from .selectors import calendar_forget, pemda_forget
 
-        # This process's copies of the Pemda and its calendar (selectors) are dropped when they change.
-        for signal in (post_save, post_delete):
-            for model in (Pemda, Wilayah):
-                signal.connect(pemda_forget, sender=model, dispatch_uid=f"core.pemda_forget.{model.__name__}")
-            signal.connect(calendar_forget, sender=CalendarDay, dispatch_uid="core.calendar_forget")
+        # This process's copies of the Pemda and its calendar (selectors) are dropped on any write to them.
+        on_change(pemda_forget, Pemda, Wilayah, uid="core.pemda_forget")
+        on_change(calendar_forget, CalendarDay, uid="core.calendar_forget")

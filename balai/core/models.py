@@ -10,6 +10,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .changes import NoticedQuerySet
+
 
 class TimestampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -26,7 +28,7 @@ class WilayahLevel(models.IntegerChoices):
     DESA_KELURAHAN = 4, _("village (kelurahan or desa)")
 
 
-class WilayahQuerySet(models.QuerySet["Wilayah"]):
+class WilayahQuerySet(NoticedQuerySet["Wilayah"]):
     def kecamatan_of(self, kabkota_code: str) -> WilayahQuerySet:
         return self.filter(level=WilayahLevel.KECAMATAN, code__startswith=f"{kabkota_code}.")
 
@@ -146,6 +148,7 @@ class Pemda(TimestampedModel):
             "still turn it on for themselves."
         ),
     )
+    objects = NoticedQuerySet["Pemda"].as_manager()
     # One row (balai.core.migration_ops).
     grows_with_use: ClassVar[bool] = False
 
@@ -184,7 +187,7 @@ class UnitKind(models.TextChoices):
     DESA = "desa", _("desa office")
 
 
-class UnitQuerySet(models.QuerySet["Unit"]):
+class UnitQuerySet(NoticedQuerySet["Unit"]):
     def active(self) -> UnitQuerySet:
         return self.filter(is_active=True)
 
@@ -310,6 +313,8 @@ class CalendarDay(TimestampedModel):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=CalendarDayKind.choices)
     name = models.CharField(_("description"), max_length=120)
+
+    objects = NoticedQuerySet["CalendarDay"].as_manager()
 
     class Meta:
         verbose_name = _("calendar exception")

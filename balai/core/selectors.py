@@ -11,8 +11,9 @@ from balai.lib.workdays import WorkCalendar
 
 from .models import CalendarDay, CalendarDayKind, Membership, Pemda, Role, Unit
 
-# Every request reads the Pemda (middleware, forms, services): one copy per process, dropped when the Pemda is
-# saved here (signals in CoreConfig.ready), refreshed within PEMDA_TTL seconds after a change elsewhere.
+# Every request reads the Pemda (middleware, forms, services): one copy per process, dropped on any write to the
+# Pemda in this process (balai.core.changes, connected in CoreConfig.ready), refreshed within PEMDA_TTL seconds
+# after a change made by another process.
 PEMDA_TTL = 10
 _pemda: ProcessMemo[Pemda | None] = ProcessMemo("core.pemda", ttl=PEMDA_TTL)
 

@@ -1,8 +1,8 @@
 """This process's copies of the lists that the report form and the public pages read on every request.
 
 The active categories (with their OPD and extra questions) and the Pemda's kecamatan and kelurahan change a
-few times a year, through the admin or `balai wilayah import`. A save or delete in this process drops the
-copy at once (signals); other server processes notice within `ttl` seconds. Nothing here depends on who asks.
+few times a year, through the admin or `balai wilayah import`. Any write in this process drops the
+copy at once (balai.core.changes); other server processes notice within `ttl` seconds. Nothing here depends on who asks.
 """
 
 from __future__ import annotations
@@ -92,13 +92,11 @@ def blank_form_fields(key: Hashable, render: Callable[[], str]) -> str:
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from balai.core.changes import on_change
 
-    for model in (Category, CategoryQuestion, Unit):
-        for signal in (post_save, post_delete):
-            signal.connect(_clear_categories, sender=model, dispatch_uid=f"lapor.cache.categories.{model.__name__}")
-    for signal in (post_save, post_delete):
-        signal.connect(_clear_places, sender=Wilayah, dispatch_uid="lapor.cache.places")
+    # Any write to these tables, bulk ones included (balai.core.changes).
+    on_change(_clear_categories, Category, CategoryQuestion, Unit, uid="lapor.cache.categories")
+    on_change(_clear_places, Wilayah, uid="lapor.cache.places")
 
 
 def _clear_categories(**_kwargs: Any) -> None:

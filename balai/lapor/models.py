@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from balai.core.changes import NoticedQuerySet
 from balai.core.models import TimestampedModel, Unit, Wilayah
 
 
@@ -102,6 +103,8 @@ class Category(TimestampedModel):
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = NoticedQuerySet["Category"].as_manager()
+
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
@@ -141,6 +144,16 @@ class CategoryQuestion(TimestampedModel):
         help_text=_('For list types: [{"key": "besar", "name": "Besar"}, …]'),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    is_public = models.BooleanField(
+        _("answer shown publicly"),
+        default=False,
+        help_text=_(
+            "If on, the answer is shown on the report's public page and in the API. Officers always see it. "
+            "Leave it off for anything that could identify or endanger a person."
+        ),
+    )
+
+    objects = NoticedQuerySet["CategoryQuestion"].as_manager()
 
     class Meta:
         verbose_name = _("category question")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Category, CategoryQuestion, QuestionType
+from .cache import categories as categories_cached
+from .models import Category, CategoryQuestion, QuestionType, Report
 
 MAX_STRING = 255
 MAX_TEXT = 4000
@@ -92,3 +95,56 @@ def validate_answers(category: Category, raw: Mapping[str, Any]) -> tuple[dict[s
             continue
         answers[question.code] = value
     return answers, errors
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer as a person reads it: the question and the answer in words (choice names, a local date)."""
+
+    code: str
+    question: str
+    answer: str
+    is_public: bool
+
+
+def answer_text(question: CategoryQuestion | None, value: Any) -> str:
+    """An answer in words: the names of the choices, a date and time in the Pemda's zone, a number as typed."""
+    if question is not None and question.is_list:
+        names = dict(question.choice_pairs())
+        return ", ".join(names.get(str(key), str(key)) for key in _as_list(value))
+    if question is not None and question.datatype == QuestionType.DATETIME:
+        parsed = parse_datetime(str(value))
+        if parsed is not None:
+            return date_format(timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed, "j M Y, H:i")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def answer_rows(report: Report, *, public_only: bool = False) -> list[AnswerRow]:
+    """The report's answers in the category's order. Staff see every answer, also to a question turned off or
+    deleted since; the public (`public_only`) only answers to active questions marked public."""
+    if not report.answers:
+        return []
+    if public_only:
+        asked = dict(categories_cached().questions).get(report.category, [])
+        questions = {q.code: q for q in asked if q.is_public}
+    else:
+        questions = {q.code: q for q in CategoryQuestion.objects.filter(category_id=report.category_id)}
+    rows = []
+    for code, value in report.answers.items():
+        question = questions.get(code)
+        if question is None and public_only:
+            continue
+        if value in (None, "", []):
+            continue
+        rows.append(
+            AnswerRow(
+                code=code,
+                question=question.label if question is not None else code,
+                answer=answer_text(question, value),
+                is_public=question.is_public if question is not None else False,
+            )
+        )
+    order = {code: (q.order, q.pk) for code, q in questions.items()}
+    return sorted(rows, key=lambda row: order.get(row.code, (10**6, 0)))

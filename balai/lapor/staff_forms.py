@@ -236,8 +236,9 @@ class RateForm(BalaiForm):
         choices=[(5, _("5 — very satisfied")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 — not satisfied at all"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment (optional, public)"), required=False, max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    # Read by the officers only: it is the reporter's unchecked text (no verification makes it safe to publish).
+    comment = forms.CharField(label=_("Comment (optional, read by the officers, not published)"), required=False,
+                              max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
 
 class ReopenForm(BalaiForm):

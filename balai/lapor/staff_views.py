@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,8 +22,9 @@ from balai.core.selectors import work_calendar
 
 from . import rules, selectors, services, staff_forms
 from .access import access_report_by_code, may_see_identity, reports_visible_to
-from .models import Report, ReportAttachment
+from .models import Report, ReportAttachment, Status
 from .paging import page_number, slice_page
+from .questions import answer_rows
 from .services import ActionError
 
 
@@ -44,7 +47,14 @@ def inbox(request: StaffRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = selectors.InboxFilters(**{k: v for k, v in form.cleaned_data.items() if v})
     now, soon = _deadline_window()
+    # The coordinator's first job is the reports that just came in: a view of them, newest first, with their
+    # number above the list, so that a new report is not lost under older ones whose deadlines have passed.
+    new_view = scope.coordinator and request.GET.get("tampilan") == "baru"
+    if new_view:
+        filters = replace(filters, status=Status.DITERIMA)
     reports = selectors.staff_inbox(scope, filters, now=now, soon=soon)
+    if new_view:
+        reports = reports.order_by("-created_at", "-pk")
     page = slice_page(
         reports,
         page_number(request.GET.get("halaman")),
@@ -54,6 +64,9 @@ def inbox(request: StaffRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("halaman", None)
+    new_count = None
+    if scope.coordinator:
+        new_count = reports_visible_to(scope).filter(status=Status.DITERIMA).count()
     return render(
         request,
         "staff/inbox.html",
@@ -64,6 +77,8 @@ def inbox(request: StaffRequest) -> HttpResponse:
             "now": now,
             "soon": soon,
             "scope": scope,
+            "new_count": new_count,
+            "new_view": new_view,
             "bulk_form": staff_forms.BulkForm(codes=[]) if scope.coordinator else None,
         },
     )
@@ -207,6 +222,7 @@ def _render_report(
             "scope": scope,
             "show_identity": may_see_identity(scope, report),
             "events": selectors.staff_events(report),
+            "answers": answer_rows(report),
             "photos": list(report.photos.all()),
             "attachments": list(report.attachments.all()),
             "supporting": list(report.supporting_units.all()),
@@ -306,7 +322,9 @@ def report_action(request: StaffRequest, code: str, action: str) -> HttpResponse
         form.data = data
         return _render_report(request, report, bound=(action, form), status=409)
     messages.success(request, message)
-    return redirect("staff:report", code=code)
+    # The form posted to #action-error (to show its errors); a redirect without a fragment of its own keeps that
+    # one, so the page would open on the panel: open it at the top of the content, where the message is.
+    return redirect(reverse("staff:report", kwargs={"code": code}) + "#main")
 
 
 @require_safe

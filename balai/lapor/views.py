@@ -23,6 +23,7 @@ from . import cache, codes, rules, selectors
 from .forms import PublicFilterForm, ReportForm, TrackForm
 from .models import VERIFY_WORKING_DAYS, PendingPhoto, Report, ReportKind, ReportPhoto, Status
 from .paging import page_number
+from .questions import answer_rows
 from .ratelimit import submit_count_one, submit_counter
 from .services import DuplicateSubmission, pending_photo_discard, pending_photo_store, report_submit
 
@@ -272,6 +273,7 @@ def _detail_context(report: Report, *, tracking: bool) -> dict[str, Any]:
         "report": report,
         "attachments": [] if report.is_confidential else list(report.attachments.filter(is_public=True)),
         "events": selectors.report_public_events(report),
+        "answers": answer_rows(report, public_only=True),
         "photos": photos,
         "tracking": tracking,
         "steps": [(s, s.label, step_index is not None and i <= step_index) for i, s in enumerate(STATUS_STEPS)],

@@ -206,7 +206,7 @@ def _demo_questions() -> None:
     jalan, banjir = Category.objects.get(slug="jalan-rusak"), Category.objects.get(slug="banjir")
     CategoryQuestion.objects.get_or_create(
         category=jalan, code="ukuran",
-        defaults={"label": "Seberapa besar kerusakannya?", "datatype": QuestionType.SINGLE, "order": 1,
+        defaults={"label": "Seberapa besar kerusakannya?", "datatype": QuestionType.SINGLE, "order": 1, "is_public": True,
                   "values": [{"key": "kecil", "name": "Kecil (kurang dari 1 meter)"},
                              {"key": "sedang", "name": "Sedang (1–3 meter)"},
                              {"key": "besar", "name": "Besar (lebih dari 3 meter atau seluruh badan jalan)"}]},

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from balai.lapor import selectors
 from balai.lapor.models import EventKind, Report, ReportKind, Status
+from balai.lapor.questions import answer_rows
 
 
 def _choice(choices: Any, value: str) -> dict[str, str]:
@@ -67,6 +68,10 @@ def report_detail(request: HttpRequest, report: Report) -> dict[str, Any]:
         "referral": (report.referral or None) if report.status == Status.BUKAN_WEWENANG else None,
         "merged_into": merged.code if merged is not None and not merged.is_confidential else None,
         "rating": report.rating,
+        "answers": [
+            {"code": row.code, "question": row.question, "answer": row.answer}
+            for row in answer_rows(report, public_only=True)
+        ],
         "photos": [
             {
                 "url": _absolute(request, reverse("lapor:photo", args=[photo.public_id])),

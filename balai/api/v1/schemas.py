@@ -141,6 +141,12 @@ class EventOut(Schema):
     note: str
 
 
+class AnswerOut(Schema):
+    code: str = Field(description="The question's code, as sent in `answers`.")
+    question: str
+    answer: str = Field(description="The answer in words: choice names, a date and time in the Pemda's zone.")
+
+
 class PhotoOut(Schema):
     url: str
     width: int
@@ -163,6 +169,9 @@ class ReportOut(ReportSummaryOut):
     referral: str | None = Field(description="For `bukan_wewenang`: where to go instead.")
     merged_into: str | None = Field(description="For duplicates: the code of the report followed instead.")
     rating: int | None
+    answers: list[AnswerOut] = Field(
+        description="Answers to the category's questions that the Pemda publishes (officers see all of them)."
+    )
     photos: list[PhotoOut] = Field(description="Empty for rahasia reports: their photos are for the officers.")
     timeline: list[EventOut]
 

@@ -181,7 +181,7 @@ def test_who_may_do_what(city, coordinator, operator_pupr, as_role, citizen, rol
 
     assert _outcome(response) == expected[role]
     if expected[role] == 302:
-        assert response.url == f"/staf/laporan/{report.code}/"
+        assert response.url == f"/staf/laporan/{report.code}/#main"
         assert _trace(report)[1] > before[1], "the action was applied"
     else:
         assert _trace(report) == before, "nothing changed"

@@ -83,7 +83,7 @@ def test_verifying_sets_kind_category_weight_public_text_and_flags_and_keeps_the
     )
 
     assert response.status_code == 302
-    assert response.url == f"/staf/laporan/{report.code}/"
+    assert response.url == f"/staf/laporan/{report.code}/#main"
     report = fresh(report)
     assert report.status == Status.DIVERIFIKASI
     assert (report.kind, report.category, report.weight) == (ReportKind.ASPIRASI, drainase, Weight.RINGAN)

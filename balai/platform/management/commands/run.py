@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -68,6 +69,10 @@ class Command(BaseCommand):
             from .demo import print_logins
 
             print_logins(self.stdout)
+        # SIGTERM (a container or service manager stopping us) would end this process without running `finally`,
+        # leaving the worker behind: make it unwind like Ctrl+C does. SIGHUP (the terminal closed) too.
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _stop)
         worker = subprocess.Popen([sys.executable, "-m", "balai.cli", "worker"], env=os.environ.copy())
         self.stdout.write(
             f"Serving on http://{options['addrport']}/ (links in emails: {site_url}/, staff: /staf/)  Ctrl+C stops."
@@ -76,4 +81,12 @@ class Command(BaseCommand):
             call_command("runserver", options["addrport"], use_reloader=False, skip_checks=True)
         finally:
             worker.terminate()
-            worker.wait(timeout=10)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(timeout=10)
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)

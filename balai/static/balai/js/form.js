@@ -58,6 +58,14 @@
     load(box.dataset.leafletCss, "link", function () {});
     load(box.dataset.leafletJs, "script", function () {
       var L = window.L;
+      // Leaflet guesses its marker pictures' folder from its stylesheet, which fails with hashed static
+      // names (and before the stylesheet has loaded): give it their addresses.
+      L.Icon.Default.imagePath = "";
+      L.Icon.Default.mergeOptions({
+        iconUrl: box.dataset.markerIcon,
+        iconRetinaUrl: box.dataset.markerIcon2x,
+        shadowUrl: box.dataset.markerShadow,
+      });
       mapEl.hidden = false;
       var b = box.dataset.bounds.split(",").map(Number);
       var bounds = L.latLngBounds([b[0], b[1]], [b[2], b[3]]);

@@ -9,9 +9,12 @@ before any conversion copies it; and only PHOTO_DECODE_CONCURRENCY photos are de
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
@@ -72,6 +75,24 @@ class _DecodeSlots:
 decode_slots = _DecodeSlots()
 
 
+def _libc_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] | None = getattr(ctypes.CDLL(ctypes.util.find_library("c")), "malloc_trim", None)
+    except OSError:  # pragma: no cover - no C library to load
+        return None
+    return trim  # glibc only
+
+
+_malloc_trim = _libc_malloc_trim()
+
+
+def _give_memory_back() -> None:
+    """Return the decode's freed memory to the system. glibc keeps freed memory in per-thread arenas: a server
+    whose 8 threads had each decoded a photo held several hundred MB it no longer used."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
 def _human_mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
@@ -95,6 +116,7 @@ def process_photo(stream: IO[bytes], *, size: int, max_bytes: int, max_side: int
     try:
         return _process(stream, max_side=max_side)
     finally:
+        _give_memory_back()
         semaphore.release()
 
 

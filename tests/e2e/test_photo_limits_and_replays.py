@@ -8,20 +8,22 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.lapor.test_photo_pipeline import _png_claiming
 
-from .test_citizen_journey import DESKTOP, PHONE, TITLE, NewPage, fill_report, submit, tracking_code_on_confirmation
+from .test_citizen_journey import (
+    DESKTOP,
+    PHONE,
+    TITLE,
+    NewPage,
+    fill_report,
+    screenshot,
+    submit,
+    tracking_code_on_confirmation,
+)
 
 pytestmark = pytest.mark.e2e
-
-SHOTS = Path("/tmp/photos-shots")
-
-
-def _shot(page: Page, name: str, viewport: dict[str, int]) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}-{viewport['width']}x{viewport['height']}.png", full_page=True)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -42,7 +44,7 @@ def test_a_picture_past_the_pixel_limit_is_explained_beside_the_photos_and_nothi
     expect(photo_errors).to_contain_text("paling banyak 8 megapiksel")
     expect(page.locator("#id_title")).to_have_value(TITLE)
     expect(page.locator("#id_reporter_name")).to_have_value("Maria Tumewu")
-    _shot(page, "photo-too-many-pixels", viewport)
+    screenshot(page, "photo-too-many-pixels", viewport)
 
 
 def test_a_form_token_copied_into_another_browser_opens_only_the_public_tracking_page(
@@ -66,4 +68,4 @@ def test_a_form_token_copied_into_another_browser_opens_only_the_public_tracking
     expect(other).to_have_url(re.compile(rf"/lacak/{code}/$"))
     other.goto(f"/lapor/terkirim/{code}/")
     expect(other).to_have_url(re.compile(rf"/lacak/{code}/$"))
-    _shot(other, "replayed-token-tracking", PHONE)
+    screenshot(other, "replayed-token-tracking", PHONE)

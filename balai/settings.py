@@ -207,6 +207,14 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 PHOTO_MAX_COUNT = 5
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 1600)
+# Decoding: how many photos one process decodes at once, and how long a request waits for its turn.
+PHOTO_DECODE_CONCURRENCY = env_int("PHOTO_DECODE_CONCURRENCY", 2)
+PHOTO_DECODE_WAIT_SECONDS = env_int("PHOTO_DECODE_WAIT_SECONDS", 20)
+# Valid photos of a form with errors are kept this many hours, at most this many per client address, and at
+# most this many MB altogether (docs/security.md).
+PHOTO_PENDING_HOURS = env_int("PHOTO_PENDING_HOURS", 3)
+PHOTO_PENDING_PER_ADDRESS = env_int("PHOTO_PENDING_PER_ADDRESS", 30)
+PHOTO_PENDING_MAX_MB = env_int("PHOTO_PENDING_MAX_MB", 500)
 
 # Email: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -227,6 +235,8 @@ TASKS = {
 # Abuse limits for the public form and the tracking page (per client address).
 RATELIMIT_REPORTS = env_str("RATELIMIT_REPORTS", "10/h")
 RATELIMIT_TRACK = env_str("RATELIMIT_TRACK", "30/m")
+# Invalid form posts that carry photos (each keeps its valid photos for hours): more than reports, but bounded.
+RATELIMIT_PHOTO_RETRIES = env_str("RATELIMIT_PHOTO_RETRIES", "30/h")
 RATELIMIT_USE_CACHE = "default"
 
 # Open311 GeoReport v2: the jurisdiction_id clients send (default: the host of SITE_URL) and the read limit.

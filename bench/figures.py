@@ -28,6 +28,10 @@ KEYS: dict[str, str] = {
     "home_cold_ratio": "home_cold p95 at LARGE ÷ at SMALL; worst database",
     "form_kb_gzip": "form_kb with the HTML gzipped at level 1 (nginx's gzip on;)",
     "home_kb_gzip": "home_kb with the HTML gzipped at level 1 (nginx's gzip on;)",
+    "photo_decode_rss_mb": (
+        "peak resident MB of one gunicorn worker (8 threads) while 8 invalid forms, each with the worst photo "
+        "constructed, arrive at once; the worst of bench/photo_decode.py's photos (printed by that script only)"
+    ),
 }
 PER_DATABASE: dict[str, str] = {
     "intake_ratio": "as intake_ratio, this database",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from balai.core.registry import ORPHAN_FILE, Finding
 
 from .models import PendingPhoto, Report, ReportEvent, ReportPhoto
-from .services import PENDING_PHOTO_LIFETIME
+from .services import pending_photo_lifetime
 
 PHOTO_FOLDER = "laporan"
 # report_submit writes a photo's file a moment before its row is committed: a younger file is not an orphan yet.
@@ -94,8 +94,11 @@ def orphan_files(*, storage: Storage | None = None, grace: timedelta = ORPHAN_GR
     return found
 
 
-def stale_pending_photos(*, older_than: timedelta = PENDING_PHOTO_LIFETIME) -> list[Finding]:
-    """Photos kept for a form that was never sent; the next upload purges them, unless nobody uploads."""
+def stale_pending_photos(*, older_than: timedelta | None = None) -> list[Finding]:
+    """Photos kept for a form that was never sent, an hour past their lifetime: the worker's periodic purge
+    (every five minutes) should have removed them, so finding one means the worker is not running."""
+    if older_than is None:
+        older_than = pending_photo_lifetime() + timedelta(hours=1)
     rows = (
         PendingPhoto.objects.filter(created_at__lt=timezone.now() - older_than)
         .order_by("pk")

@@ -218,6 +218,9 @@ class Report(TimestampedModel):
     )
     verify_due_at = models.DateTimeField(_("verify by"), null=True, blank=True)
     submission_token = models.UUIDField(_("form token"), null=True, blank=True, unique=True, editable=False)
+    # A keyed hash of the sending browser's form cookie (views.FORM_COOKIE): a replay of the form token shows the
+    # confirmation only to that browser. Empty for other channels and for reports sent before it existed.
+    submission_browser = models.CharField(max_length=64, blank=True, default="", editable=False)
     photo_count = models.PositiveSmallIntegerField(_("photos"), default=0)
     language = models.CharField(_("language"), max_length=8, default="id")
     # What the public sees once a coordinator has cleaned it up; the reporter's own text is kept above.
@@ -382,6 +385,8 @@ class PendingPhoto(TimestampedModel):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     form_token = models.UUIDField(db_index=True)
     file = models.FileField(upload_to="pending/%Y/%m/", max_length=200)
+    # Who sent it, for the cap per address (services.submission.PENDING_PER_ADDRESS); gone with the row.
+    client_address = models.GenericIPAddressField(null=True, blank=True)
     original_name = models.CharField(max_length=120)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()

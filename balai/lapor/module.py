@@ -117,6 +117,12 @@ def periodic_statistics(now: datetime) -> dict[str, int]:
     return refresh_planner_statistics(now)
 
 
+def periodic_pending_photos(now: datetime) -> dict[str, int]:
+    from .services import pending_photos_purge
+
+    return {"pending_photos_removed": pending_photos_purge()}
+
+
 def integrity_checks(storage: Any, orphan_grace: Any) -> list[Any]:
     from .integrity import find_problems
 
@@ -154,6 +160,7 @@ MODULE = Module(
     periodic=(
         PeriodicCheck("lapor.deadlines", periodic_deadlines),
         PeriodicCheck("lapor.planner_statistics", periodic_statistics),
+        PeriodicCheck("lapor.pending_photos", periodic_pending_photos),
     ),
     integrity=(IntegrityCheck("lapor.reports_and_photos", integrity_checks),),
     readiness=ReadinessSource(

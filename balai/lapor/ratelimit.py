@@ -15,7 +15,15 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest
-from django_ratelimit.core import ALL, EXPIRATION_FUDGE, _get_ip, _get_window, _make_cache_key, _split_rate
+from django_ratelimit.core import (
+    ALL,
+    EXPIRATION_FUDGE,
+    _get_ip,
+    _get_window,
+    _make_cache_key,
+    _split_rate,
+    is_ratelimited,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +78,16 @@ def submit_count_one(counter: SubmitCounter | None) -> None:
                 cache.add(counter.key, 1, timeout)
     except Exception:  # any cache backend's failure; the report matters more than its count
         logger.warning("the report rate limit could not count a report", exc_info=True)
+
+
+PHOTO_RETRIES_GROUP = "lapor.photo_retries"
+
+
+def photo_retry_count_one(request: HttpRequest) -> bool:
+    """Count one invalid form post that carried photos (`RATELIMIT_PHOTO_RETRIES`, its own bucket); True when this
+    address is over the limit, so that its photos are no longer kept. Valid reports never count here."""
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return False
+    return is_ratelimited(
+        request, group=PHOTO_RETRIES_GROUP, key="ip", rate=settings.RATELIMIT_PHOTO_RETRIES, increment=True
+    )

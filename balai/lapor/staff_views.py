@@ -346,6 +346,7 @@ def staff_photo(request: StaffRequest, public_id: UUID) -> FileResponse:
     item = get_object_or_404(ReportPhoto.objects.select_related("report"), public_id=public_id)
     if not reports_visible_to(request.scope).filter(pk=item.report_id).exists():
         raise Http404
-    response = FileResponse(item.file.open("rb"), content_type="image/jpeg")
+    # A neutral name: older photos' storage names were made from a form token or a tracking code.
+    response = FileResponse(item.file.open("rb"), content_type="image/jpeg", filename=f"foto-{item.public_id}.jpg")
     response["Cache-Control"] = "private, no-store"
     return response

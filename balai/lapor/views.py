@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
@@ -24,8 +26,14 @@ from .forms import PublicFilterForm, ReportForm, TrackForm
 from .models import VERIFY_WORKING_DAYS, PendingPhoto, Report, ReportKind, ReportPhoto, Status
 from .paging import page_number
 from .questions import answer_rows
-from .ratelimit import submit_count_one, submit_counter
-from .services import DuplicateSubmission, pending_photo_discard, pending_photo_store, report_submit
+from .ratelimit import photo_retry_count_one, submit_count_one, submit_counter
+from .services import (
+    DuplicateSubmission,
+    pending_photo_discard,
+    pending_photos_keep,
+    report_submit,
+    submission_browser_hash,
+)
 
 # Which reports this browser has just sent: a signed cookie, read only by the confirmation page (its path), so
 # that sending a report writes no session row (a citizen needs no server-side session) and costs no extra write.
@@ -33,6 +41,9 @@ SENT_COOKIE = "balai_terkirim"
 SENT_COOKIE_SALT = "balai.lapor.sent"
 SENT_COOKIE_AGE = 60 * 60 * 8  # as long as a session: the confirmation names the email, so not for ever
 SENT_COOKIE_KEEP = 10
+# A random value per browser, set where the form is served; a report keeps its keyed hash (submission_browser).
+FORM_COOKIE = "balai_formulir"
+FORM_COOKIE_AGE = 60 * 60 * 24
 STATUS_STEPS = [Status.DITERIMA, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES, Status.SELESAI]
 
 
@@ -80,10 +91,11 @@ def report_create(request: HttpRequest) -> HttpResponse:
     pemda, early = _pemda_or_setup_page(request)
     if early:
         return early
+    browser = request.COOKIES.get(FORM_COOKIE, "")[:64] or secrets.token_urlsafe(32)
     if request.method in ("GET", "HEAD"):
         token = uuid.uuid4()
         form = ReportForm(initial={"form_token": token, "kind": ReportKind.PENGADUAN}, pemda=pemda)
-        return _render_form(request, form, token, pending=[], kept=set(), blank=True)
+        return _with_form_cookie(_render_form(request, form, token, pending=[], kept=set(), blank=True), browser)
 
     token = _form_token(request)
     pending = list(PendingPhoto.objects.filter(form_token=token))
@@ -103,6 +115,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 ip_address=_client_ip(request),
                 submission_token=token,
+                submission_browser=submission_browser_hash(browser),
                 pemda=pemda,
                 # In the report's transaction: with the database cache, the count's write joins the report's
                 # instead of taking the database's write lock a second time.
@@ -110,6 +123,10 @@ def report_create(request: HttpRequest) -> HttpResponse:
             )
         except DuplicateSubmission as duplicate:
             report = duplicate.report
+            if not duplicate.same_browser(submission_browser_hash(browser)):
+                # The token alone (a replay from elsewhere) gets what the tracking code gives anyone: no email,
+                # no confirmation cookie.
+                return redirect("lapor:track_detail", code=report.code)
         else:
             unused = [p.public_id for p in pending if p not in form.kept_pending()]
             if unused:
@@ -117,14 +134,30 @@ def report_create(request: HttpRequest) -> HttpResponse:
         # Only this browser may see the confirmation (it names the email); others use the tracking page.
         response = redirect("lapor:sent", code=report.code)
         _remember_sent(request, response, report.code)
-        return response
+        return _with_form_cookie(response, browser)
 
-    # Keep every valid photo so the person does not have to send it again over a slow connection.
-    kept = set(request.POST.getlist("keep_photos"))
-    for name, processed in form.processed_photos:
-        stored = pending_photo_store(form_token=token, photo=processed, original_name=name)
-        pending.append(stored)
-        kept.add(str(stored.public_id))
+    # Keep the valid photos so the person does not have to send them again over a slow connection, within the
+    # caps (per form, per address, in all), and not for an address that keeps posting invalid forms with photos.
+    allowed = not (form.processed_photos and photo_retry_count_one(request))
+    outcome = pending_photos_keep(
+        form_token=token,
+        photos=form.processed_photos,
+        keep=set(request.POST.getlist("keep_photos")),
+        client_address=_client_ip(request),
+        allowed=allowed,
+    )
+    pending = outcome.photos
+    kept = {str(p.public_id) for p in pending}
+    if outcome.refused:
+        form.add_error(
+            "photos",
+            ngettext(
+                "%(count)d photo could not be kept for now; please choose it again when you send the form.",
+                "%(count)d photos could not be kept for now; please choose them again when you send the form.",
+                outcome.refused,
+            )
+            % {"count": outcome.refused},
+        )
     status = 200
     if limited:
         form.add_error(
@@ -134,7 +167,22 @@ def report_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         status = 429
-    return _render_form(request, form, token, pending=pending, kept=kept, status=status)
+    return _with_form_cookie(_render_form(request, form, token, pending=pending, kept=kept, status=status), browser)
+
+
+def _with_form_cookie(response: HttpResponse, value: str) -> HttpResponse:
+    """This browser's own random value, sent with every post of the form: the one thing a replay of a form token
+    from another browser lacks (see report_create and docs/security.md)."""
+    response.set_cookie(
+        FORM_COOKIE,
+        value,
+        max_age=FORM_COOKIE_AGE,
+        path=reverse("lapor:create"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _render_form(
@@ -180,10 +228,16 @@ def _form_page_context(form: ReportForm) -> dict[str, Any]:
     }
 
 
+def photo_response(file: Any, public_id: uuid.UUID) -> FileResponse:
+    """A stored photo under a neutral name made of its public id: never its storage name (older photos' names
+    were made from a form token or a tracking code)."""
+    return FileResponse(file.open("rb"), content_type="image/jpeg", filename=f"foto-{public_id}.jpg")
+
+
 @require_safe
 def pending_photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     item = get_object_or_404(PendingPhoto, public_id=public_id)
-    response = FileResponse(item.file.open("rb"), content_type="image/jpeg")
+    response = photo_response(item.file, item.public_id)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -311,7 +365,7 @@ def photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     item = get_object_or_404(ReportPhoto.objects.select_related("report"), public_id=public_id)
     if not selectors.photo_visible_to(item, request.user):
         raise Http404
-    response = FileResponse(item.file.open("rb"), content_type="image/jpeg")
+    response = photo_response(item.file, item.public_id)
     response["Cache-Control"] = "private, max-age=86400" if item.report.is_confidential else "public, max-age=86400"
     return response
 

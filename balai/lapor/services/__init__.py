@@ -28,26 +28,31 @@ from .reporter import (
     report_unsubscribe,
 )
 from .submission import (
-    PENDING_PHOTO_LIFETIME,
     DuplicateSubmission,
+    PendingKept,
     ReportInput,
     pending_photo_discard,
+    pending_photo_lifetime,
     pending_photo_store,
+    pending_photos_keep,
     pending_photos_purge,
     report_submit,
+    submission_browser_hash,
 )
 from .system import notification_claim, report_add_system_note, report_escalate, report_questionnaire_sent
 
 __all__ = [
     "PDF_MAGIC",
-    "PENDING_PHOTO_LIFETIME",
     "ActionError",
     "DuplicateSubmission",
+    "PendingKept",
     "ReportInput",
     "StaleVersionError",
     "notification_claim",
     "pending_photo_discard",
+    "pending_photo_lifetime",
     "pending_photo_store",
+    "pending_photos_keep",
     "pending_photos_purge",
     "reopen_deadline",
     "report_accept",
@@ -73,4 +78,5 @@ __all__ = [
     "report_submit",
     "report_unsubscribe",
     "report_verify",
+    "submission_browser_hash",
 ]

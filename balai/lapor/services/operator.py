@@ -4,6 +4,7 @@ and internal notes, which the coordinator may write too."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from django.db import transaction
 from django.utils import timezone
@@ -134,10 +135,12 @@ def report_attach(
         except PhotoError as exc:
             raise ActionError(str(exc)) from exc
         content, content_type, suffix = photo.content, "image/jpeg", "jpg"
-    name = default_storage.save(f"lampiran/{timezone.now():%Y/%m}/{locked.code}.{suffix}", ContentFile(content))
+    # Named by its public id: the tracking code of a rahasia report is a secret, and file names travel.
+    public_id = uuid4()
+    name = default_storage.save(f"lampiran/{timezone.now():%Y/%m}/{public_id.hex}.{suffix}", ContentFile(content))
     try:
         attachment = ReportAttachment.objects.create(
-            report=locked, file=name, original_name=(upload.name or suffix)[:120], content_type=content_type,
+            public_id=public_id, report=locked, file=name, original_name=(upload.name or suffix)[:120], content_type=content_type,
             size=len(content), is_public=is_public, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )  # fmt: skip
         step.save(locked)

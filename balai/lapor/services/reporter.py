@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from uuid import uuid4
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,6 +21,7 @@ from ..images import ProcessedPhoto
 from ..models import WEIGHT_WORKING_DAYS, EventKind, FixedAnswer, Report, ReportPhoto, Weight
 from . import _steps as step
 from ._steps import REPORTER_LABEL, ActionError
+from .submission import photo_file_name
 
 REPORTER = {rules.Actor.REPORTER}
 
@@ -88,10 +90,17 @@ def report_add_photos(*, report: Report, photos: Sequence[ProcessedPhoto], writt
     last = locked.photos.aggregate(last=Max("position"))["last"]
     position = 0 if last is None else last + 1
     for photo in kept:
-        name = default_storage.save(f"laporan/{now:%Y/%m}/{locked.code}-{position + 1}.jpg", ContentFile(photo.content))
+        public_id = uuid4()
+        name = default_storage.save(photo_file_name("laporan", public_id, now), ContentFile(photo.content))
         written.append(name)
         ReportPhoto.objects.create(
-            report=locked, file=name, width=photo.width, height=photo.height, size=len(photo.content), position=position
+            public_id=public_id,
+            report=locked,
+            file=name,
+            width=photo.width,
+            height=photo.height,
+            size=len(photo.content),
+            position=position,
         )
         position += 1
     locked.photo_count += len(kept)

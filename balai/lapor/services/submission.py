@@ -4,17 +4,20 @@ form keeps while its other fields still have errors."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from balai.core.models import Pemda, Wilayah
 from balai.core.selectors import pemda_current, work_calendar
@@ -37,7 +40,6 @@ from ..models import (
 from . import _steps as step
 
 log = logging.getLogger(__name__)
-PENDING_PHOTO_LIFETIME = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,23 @@ class DuplicateSubmission(Exception):  # noqa: N818 - it is a signal, not an err
         super().__init__(report.code)
         self.report = report
 
+    def same_browser(self, browser_hash: str) -> bool:
+        """Whether the retry comes from the browser that sent the first submission (not merely with its token)."""
+        stored = self.report.submission_browser
+        return bool(stored) and bool(browser_hash) and constant_time_compare(stored, browser_hash)
+
+
+def submission_browser_hash(cookie_value: str) -> str:
+    """What a report keeps of its browser's form cookie: a keyed hash, so the database never holds the value."""
+    if not cookie_value:
+        return ""
+    return salted_hmac("balai.lapor.submission-browser", cookie_value, algorithm="sha256").hexdigest()
+
+
+def photo_file_name(folder: str, public_id: UUID, now: datetime) -> str:
+    """A photo's storage name: its folder, the month and its public id; nothing a secret could be read from."""
+    return f"{folder}/{now:%Y/%m}/{public_id.hex}.jpg"
+
 
 def _actor_label(actor: Actor, fallback: str) -> str:
     if actor is not None and actor.is_authenticated:
@@ -94,6 +113,7 @@ def report_submit(
     ip_address: str | None = None,
     channel: str = Channel.WEB,
     submission_token: UUID | None = None,
+    submission_browser: str = "",
     pemda: Pemda | None = None,
     api_client: Any = None,
     in_transaction: Callable[[Report], None] | None = None,
@@ -102,6 +122,8 @@ def report_submit(
 
     All or nothing: if anything fails, no row is kept and the photo files written are removed.
     A second call with the same submission token raises DuplicateSubmission with the first report.
+    `submission_browser` (`submission_browser_hash` of the sending browser's cookie) is kept with the report, so
+    that a replay of the token can be told apart from a retry of the same browser (`DuplicateSubmission.same_browser`).
     `in_transaction` runs last inside the report's transaction (the web form counts its rate limit there).
     """
     pemda = pemda or pemda_current()
@@ -115,10 +137,12 @@ def report_submit(
     now = timezone.now()
     verify_due_at = work_calendar(pemda).add_working_days(now, VERIFY_WORKING_DAYS)
     written: list[str] = []
+    # Files are named by the photo's public id, never by the tracking code or the form token (both are secrets).
+    public_ids = [uuid4() for _photo in photos]
     try:
         # The new photos' files are written before the transaction too (removed again if it fails).
-        for number, photo in enumerate(photos, start=len(pending) + 1):
-            written.append(default_storage.save(f"laporan/{now:%Y/%m}/{code}-{number}.jpg", ContentFile(photo.content)))
+        for public_id, photo in zip(public_ids, photos, strict=True):
+            written.append(default_storage.save(photo_file_name("laporan", public_id, now), ContentFile(photo.content)))
         with transaction.atomic():
             report = Report.objects.create(
                 code=code,
@@ -145,6 +169,7 @@ def report_submit(
                 lead_unit=None,
                 verify_due_at=verify_due_at,
                 submission_token=submission_token,
+                submission_browser=submission_browser,
                 photo_count=len(photos) + len(pending),
                 language=data.language,
                 answers=data.answers,
@@ -164,8 +189,9 @@ def report_submit(
                 position += 1
             if pending:
                 PendingPhoto.objects.filter(pk__in=[p.pk for p in pending]).delete()
-            for photo, name in zip(photos, written, strict=True):
+            for photo, name, public_id in zip(photos, written, public_ids, strict=True):
                 ReportPhoto.objects.create(
+                    public_id=public_id,
                     report=report,
                     file=name,
                     width=photo.width,
@@ -226,31 +252,96 @@ def _remove_files(names: list[str]) -> None:
             log.warning("could not remove %s after a failed submission", name)
 
 
-def pending_photo_store(*, form_token: UUID, photo: ProcessedPhoto, original_name: str) -> PendingPhoto:
-    """Keep a valid photo for a form that still has errors elsewhere."""
-    pending_photos_purge()
-    name = default_storage.save(f"pending/{form_token.hex}.jpg", ContentFile(photo.content))
+@dataclass(frozen=True)
+class PendingKept:
+    """The pending photos a form now has, and how many new valid photos were not kept (a cap was reached)."""
+
+    photos: list[PendingPhoto]
+    refused: int
+
+
+def pending_photos_keep(
+    *,
+    form_token: UUID,
+    photos: Sequence[tuple[str, ProcessedPhoto]],
+    keep: Collection[str],
+    client_address: str | None,
+    allowed: bool = True,
+) -> PendingKept:
+    """Keep the valid photos of a form that still has errors, within the caps; drop the ones the person unticked.
+
+    Caps: PHOTO_MAX_COUNT per form token (a form can attach no more), PHOTO_PENDING_PER_ADDRESS per client
+    address and PHOTO_PENDING_MAX_MB for all pending photos together. A photo over a cap, or any when `allowed`
+    is False (the address posted too many invalid forms with photos), is not kept: the person chooses it again.
+    """
+    current = list(PendingPhoto.objects.filter(form_token=form_token))
+    unticked = [p.public_id for p in current if str(p.public_id) not in keep]
+    if unticked:
+        pending_photo_discard(form_token=form_token, public_ids=unticked)
+    kept = [p for p in current if str(p.public_id) in keep]
+    if not photos:
+        return PendingKept(kept, 0)
+    if not allowed:
+        return PendingKept(kept, len(photos))
+    from_address = (
+        PendingPhoto.objects.filter(client_address=client_address).count() if client_address is not None else 0
+    )
+    total_bytes = PendingPhoto.objects.aggregate(total=Sum("size"))["total"] or 0
+    refused = 0
+    for name, photo in photos:
+        if (
+            len(kept) >= settings.PHOTO_MAX_COUNT
+            or from_address >= settings.PHOTO_PENDING_PER_ADDRESS
+            or total_bytes + len(photo.content) > settings.PHOTO_PENDING_MAX_MB * 1024 * 1024
+        ):
+            refused += 1
+            continue
+        kept.append(pending_photo_store(form_token=form_token, photo=photo, original_name=name,
+                                        client_address=client_address))  # fmt: skip
+        from_address += 1
+        total_bytes += len(photo.content)
+    return PendingKept(kept, refused)
+
+
+def pending_photo_store(
+    *, form_token: UUID, photo: ProcessedPhoto, original_name: str, client_address: str | None = None
+) -> PendingPhoto:
+    """Keep a valid photo for a form that still has errors elsewhere (callers check the caps first)."""
+    public_id = uuid4()
+    name = default_storage.save(photo_file_name("pending", public_id, timezone.now()), ContentFile(photo.content))
     try:
         return PendingPhoto.objects.create(
+            public_id=public_id,
             form_token=form_token,
             file=name,
             original_name=original_name[:120],
             width=photo.width,
             height=photo.height,
             size=len(photo.content),
+            client_address=client_address,
         )
     except BaseException:
         _remove_files([name])
         raise
 
 
-def pending_photos_purge(*, older_than: timedelta = PENDING_PHOTO_LIFETIME) -> int:
-    """Remove photos of forms that were never sent."""
-    stale = list(PendingPhoto.objects.filter(created_at__lt=timezone.now() - older_than)[:200])
-    for item in stale:
-        _remove_files([item.file.name])
-    PendingPhoto.objects.filter(pk__in=[p.pk for p in stale]).delete()
-    return len(stale)
+def pending_photo_lifetime() -> timedelta:
+    return timedelta(hours=settings.PHOTO_PENDING_HOURS)
+
+
+def pending_photos_purge(*, older_than: timedelta | None = None, batch: int = 500, batches: int = 20) -> int:
+    """Remove photos of forms that were never sent (the worker runs this every five minutes): at most
+    `batch` × `batches` a run, so one run stays short; the next run takes the rest."""
+    cutoff = timezone.now() - (older_than if older_than is not None else pending_photo_lifetime())
+    removed = 0
+    for _round in range(batches):
+        stale = list(PendingPhoto.objects.filter(created_at__lt=cutoff).order_by("pk")[:batch])
+        if not stale:
+            break
+        _remove_files([item.file.name for item in stale])
+        PendingPhoto.objects.filter(pk__in=[p.pk for p in stale]).delete()
+        removed += len(stale)
+    return removed
 
 
 def pending_photo_discard(*, form_token: UUID, public_ids: Sequence[Any]) -> None:

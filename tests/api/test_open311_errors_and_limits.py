@@ -24,7 +24,7 @@ from tests.api.open311_support import (
     xml_of,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_on_arrival")]
 
 EVERY_GET = [
     "/open311/discovery",

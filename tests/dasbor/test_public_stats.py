@@ -30,7 +30,7 @@ TABLES = ["tren-bulanan", "peringkat-opd", "per-category", "per-kecamatan"]
 
 
 @pytest.fixture
-def reports(city: Any, coordinator: Any, operator_pupr: Any, time_machine: Any) -> dict[str, Any]:
+def reports(publish_on_arrival: Any, coordinator: Any, operator_pupr: Any, time_machine: Any) -> dict[str, Any]:
     return march(time_machine, coordinator, operator_pupr)
 
 

@@ -19,7 +19,7 @@ from tests.factories import kelurahan, make_report
 from .test_lists_at_scale import result_count
 from .test_public_pages import listed_codes, page_links
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_on_arrival")]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from balai.core.models import AuditEvent, Pemda, PublishReports
-from balai.lapor.models import Report, ReportPhoto, ReportKind, Status, Weight
+from balai.lapor.models import Report, ReportKind, ReportPhoto, Status, Weight
 from balai.lapor.services import ActionError
 from tests.factories import make_report
 
@@ -60,7 +60,7 @@ def test_a_pemda_that_publishes_on_arrival_shows_a_report_at_once(city: Pemda, t
 
 def test_verifying_keeps_the_reporters_words_and_audits_the_public_version(city: Pemda, coordinator: Any) -> None:
     report = make_report(title="Pak Joko buang sampah", description="Rumah nomor 12.", photos=2)
-    first, second = report.photos.all()
+    first, _second = report.photos.all()
 
     verified(
         report, coordinator, public_title="Sampah liar di Jalan Sudirman", public_description="Tumpukan sampah.",

@@ -272,11 +272,13 @@ class Report(TimestampedModel):
             models.Index(fields=["status", "due_at"], name="report_status_due"),
             # By category and status (the command center), and in time.
             models.Index(fields=["category", "status", "created_at"], name="report_category_status_time"),
-            # By kecamatan and status, newest first (the public list, the map); is_confidential last, so that the
-            # public list's page ids and capped count read the index alone (the rows cost 2-3 ms a page at a
-            # million on SQLite; PostgreSQL scanned the table for 1,001 finished reports of a kecamatan).
+            # By kecamatan and status, newest first (the public list, the map); is_confidential and published_at
+            # last, so that the public list's page ids and capped count read the index alone (the rows cost 2-3 ms
+            # a page at a million on SQLite; PostgreSQL scanned the table for 1,001 finished reports of a
+            # kecamatan).
             models.Index(
-                fields=["kecamatan", "status", "-created_at", "is_confidential"], name="report_kecamatan_status_recent"
+                fields=["kecamatan", "status", "-created_at", "is_confidential", "published_at"],
+                name="report_kecamatan_status_public",
             ),
             # The inboxes' order, open reports only: the deadline that matters now, then arrival; overall, by
             # kecamatan and by lead OPD. On SQLite queries name the statuses as literals

@@ -98,7 +98,7 @@ def public_report_page(filters: PublicFilters, number: int) -> Page:
         # carries `kecamatan_id = …` over to core_wilayah, starts from that row and, its bounded statistics
         # making the indexes look alike, read the kecamatan's reports newest first through
         # report_kecamatan_recent, skipping the other statuses (240 ms for a rare status at a million),
-        # instead of report_kecamatan_status_recent.
+        # instead of report_kecamatan_status_public.
         def fetch(offset: int, limit: int) -> list[Report]:
             return _in_order_of(list(qs.values_list("pk", flat=True)[offset : offset + limit]), qs)
 

@@ -24,7 +24,7 @@ from tests.api.open311_support import (
     xml_of,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_on_arrival")]
+pytestmark = pytest.mark.django_db
 
 EVERY_GET = [
     "/open311/discovery",

@@ -145,7 +145,7 @@ def test_with_a_millions_statistics_a_kecamatan_and_a_status_are_read_from_their
         if '"lapor_report"."id" IN (' in sql:  # the page's rows, by their ids
             assert plan == ["SEARCH lapor_report USING INTEGER PRIMARY KEY (rowid=?)"], shown
         else:  # the page's ids, the capped count
-            index = "report_kecamatan_status_recent (kecamatan_id=? AND status=?)"
+            index = "report_kecamatan_status_public (kecamatan_id=? AND status=?)"
             assert plan == [f"SEARCH lapor_report USING COVERING INDEX {index}"], shown
 
 

@@ -454,6 +454,8 @@ def _lifecycle_fields(
     values: dict[str, Any] = {
         "version": 1 + len(steps),
         "verified_at": verified,
+        # Published when verified, the Pemda's default since lapor 0007 (an older model has no such column).
+        "published_at": verified,
         "public_title": fields["title"] if verified else "",
         "reopened_count": sum(1 for f, t, _w in steps if (f, t) == ("selesai", "diproses")),
     }

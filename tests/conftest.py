@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from balai.core.models import Pemda
+from balai.core.models import Pemda, PublishReports
 from balai.lib.memo import clear_all
 
 
@@ -78,6 +78,18 @@ def city(db: Any) -> Pemda:
     if existing is not None and get_user_model().objects.filter(username="koordinator").exists():
         return existing
     return load_demo(reports=0)
+
+
+@pytest.fixture
+def publish_on_arrival(city: Pemda) -> Pemda:
+    """The city publishes reports as they arrive (Balai's only way before issue 12).
+
+    For tests of what the public lists, search, APIs and statistics do with public reports, not of when a report
+    becomes public (tests/lapor/test_publication*.py): their reports are public without a verification each.
+    """
+    city.publish_reports = PublishReports.ON_ARRIVAL
+    city.save(update_fields=["publish_reports", "updated_at"])
+    return city
 
 
 def _user(username: str) -> Any:

@@ -91,6 +91,13 @@ TIME_ZONES = [
 ]
 
 
+class PublishReports(models.TextChoices):
+    """When a citizen's report becomes public (pages, search, Open311, the API's list, statistics, open data)."""
+
+    AFTER_VERIFICATION = "after_verification", _("after a coordinator verifies it (recommended)")
+    ON_ARRIVAL = "on_arrival", _("as soon as it is sent")
+
+
 class Pemda(TimestampedModel):
     """The one local government this installation serves."""
 
@@ -148,6 +155,18 @@ class Pemda(TimestampedModel):
             "still turn it on for themselves."
         ),
     )
+    publish_reports = models.CharField(
+        _("publish reports"),
+        max_length=20,
+        choices=PublishReports.choices,
+        default=PublishReports.AFTER_VERIFICATION,
+        help_text=_(
+            "After verification (the practice of SP4N-LAPOR!): a report stays off the public pages, search, "
+            "statistics, open data and the API's lists until a coordinator verifies it, and the public sees the "
+            "title and text the coordinator approved. The reporter can always follow it with the tracking code."
+        ),
+    )
+
     objects = NoticedQuerySet["Pemda"].as_manager()
     # One row (balai.core.migration_ops).
     grows_with_use: ClassVar[bool] = False

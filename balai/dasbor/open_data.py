@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from balai.core.models import Unit, Wilayah
-from balai.lapor.models import Category, Report, Status
+from balai.lapor.models import Category, Report
 
 from . import tables as t
 from .exports import neutralise
@@ -91,12 +91,13 @@ REPORT_HEADER: Final = tuple(f.name for f in REPORT_FIELDS)
 
 
 def public_reports(*, start: datetime | None = None, end: datetime | None = None) -> QuerySet[Report]:
-    """Every report the public may see (not rahasia, not archived: spam and merged duplicates are archived).
+    """Every report the public may see (`Report.objects.public()`: published, not rahasia, not archived: spam and
+    merged duplicates are archived).
 
-    As `Report.objects.public()`, but `is_confidential IN (false)`: Django writes `= false` as `NOT is_confidential`,
-    which SQLite cannot look up in the `report_public_recent` index (is_confidential, created_at).
+    With `is_confidential IN (false)` once more: Django writes `= false` as `NOT is_confidential`, which SQLite
+    cannot look up in the `report_public_recent` index (is_confidential, created_at).
     """
-    qs = Report.objects.filter(is_confidential__in=[False]).exclude(status=Status.DIARSIPKAN)
+    qs = Report.objects.public().filter(is_confidential__in=[False])
     qs = qs.order_by("created_at", "pk")
     if start is not None:
         qs = qs.filter(created_at__gte=start)

@@ -39,7 +39,7 @@ FOLDED_DEADLINE = date(1970, 1, 1)
 FACT_FIELDS = (
     "pk", "lead_unit_id", "category_id", "kecamatan_id", "kelurahan_id", "channel", "is_confidential", "status",
     "created_at", "verified_at", "finished_at", "due_at", "reopened_count", "rating", "rated_at",
-    "questionnaire_sent_at", "fixed_answer", "verify_due_at",
+    "questionnaire_sent_at", "fixed_answer", "verify_due_at", "published_at",
 )  # fmt: skip
 
 
@@ -142,7 +142,8 @@ def fact_of(values: dict[str, Any] | Report, ctx: _Context) -> Fact:
         kecamatan=get("kecamatan_id"),
         kelurahan=get("kelurahan_id"),
         channel=get("channel"),
-        public=not get("is_confidential") and status != Status.DIARSIPKAN,
+        # Report.is_public, from the row.
+        public=get("published_at") is not None and not get("is_confidential") and status != Status.DIARSIPKAN,
         received=created,
         verified=verified,
         verify_days=ctx.days.between(created, verified) if verified else None,

@@ -174,8 +174,12 @@ class CategoryQuestion(TimestampedModel):
 
 class ReportQuerySet(models.QuerySet["Report"]):
     def public(self) -> ReportQuerySet:
-        """Reports anyone may see: never rahasia, never archived."""
-        return self.filter(is_confidential=False).exclude(status=Status.DIARSIPKAN)
+        """Reports anyone may see: published (`Report.published_at`), never rahasia, never archived.
+
+        The one statement of the rule: public pages, search, Open311, the API's list, open data and the command
+        center's public figures (through `Report.is_public`) all read it.
+        """
+        return self.filter(is_confidential=False, published_at__isnull=False).exclude(status=Status.DIARSIPKAN)
 
     def in_kecamatan(self, code: str) -> ReportQuerySet:
         return self.filter(kecamatan_id=code)
@@ -226,6 +230,9 @@ class Report(TimestampedModel):
     # What the public sees once a coordinator has cleaned it up; the reporter's own text is kept above.
     public_title = models.CharField(_("public title"), max_length=150, blank=True)
     public_description = models.TextField(_("public summary"), max_length=4000, blank=True)
+    # When the report became public: on arrival or at verification, as the Pemda's `publish_reports` says. Empty
+    # while it is not (yet) public; the holder of the tracking code can follow it all the same.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # Optimistic locking: every staff action names the version it saw.
     version = models.PositiveIntegerField(_("version"), default=1)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
@@ -281,11 +288,13 @@ class Report(TimestampedModel):
             models.Index(fields=["status", "due_at"], name="report_status_due"),
             # By category and status (the command center), and in time.
             models.Index(fields=["category", "status", "created_at"], name="report_category_status_time"),
-            # By kecamatan and status, newest first (the public list, the map); is_confidential last, so that the
-            # public list's page ids and capped count read the index alone (the rows cost 2-3 ms a page at a
-            # million on SQLite; PostgreSQL scanned the table for 1,001 finished reports of a kecamatan).
+            # By kecamatan and status, newest first (the public list, the map); is_confidential and published_at
+            # last, so that the public list's page ids and capped count read the index alone (the rows cost 2-3 ms
+            # a page at a million on SQLite; PostgreSQL scanned the table for 1,001 finished reports of a
+            # kecamatan).
             models.Index(
-                fields=["kecamatan", "status", "-created_at", "is_confidential"], name="report_kecamatan_status_recent"
+                fields=["kecamatan", "status", "-created_at", "is_confidential", "published_at"],
+                name="report_kecamatan_status_public",
             ),
             # The inboxes' order, open reports only: the deadline that matters now, then arrival; overall, by
             # kecamatan and by lead OPD. On SQLite queries name the statuses as literals
@@ -351,6 +360,15 @@ class Report(TimestampedModel):
         return self.public_description or self.description
 
     @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        """`ReportQuerySet.public()` for one report in hand."""
+        return self.is_published and not self.is_confidential and self.status != Status.DIARSIPKAN
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -369,6 +387,8 @@ class ReportPhoto(TimestampedModel):
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField()
     position = models.PositiveSmallIntegerField(default=0)
+    # Hidden by the coordinator at verification (a face, a number plate): kept for staff, never shown publicly.
+    is_hidden = models.BooleanField(_("hidden from the public"), default=False)
 
     class Meta:
         verbose_name = _("photo")

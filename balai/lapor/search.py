@@ -1,7 +1,7 @@
 """Full-text search of public reports, through an index on both databases, that can never find a rahasia report.
 
 The index holds only what the public may read: the display title and description (the coordinator's public
-version when there is one) of reports that are neither rahasia nor archived. Database triggers keep it in step
+version when there is one) of reports that are published and neither rahasia nor archived. Database triggers keep it in step
 with `lapor_report`, whoever writes (services, the admin, bulk inserts, `loaddata`):
 
 - SQLite: `lapor_report_fts`, a contentless FTS5 table whose rowid is the report's id.
@@ -45,7 +45,8 @@ _WORD = re.compile(r"[^\W_]+")
 # The text of a report the public may search: the same expression for the index and the checks.
 _TITLE = "COALESCE(NULLIF({t}public_title, ''), {t}title)"
 _BODY = "COALESCE(NULLIF({t}public_description, ''), {t}description)"
-_PUBLIC = "NOT {t}is_confidential AND {t}status <> 'diarsipkan'"
+# `ReportQuerySet.public()` in SQL (the queries filter through it as well: this keeps the index to public text).
+_PUBLIC = "{t}published_at IS NOT NULL AND NOT {t}is_confidential AND {t}status <> 'diarsipkan'"
 
 # --- SQLite: FTS5 -----------------------------------------------------------------------------------
 
@@ -68,7 +69,7 @@ SQLITE_TRIGGERS = {
     # A contentless table forgets a row only when told exactly what it indexed: the old values, as indexed.
     "lapor_report_fts_update": f"""
         CREATE TRIGGER lapor_report_fts_update
-        AFTER UPDATE OF title, description, public_title, public_description, is_confidential, status
+        AFTER UPDATE OF title, description, public_title, public_description, is_confidential, status, published_at
         ON lapor_report
         BEGIN
             INSERT INTO {_FTS_COLUMNS}
@@ -127,7 +128,7 @@ POSTGRES_TRIGGERS = {
     "lapor_report_search_sync": """
         CREATE TRIGGER lapor_report_search_sync
         AFTER INSERT OR DELETE OR UPDATE OF title, description, public_title, public_description, is_confidential,
-            status
+            status, published_at
         ON lapor_report FOR EACH ROW EXECUTE FUNCTION lapor_report_search_sync()""",
     # Django's flush (transactional tests) empties lapor_report with TRUNCATE, which row triggers do not see.
     "lapor_report_search_truncate": """
@@ -165,6 +166,12 @@ def install(connection: BaseDatabaseWrapper, *, repair_only: bool = False) -> bo
     if "lapor_report" not in tables:
         return False
     if repair_only and not {"lapor_report_fts", "lapor_report_search"} & tables:
+        return False
+    with connection.cursor() as cursor:
+        columns = {column.name for column in connection.introspection.get_table_description(cursor, "lapor_report")}
+    if "published_at" not in columns:
+        # An older schema, while migrating (lapor 0003 and 0006 call this): lapor 0009, which brings the column
+        # the index is defined by, builds it.
         return False
     triggers = SQLITE_TRIGGERS if connection.vendor == "sqlite" else POSTGRES_TRIGGERS
     missing = [name for name in triggers if name not in _existing_triggers(connection)]

@@ -43,6 +43,7 @@ def reports_public(filters: PublicFilters | None = None) -> QuerySet[Report]:
         qs = qs.filter(is_confidential=Value(False))
     qs = qs.only(
         "code", "title", "public_title", "status", "kind", "created_at", "updated_at", "photo_count", "is_confidential",
+        "published_at",
         "category__name", "category__slug", "kecamatan__code", "kecamatan__name", "kelurahan__code", "kelurahan__name",
     )  # fmt: skip
     if filters:
@@ -97,7 +98,7 @@ def public_report_page(filters: PublicFilters, number: int) -> Page:
         # carries `kecamatan_id = …` over to core_wilayah, starts from that row and, its bounded statistics
         # making the indexes look alike, read the kecamatan's reports newest first through
         # report_kecamatan_recent, skipping the other statuses (240 ms for a rare status at a million),
-        # instead of report_kecamatan_status_recent.
+        # instead of report_kecamatan_status_public.
         def fetch(offset: int, limit: int) -> list[Report]:
             return _in_order_of(list(qs.values_list("pk", flat=True)[offset : offset + limit]), qs)
 
@@ -129,7 +130,10 @@ def report_public_events(report: Report) -> list[ReportEvent]:
 
 
 def report_public_photos(report: Report) -> list[ReportPhoto]:
-    return list(report.photos.all())
+    """The photos the public may see of a report: none before it is public, never those a coordinator hid."""
+    if not report.is_public:
+        return []
+    return list(report.photos.filter(is_hidden=False))
 
 
 def public_counts() -> dict[str, int]:
@@ -176,9 +180,10 @@ def categories_active() -> QuerySet[Category]:
 
 
 def photo_visible_to(photo: ReportPhoto, user: Any) -> bool:
-    """Photos of public reports are public; otherwise staff of the Pemda's coordinating roles or the handling OPD."""
+    """Shown photos of public reports are public; otherwise staff of the Pemda's coordinating roles or the handling
+    OPD."""
     report = photo.report
-    if not report.is_confidential and report.status != Status.DIARSIPKAN:
+    if report.is_public and not photo.is_hidden:
         return True
     for membership in user_memberships(user):
         if membership.role in (Role.KOORDINATOR, Role.ADMIN_SISTEM, Role.PIMPINAN):

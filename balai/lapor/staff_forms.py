@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from balai.core.models import Unit, UnitKind, Wilayah
 
 from .forms import BalaiForm
-from .models import ArchiveReason, Category, ReportKind, Status, Weight
+from .models import ArchiveReason, Category, Report, ReportKind, ReportPhoto, Status, Weight
 
 
 def _opd_units() -> Any:
@@ -22,6 +24,23 @@ class ActionForm(BalaiForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     more_fields: tuple[str, ...] = ()  # optional fields the page folds away
+
+    def for_report(self, report: Report) -> ActionForm:
+        """Fit the form to the report it acts on (its own photos, say); the same for the shown and the sent form."""
+        return self
+
+
+class PhotoChoiceField(forms.ModelMultipleChoiceField):
+    """A report's photos as checkboxes, each labelled with its thumbnail (the staff copy)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return format_html(
+            '<img src="{}" alt="" class="thumb" width="96" height="72" loading="lazy"> {}',
+            reverse("staff:photo", args=[obj.public_id]),
+            _("Photo %(n)d") % {"n": obj.position + 1},
+        )
 
 
 class VerifyForm(ActionForm):
@@ -41,6 +60,12 @@ class VerifyForm(ActionForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Leave empty to publish the reporter's text as it is. Their original text is always kept."),
+    )
+    hidden_photos = PhotoChoiceField(
+        label=_("Hide these photos from the public"),
+        queryset=ReportPhoto.objects.none(),
+        required=False,
+        help_text=_("Faces, number plates, documents or anything private. Staff still see every photo."),
     )
     is_anonymous = forms.BooleanField(
         label=_("Anonymous: hide the reporter from the public and the OPD"), required=False
@@ -75,6 +100,14 @@ class VerifyForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _opd_units()  # type: ignore[attr-defined]
         self.fields["supporting_units"].queryset = _opd_units()  # type: ignore[attr-defined]
+
+    def for_report(self, report: Report) -> ActionForm:
+        photos = report.photos.all()
+        if photos:
+            self.fields["hidden_photos"].queryset = photos  # type: ignore[attr-defined]
+        else:
+            del self.fields["hidden_photos"]
+        return self
 
 
 class DispatchForm(ActionForm):

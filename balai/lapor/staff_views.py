@@ -110,7 +110,9 @@ def bulk(request: StaffRequest) -> HttpResponse:
                     services.report_verify(
                         report=report, actor=request.user, version=None, kind=report.kind, category=report.category,
                         weight=report.weight or report.category.default_weight, public_title=report.display_title,
-                        public_description=report.public_description, is_anonymous=report.is_anonymous,
+                        public_description=report.public_description,
+                        hidden_photos=[photo for photo in report.photos.all() if photo.is_hidden],
+                        is_anonymous=report.is_anonymous,
                         is_confidential=report.is_confidential, lead_unit=form.cleaned_data["lead_unit"], scope=scope,
                         ip=_ip(request),
                     )  # fmt: skip
@@ -192,6 +194,7 @@ def _initial(action: str, report: Report) -> dict[str, Any]:
             weight=report.weight or report.category.default_weight,
             public_title=report.display_title,
             public_description=report.public_description,
+            hidden_photos=[photo.pk for photo in report.photos.all() if photo.is_hidden],
             is_anonymous=report.is_anonymous,
             is_confidential=report.is_confidential,
             lead_unit=report.category.default_unit_id,
@@ -209,10 +212,11 @@ def _render_report(
     if bound is not None and bound[0] not in actions:
         # A refused action keeps its panel: the reason is shown there and what the person typed is not lost.
         actions.append(bound[0])
-    forms = {name: FORMS[name](initial=_initial(name, report), prefix=name) for name in actions}
+    forms = {name: FORMS[name](initial=_initial(name, report), prefix=name).for_report(report) for name in actions}
     if bound is not None:
         forms[bound[0]] = bound[1]
     panels = [(name, *ACTION_TEXTS[name], forms[name]) for name in actions]
+    photos = list(report.photos.all())
     now, soon = _deadline_window()
     return render(
         request,
@@ -223,7 +227,8 @@ def _render_report(
             "show_identity": may_see_identity(scope, report),
             "events": selectors.staff_events(report),
             "answers": answer_rows(report),
-            "photos": list(report.photos.all()),
+            "photos": photos,
+            "hidden_photos": sum(1 for photo in photos if photo.is_hidden),
             "attachments": list(report.attachments.all()),
             "supporting": list(report.supporting_units.all()),
             "duplicates": selectors.duplicate_candidates(report) if "merge" in actions else [],
@@ -251,7 +256,7 @@ def _perform(action: str, report: Report, data: dict[str, Any], request: StaffRe
         services.report_verify(
             **common, kind=data["kind"], category=data["category"], weight=data["weight"],
             public_title=data["public_title"], public_description=data["public_description"],
-            is_anonymous=data["is_anonymous"], is_confidential=data["is_confidential"], note=data["note"],
+            hidden_photos=list(data.get("hidden_photos") or []), is_anonymous=data["is_anonymous"], is_confidential=data["is_confidential"], note=data["note"],
             lead_unit=data["lead_unit"], supporting_units=list(data["supporting_units"]), instruction=data["instruction"],
         )  # fmt: skip
         return _("Verified and dispatched.") if data["lead_unit"] else _("Verified.")
@@ -304,7 +309,7 @@ def report_action(request: StaffRequest, code: str, action: str) -> HttpResponse
     report = access_report_by_code(scope, code)
     if action not in FORMS:
         raise Http404
-    form = FORMS[action](request.POST, request.FILES, prefix=action)
+    form = FORMS[action](request.POST, request.FILES, prefix=action).for_report(report)
     if action not in rules.staff_actions(scope, report):
         form.is_valid()
         form.add_error(None, _("This action is not possible for this report now (it may have changed meanwhile)."))

@@ -322,10 +322,10 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _detail_context(report: Report, *, tracking: bool) -> dict[str, Any]:
     step_index = STATUS_STEPS.index(Status(report.status)) if report.status in STATUS_STEPS else None
-    photos = [] if report.is_confidential else selectors.report_public_photos(report)
+    photos = selectors.report_public_photos(report)
     return {
         "report": report,
-        "attachments": [] if report.is_confidential else list(report.attachments.filter(is_public=True)),
+        "attachments": list(report.attachments.filter(is_public=True)) if report.is_public else [],
         "events": selectors.report_public_events(report),
         "answers": answer_rows(report, public_only=True),
         "photos": photos,
@@ -366,7 +366,7 @@ def photo(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     if not selectors.photo_visible_to(item, request.user):
         raise Http404
     response = photo_response(item.file, item.public_id)
-    response["Cache-Control"] = "private, max-age=86400" if item.report.is_confidential else "public, max-age=86400"
+    response["Cache-Control"] = "public, max-age=86400" if item.report.is_public else "private, max-age=86400"
     return response
 
 
@@ -470,7 +470,7 @@ def public_attachment(request: HttpRequest, public_id: uuid.UUID) -> FileRespons
     from .models import ReportAttachment
 
     item = get_object_or_404(ReportAttachment.objects.select_related("report"), public_id=public_id, is_public=True)
-    if item.report.is_confidential or item.report.status == Status.DIARSIPKAN:
+    if not item.report.is_public:
         raise Http404
     response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.original_name)
     response["Cache-Control"] = "public, max-age=86400"

@@ -26,7 +26,7 @@ from tests.api.open311_support import (
 from tests.factories import make_report
 from tests.lapor.backoffice.steps import dispatched, finished, in_progress, verified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_on_arrival")]
 
 
 def listed(params: dict | None = None, **headers) -> list[dict]:

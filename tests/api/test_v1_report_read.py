@@ -10,7 +10,7 @@ from tests.factories import kelurahan, make_report
 
 from .v1_support import BASE, error_of, finished, json_of, on_hold, photo, submit, verified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_on_arrival")]
 
 
 def codes_listed(client, query: str = "") -> list[str]:

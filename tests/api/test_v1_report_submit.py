@@ -123,7 +123,7 @@ def _gps_exif() -> Image.Exif:
     return exif
 
 
-def test_photos_go_through_the_web_forms_pipeline_and_lose_their_gps(client, city):
+def test_photos_go_through_the_web_forms_pipeline_and_lose_their_gps(client, publish_on_arrival):
     original = photo("rumah-saya.jpg", width=3000, height=2000, exif=_gps_exif())
     assert Image.open(io.BytesIO(original.read())).getexif().get_ifd(GPS_IFD)
     original.seek(0)

@@ -25,7 +25,7 @@ PAGE = "/statistik/data/"
 
 
 @pytest.fixture
-def reports(city: Any, coordinator: Any, operator_pupr: Any, time_machine: Any) -> dict[str, Any]:
+def reports(publish_on_arrival: Any, coordinator: Any, operator_pupr: Any, time_machine: Any) -> dict[str, Any]:
     return march(time_machine, coordinator, operator_pupr)
 
 
@@ -128,7 +128,7 @@ def test_a_malformed_year_or_month_is_refused_with_an_explanation(reports: Any, 
 
 
 def test_pages_of_the_stream_follow_each_other_even_when_reports_share_a_timestamp(
-    city: Any, time_machine: Any
+    publish_on_arrival: Any, time_machine: Any
 ) -> None:
     time_machine.move_to(at(2), tick=False)
     same_moment = [make_report().code for _ in range(5)]

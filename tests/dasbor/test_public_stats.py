@@ -30,7 +30,7 @@ TABLES = ["tren-bulanan", "peringkat-opd", "per-category", "per-kecamatan"]
 
 
 @pytest.fixture
-def reports(city: Any, coordinator: Any, operator_pupr: Any, time_machine: Any) -> dict[str, Any]:
+def reports(publish_on_arrival: Any, coordinator: Any, operator_pupr: Any, time_machine: Any) -> dict[str, Any]:
     return march(time_machine, coordinator, operator_pupr)
 
 
@@ -185,7 +185,7 @@ def _spread(count: int, coordinator: Any) -> None:
 
 
 def test_the_number_of_queries_does_not_grow_with_the_reports(
-    city: Any, coordinator: Any, django_assert_max_num_queries: Any
+    publish_on_arrival: Any, coordinator: Any, django_assert_max_num_queries: Any
 ) -> None:
     client = visitor()
     _spread(3, coordinator)

@@ -165,7 +165,9 @@ def test_summary_command_finds_drift_and_rebuild_repairs_it(city: Any, capsys: A
 
 
 @pytest.mark.django_db
-def test_folding_past_deadlines_keeps_every_figure_and_shrinks_the_backlog(city: Any, coordinator: Any) -> None:
+def test_folding_past_deadlines_keeps_every_figure_and_shrinks_the_backlog(
+    publish_on_arrival: Any, coordinator: Any
+) -> None:
     from balai.dasbor.models import BacklogCell
     from balai.dasbor.selectors import Filters, OpenNow, Reach
     from balai.dasbor.summary import FOLDED_DEADLINE

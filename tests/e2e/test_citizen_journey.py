@@ -18,7 +18,9 @@ from playwright.sync_api import Page, expect
 from balai.lapor.models import Category, Report, Status
 from tests.factories import make_report
 
-pytestmark = pytest.mark.e2e
+# The journeys follow a report from the form to the public list: the city publishes on arrival (publication after
+# verification has its own journey, test_publication_journey.py).
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("publish_on_arrival")]
 
 PHONE = {"width": 360, "height": 800}
 DESKTOP = {"width": 1366, "height": 768}

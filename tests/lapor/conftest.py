@@ -17,7 +17,7 @@ MILLION_REPORTS_STATISTICS = {
     "report_kecamatan_open_deadline": "58140 1001 3 1",
     "report_category_status_time": "746496 1001 1001 1",
     "report_open_deadline": "57096 13 1",
-    "report_kecamatan_status_recent": "1960980 1001 1001 1 1",
+    "report_kecamatan_status_public": "1960980 1001 1001 1 1 1",
     "report_status_due": "1908816 1001 1001",
     "report_unit_due": "1767000 1001 667 4",
     "report_verify_due": "390852 1001 31",

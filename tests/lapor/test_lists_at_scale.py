@@ -19,7 +19,7 @@ from tests.factories import make_report
 from .backoffice.steps import client_for, dispatched
 from .test_public_pages import listed_codes, page_links
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_on_arrival")]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from balai.lapor.models import ArchiveReason, Category, Report, ReportPhoto
 from tests.factories import kelurahan, make_report
 from tests.lapor.backoffice import steps
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_on_arrival")]
 
 CARD_LINK = re.compile(r'href="/laporan/(BTG-[A-Z0-9]{4}-[A-Z0-9]{4})/"')
 

@@ -15,7 +15,7 @@ from tests.factories import make_report
 
 from .test_public_pages import listed_codes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_on_arrival")]
 
 
 def found(client: Any, q: str, **filters: str) -> list[str]:

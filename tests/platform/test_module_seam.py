@@ -33,7 +33,7 @@ from balai.platform.tasks import periodic_enqueue
 from tests.lapor.backoffice.steps import client_for
 from tests.periodic import run_queued
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("publish_on_arrival")]
 
 RAN: list[datetime] = []
 

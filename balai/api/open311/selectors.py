@@ -63,15 +63,15 @@ def services_changeset(pemda: Pemda) -> datetime:
 def service_requests_visible(client: ApiClient | None = None) -> QuerySet[Report]:
     """Reports Open311 may show, newest first, with what the documents need in one query.
 
-    The public rule of Balai's own pages (never rahasia, never archived); the client that sent a report still
-    sees it once it is archived, so an app is told it was closed instead of finding it gone.
+    The public rule of Balai's own pages (`Report.objects.public()`: published, never rahasia, never archived);
+    the client that sent a report still sees it once it is archived, so an app is told it was closed instead of finding it gone.
     """
     visible = Report.objects.public()
     if client is not None:
         visible = visible | Report.objects.filter(api_client=client, is_confidential=False, status=Status.DIARSIPKAN)
     public_events = ReportEvent.objects.filter(report=OuterRef("pk"), is_public=True).order_by("-created_at", "-id")
     notes = public_events.filter(kind__in=[EventKind.STATUS, EventKind.RESPONSE]).exclude(note="")
-    photos = ReportPhoto.objects.filter(report=OuterRef("pk")).order_by("position", "id")
+    photos = ReportPhoto.objects.filter(report=OuterRef("pk"), is_hidden=False).order_by("position", "id")
     return (
         visible.select_related("category", "kelurahan", "kecamatan", "lead_unit")
         .only(*_REQUEST_FIELDS)

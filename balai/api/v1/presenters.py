@@ -23,8 +23,8 @@ def _absolute(request: HttpRequest, path: str) -> str:
 
 
 def report_url(request: HttpRequest, report: Report) -> str:
-    """The public page, or the tracking page for a rahasia report (which has no public page)."""
-    name = "lapor:track_detail" if report.is_confidential else "lapor:detail"
+    """The public page, or the tracking page for a report that has none (rahasia, or not yet published)."""
+    name = "lapor:detail" if report.is_public else "lapor:track_detail"
     return _absolute(request, reverse(name, args=[report.code]))
 
 
@@ -51,7 +51,7 @@ def report_detail(request: HttpRequest, report: Report) -> dict[str, Any]:
     if report.status == Status.DITUNDA:
         asked = [e for e in events if e.to_status == Status.DITUNDA]
         question = asked[-1].note if asked else None
-    photos = [] if report.is_confidential else selectors.report_public_photos(report)
+    photos = selectors.report_public_photos(report)
     merged = report.merged_into
     return {
         **report_summary(request, report),
@@ -60,13 +60,14 @@ def report_detail(request: HttpRequest, report: Report) -> dict[str, Any]:
         "latitude": float(report.latitude) if report.latitude is not None else None,
         "longitude": float(report.longitude) if report.longitude is not None else None,
         "is_confidential": report.is_confidential,
+        "is_published": report.is_published,
         "handled_by": report.lead_unit.name if report.lead_unit else None,
         "verify_due_at": report.verify_due_at if report.status == Status.DITERIMA else None,
         "due_at": report.due_at if report.status in (Status.DIDISPOSISIKAN, Status.DIPROSES) else None,
         "finished_at": report.finished_at,
         "clarification_question": question,
         "referral": (report.referral or None) if report.status == Status.BUKAN_WEWENANG else None,
-        "merged_into": merged.code if merged is not None and not merged.is_confidential else None,
+        "merged_into": merged.code if merged is not None and merged.is_public else None,
         "rating": report.rating,
         "answers": [
             {"code": row.code, "question": row.question, "answer": row.answer}

@@ -161,6 +161,10 @@ class ReportOut(ReportSummaryOut):
     is_confidential: bool = Field(
         description="Rahasia: hidden from the public list and pages; visible only to the holder of the code."
     )
+    is_published: bool = Field(
+        description="Public yet: false until a coordinator verifies it (when the Pemda publishes after "
+        "verification); until then only the holder of the code sees it, without photos."
+    )
     handled_by: str | None = Field(description="The OPD handling it, once dispatched.")
     verify_due_at: datetime | None = Field(description="Verification deadline, while it waits for verification.")
     due_at: datetime | None = Field(description="Follow-up deadline, once dispatched.")
@@ -172,7 +176,10 @@ class ReportOut(ReportSummaryOut):
     answers: list[AnswerOut] = Field(
         description="Answers to the category's questions that the Pemda publishes (officers see all of them)."
     )
-    photos: list[PhotoOut] = Field(description="Empty for rahasia reports: their photos are for the officers.")
+    photos: list[PhotoOut] = Field(
+        description="The photos the public may see: empty for rahasia and unpublished reports (their photos are for "
+        "the officers), without those a coordinator hid."
+    )
     timeline: list[EventOut]
 
 

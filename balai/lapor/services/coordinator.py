@@ -13,7 +13,7 @@ from balai.core.access import StaffScope
 from balai.core.models import Unit, UnitKind
 
 from .. import rules
-from ..models import WEIGHT_WORKING_DAYS, ArchiveReason, Category, EventKind, Report, Status, Weight
+from ..models import WEIGHT_WORKING_DAYS, ArchiveReason, Category, EventKind, Report, ReportPhoto, Status, Weight
 from . import _steps as step
 from ._steps import ActionError
 
@@ -29,6 +29,7 @@ def report_verify(
     weight: str,
     public_title: str,
     public_description: str = "",
+    hidden_photos: Sequence[ReportPhoto] = (),
     is_anonymous: bool,
     is_confidential: bool,
     note: str = "",
@@ -38,12 +39,24 @@ def report_verify(
     scope: StaffScope | None = None,
     ip: str | None = None,
 ) -> Report:
-    """Classify and clean up a received report; with a lead OPD it is dispatched in the same step."""
+    """Classify and clean up a received report, and publish it; with a lead OPD it is dispatched in the same step.
+
+    The public sees `public_title` and `public_description` (empty: the reporter's text) and the photos not in
+    `hidden_photos`; the reporter's own title, text and photos stay as they were, for staff and the holder of the
+    tracking code. Verifying is what publishes a report when the Pemda publishes after verification; one published
+    on arrival stays published.
+    """
     scope = step.scope_of(actor, scope)
     locked = step.lock(report, version)
     step.allow_staff("verify", locked, scope)
     if weight not in WEIGHT_WORKING_DAYS:
         raise ActionError(_("Choose a weight."))
+    if not public_title.strip():
+        raise ActionError(_("Write the public title."))
+    hidden_ids = {photo.pk for photo in hidden_photos}
+    photos = list(locked.photos.all())
+    if not hidden_ids <= {photo.pk for photo in photos}:
+        raise ActionError(_("Only this report's photos can be hidden."))
     now = timezone.now()
     previous = step.move(locked, "verify")
     changes = {
@@ -52,7 +65,17 @@ def report_verify(
         "weight": [locked.weight, weight],
         "anonymous": [locked.is_anonymous, is_anonymous],
         "confidential": [locked.is_confidential, is_confidential],
+        # What the public sees instead of the reporter's words (kept in `title` and `description`).
+        "public_title": [locked.public_title, public_title.strip()],
+        "public_description": [locked.public_description, public_description.strip()],
+        "hidden_photos": [
+            sorted(str(p.public_id) for p in photos if p.is_hidden),
+            sorted(str(p.public_id) for p in photos if p.pk in hidden_ids),
+        ],
     }
+    if locked.published_at is None:
+        changes["published"] = [False, True]
+        locked.published_at = now
     locked.kind, locked.category, locked.weight = kind, category, weight
     locked.public_title, locked.public_description = public_title.strip(), public_description.strip()
     locked.is_anonymous, locked.is_confidential = is_anonymous, is_confidential
@@ -60,8 +83,12 @@ def report_verify(
     step.save(
         locked,
         "status", "kind", "category", "weight", "public_title", "public_description",
-        "is_anonymous", "is_confidential", "verified_at", "paused_at",
+        "is_anonymous", "is_confidential", "verified_at", "paused_at", "published_at",
     )  # fmt: skip
+    for photo in photos:
+        if photo.is_hidden != (photo.pk in hidden_ids):
+            photo.is_hidden = photo.pk in hidden_ids
+            photo.save(update_fields=["is_hidden", "updated_at"])
     event = step.event(locked, actor, EventKind.STATUS, note, from_status=previous, to_status=locked.status, at=now)
     step.audit(actor, "verify", locked, ip, status=[previous, locked.status], **changes)
     if lead_unit is None:

@@ -19,7 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from balai.core.models import Pemda, Wilayah
+from balai.core.models import Pemda, PublishReports, Wilayah
 from balai.core.selectors import pemda_current, work_calendar
 from balai.core.services import Actor, audit_record
 
@@ -175,6 +175,8 @@ def report_submit(
                 answers=data.answers,
                 media_url=data.media_url,
                 api_client=api_client,
+                # Otherwise a coordinator's verification publishes it (coordinator.report_verify).
+                published_at=now if pemda.publish_reports == PublishReports.ON_ARRIVAL else None,
             )
             position = 0
             for item in pending:
@@ -216,7 +218,12 @@ def report_submit(
                 actor=actor,
                 action="report.submit",
                 obj=report,
-                changes={"channel": channel, "category": data.category.slug, "photos": report.photo_count},
+                changes={
+                    "channel": channel,
+                    "category": data.category.slug,
+                    "photos": report.photo_count,
+                    "published": report.published_at is not None,
+                },
                 ip_address=ip_address,
                 actor_label=_actor_label(actor, "pelapor"),
             )

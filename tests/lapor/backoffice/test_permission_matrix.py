@@ -326,7 +326,7 @@ def test_a_rahasia_report_stays_off_the_public_pages_through_its_whole_life(city
         is_confidential=True, photos=1, title="Dugaan pungli pengurusan izin di kantor kelurahan",
         category=Category.objects.get(slug="jalan-rusak"),
     )  # fmt: skip
-    visible = make_report(title="Jalan berlubang yang boleh dilihat umum")
+    visible = verified(make_report(title="Jalan berlubang yang boleh dilihat umum"), coordinator)
     _assert_not_public(report)
     assert visible.code in text(client_for().get("/laporan/")), "the public list does show public reports"
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lapor', '0006_public_list_indexes'),
+        ('lapor', '0007_categoryquestion_is_public'),
     ]
 
     operations = [

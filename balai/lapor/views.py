@@ -23,7 +23,7 @@ from . import cache, codes, rules, selectors
 from .forms import PublicFilterForm, ReportForm, TrackForm
 from .models import VERIFY_WORKING_DAYS, PendingPhoto, Report, ReportKind, ReportPhoto, Status
 from .paging import page_number
-from .ratelimit import submit_count_one, submit_counter
+from .ratelimit import SubmissionLimited, bucket_for_address, submit_is_full
 from .services import DuplicateSubmission, pending_photo_discard, pending_photo_store, report_submit
 
 # Which reports this browser has just sent: a signed cookie, read only by the confirmation page (its path), so
@@ -87,9 +87,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
     token = _form_token(request)
     pending = list(PendingPhoto.objects.filter(form_token=token))
     form = ReportForm(request.POST, request.FILES, pemda=pemda, pending=pending)
-    # Peek without counting (invalid attempts are free); full when this report would be one more than allowed.
-    counter = submit_counter(request)
-    limited = counter is not None and counter.is_full
+    # Peek without counting (invalid attempts are free): a sender already over the limit is told so at once.
+    bucket = bucket_for_address(request)
+    limited = submit_is_full(bucket) is not None
     if limited and Report.objects.filter(submission_token=token).exists():
         limited = False  # a retry of a report already sent is answered with that report, not refused
     valid = form.is_valid()
@@ -103,20 +103,21 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 ip_address=_client_ip(request),
                 submission_token=token,
                 pemda=pemda,
-                # In the report's transaction: with the database cache, the count's write joins the report's
-                # instead of taking the database's write lock a second time.
-                in_transaction=lambda _report: submit_count_one(counter),
+                rate_bucket=bucket,
             )
         except DuplicateSubmission as duplicate:
             report = duplicate.report
+        except SubmissionLimited:
+            limited = True  # another form from the same address took the last slot meanwhile
         else:
             unused = [p.public_id for p in pending if p not in form.kept_pending()]
             if unused:
                 pending_photo_discard(form_token=token, public_ids=unused)
-        # Only this browser may see the confirmation (it names the email); others use the tracking page.
-        response = redirect("lapor:sent", code=report.code)
-        _remember_sent(request, response, report.code)
-        return response
+        if not limited:
+            # Only this browser may see the confirmation (it names the email); others use the tracking page.
+            response = redirect("lapor:sent", code=report.code)
+            _remember_sent(request, response, report.code)
+            return response
 
     # Keep every valid photo so the person does not have to send it again over a slow connection.
     kept = set(request.POST.getlist("keep_photos"))

@@ -34,6 +34,7 @@ from ..models import (
     ReportPhoto,
     Status,
 )
+from ..ratelimit import SubmitBucket, submit_slot_take
 from . import _steps as step
 
 log = logging.getLogger(__name__)
@@ -97,12 +98,15 @@ def report_submit(
     pemda: Pemda | None = None,
     api_client: Any = None,
     in_transaction: Callable[[Report], None] | None = None,
+    rate_bucket: SubmitBucket | None = None,
 ) -> Report:
     """Store a new report with its photos and first event, and queue the confirmation email.
 
     All or nothing: if anything fails, no row is kept and the photo files written are removed.
     A second call with the same submission token raises DuplicateSubmission with the first report.
-    `in_transaction` runs last inside the report's transaction (the web form counts its rate limit there).
+    `rate_bucket`: the sender's allowance, counted first in the report's transaction (SubmissionLimited when it
+    is used up; the rollback gives the count back if the report is not written). `in_transaction` runs last
+    inside the report's transaction.
     """
     pemda = pemda or pemda_current()
     if pemda is None:
@@ -120,6 +124,7 @@ def report_submit(
         for number, photo in enumerate(photos, start=len(pending) + 1):
             written.append(default_storage.save(f"laporan/{now:%Y/%m}/{code}-{number}.jpg", ContentFile(photo.content)))
         with transaction.atomic():
+            submit_slot_take(rate_bucket)
             report = Report.objects.create(
                 code=code,
                 kind=data.kind,

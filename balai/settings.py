@@ -128,10 +128,12 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "platform:staff_home"
 LOGOUT_REDIRECT_URL = "lapor:home"
 
-# Failed logins: five tries per username and address, then a pause.
+# Failed logins: five wrong passwords for one account, from any number of addresses, then a pause (a coordinator
+# can lift it on /staf/akun-terkunci/). Per account and not per account and address: an attacker with many
+# addresses would otherwise get five guesses from each.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 # Count failures per account, whether it was typed as a username or as an email in any case.
 AXES_USERNAME_CALLABLE = "balai.core.auth.lockout_username"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from balai.core.models import Pemda, Wilayah
 from balai.core.selectors import pemda_current, work_calendar
 from balai.core.services import Actor, audit_record
+from balai.lib.text import clean_text
 
 from .. import codes
 from ..images import ProcessedPhoto
@@ -62,6 +63,21 @@ class ReportInput:
     language: str = "id"
     answers: dict[str, Any] = field(default_factory=dict)
     media_url: str = ""
+
+    def __post_init__(self) -> None:
+        # Every channel builds one of these: the one place where free text is cleaned (balai.lib.text).
+        for name in ("title", "address", "reporter_name"):
+            object.__setattr__(self, name, clean_text(getattr(self, name)))
+        object.__setattr__(self, "description", clean_text(self.description, multiline=True))
+        object.__setattr__(self, "answers", {key: _clean_answer(value) for key, value in self.answers.items()})
+
+
+def _clean_answer(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value, multiline=True)
+    if isinstance(value, list):
+        return [_clean_answer(item) for item in value]
+    return value
 
 
 class DuplicateSubmission(Exception):  # noqa: N818 - it is a signal, not an error

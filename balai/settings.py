@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # After PemdaMiddleware: whether the second step is required is the Pemda's choice.
     "balai.core.middleware.StaffTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A view limited with django-ratelimit's decorator answers with the 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "balai.urls"
@@ -205,7 +207,14 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Photos are streamed to disk past this size; the form rejects a photo over PHOTO_MAX_BYTES.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# The report form counts and skips photos beyond PHOTO_MAX_COUNT (balai.lapor.uploads) so that it can answer
+# with its own message; past this many files a request is refused before any view (the 400 page).
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+FILE_UPLOAD_HANDLERS = [
+    "balai.lapor.uploads.PhotoCountHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 PHOTO_MAX_COUNT = 5
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 1600)
@@ -230,6 +239,7 @@ TASKS = {
 RATELIMIT_REPORTS = env_str("RATELIMIT_REPORTS", "10/h")
 RATELIMIT_TRACK = env_str("RATELIMIT_TRACK", "30/m")
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "balai.core.views.rate_limited"
 
 # Open311 GeoReport v2: the jurisdiction_id clients send (default: the host of SITE_URL) and the read limit.
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION")  # empty: the host name of SITE_URL

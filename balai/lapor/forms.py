@@ -315,7 +315,15 @@ class ReportForm(BalaiForm):
                 if question.code in errors:
                     self.add_error(name, errors[question.code])
         lat, lng = data.get("latitude"), data.get("longitude")
-        if (lat is None) != (lng is None):
+        if self.errors.pop("latitude", None) or self.errors.pop("longitude", None):
+            # Hidden fields: their own errors would show in the summary without a label. Forget the point.
+            self.errors.pop("longitude", None)
+            sent: Any = self.data
+            self.data = sent.copy()
+            sent = self.data
+            sent["latitude"] = sent["longitude"] = ""
+            self.add_error("address", _("The point on the map could not be read; please mark it again."))
+        elif (lat is None) != (lng is None):
             self.add_error("address", _("The map point was incomplete; please mark it again."))
         elif lat is not None and not self.pemda.contains_point(lat, lng):
             self.add_error(

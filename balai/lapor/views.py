@@ -25,6 +25,7 @@ from .models import VERIFY_WORKING_DAYS, PendingPhoto, Report, ReportKind, Repor
 from .paging import page_number
 from .ratelimit import SubmissionLimited, bucket_for_address, submit_is_full
 from .services import DuplicateSubmission, pending_photo_discard, pending_photo_store, report_submit
+from .uploads import files_sent
 
 # Which reports this browser has just sent: a signed cookie, read only by the confirmation page (its path), so
 # that sending a report writes no session row (a citizen needs no server-side session) and costs no extra write.
@@ -86,13 +87,25 @@ def report_create(request: HttpRequest) -> HttpResponse:
 
     token = _form_token(request)
     pending = list(PendingPhoto.objects.filter(form_token=token))
-    form = ReportForm(request.POST, request.FILES, pemda=pemda, pending=pending)
+    files = request.FILES
+    too_many = files_sent(request) > settings.PHOTO_MAX_COUNT
+    if too_many:  # only some were read (balai.lapor.uploads): none is processed, the form says why
+        files = files.copy()
+        files.pop("photos", None)
+    form = ReportForm(request.POST, files, pemda=pemda, pending=pending)
     # Peek without counting (invalid attempts are free): a sender already over the limit is told so at once.
     bucket = bucket_for_address(request)
     limited = submit_is_full(bucket) is not None
     if limited and Report.objects.filter(submission_token=token).exists():
         limited = False  # a retry of a report already sent is answered with that report, not refused
     valid = form.is_valid()
+    if too_many:
+        form.add_error(
+            "photos",
+            _("You can attach at most %(max)d photos; you chose %(count)d.")
+            % {"max": settings.PHOTO_MAX_COUNT, "count": files_sent(request)},
+        )
+        valid = False
     if valid and not limited:
         try:
             report = report_submit(

@@ -35,6 +35,7 @@ from balai.lapor.forms import ReportForm
 from balai.lapor.models import Category, Channel, QuestionType, Report
 from balai.lapor.ratelimit import SubmissionLimited
 from balai.lapor.services import DuplicateSubmission, report_submit
+from balai.lapor.uploads import files_sent
 
 from . import presenters
 from .access import (
@@ -177,6 +178,15 @@ def _submit(
             return _created(request, earlier)
     bucket = submit_bucket(request, client)
     check_submit_allowance(bucket)  # only reports made count, as on the web form
+    if files_sent(request) > settings.PHOTO_MAX_COUNT:  # the photos past the limit were not even read
+        raise validation_failed(
+            {
+                "photos": [
+                    _("You can attach at most %(max)d photos; you chose %(count)d.")
+                    % {"max": settings.PHOTO_MAX_COUNT, "count": files_sent(request)}
+                ]
+            }
+        )
     form, errors = _validated_form(data, photos, pemda)
     if form is None:
         raise validation_failed(errors)

@@ -51,3 +51,17 @@ def test_a_tampered_map_point_is_named_in_the_summary_and_forgotten(city, latitu
     assert page.value("title") == "Lampu jalan mati di Jl. Garuda"
     assert page.value("latitude") in ("", None) and page.value("longitude") in ("", None)
     assert not Report.objects.exists()
+
+
+def test_the_blank_form_marks_the_contact_fields_and_says_why_they_are_asked(city):
+    page = Page(Client().get(FORM_URL))
+
+    def label(name: str) -> str:
+        (node,) = page.elements("label", **{"for": f"id_{name}"})
+        return page.text(node)
+
+    assert label("reporter_name") == "Nama Anda * wajib, kecuali Anda memilih anonim"
+    assert label("reporter_email").endswith("* wajib email atau telepon")
+    assert label("reporter_phone").endswith("* wajib email atau telepon")
+    (why,) = page.elements("p", id="why-contact")
+    assert page.text(why).startswith("Mengapa kami bertanya: petugas mungkin perlu menanyakan")

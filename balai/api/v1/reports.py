@@ -62,6 +62,9 @@ from .schemas import (
     ReportPageOut,
 )
 
+# More files than this in one request are not a report with too many photos but a malformed request (413).
+API_MAX_FILES = 10
+
 router = Router(tags=["reports"])
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -178,6 +181,8 @@ def _submit(
             return _created(request, earlier)
     bucket = submit_bucket(request, client)
     check_submit_allowance(bucket)  # only reports made count, as on the web form
+    if files_sent(request) > API_MAX_FILES:  # as Django's own file limit answered before photos were counted
+        raise ApiError(413, "too_many_files", message("too_many_files", max=settings.PHOTO_MAX_COUNT))
     if files_sent(request) > settings.PHOTO_MAX_COUNT:  # the photos past the limit were not even read
         raise validation_failed(
             {

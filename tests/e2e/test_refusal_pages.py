@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 def test_the_contact_fields_are_marked_without_javascript(new_page: Callable[..., Page]) -> None:
     for viewport in (PHONE, DESKTOP):
         page = new_page(viewport, java_script_enabled=False)
-        page.goto("/lapor/")
+        page.goto("/lapor/", timeout=30_000)  # the first page of a cold server on a busy machine
 
         expect(page.locator("label[for=id_reporter_name]")).to_contain_text("wajib, kecuali Anda memilih anonim")
         expect(page.locator("label[for=id_reporter_email]")).to_contain_text("wajib email atau telepon")

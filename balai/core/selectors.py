@@ -116,7 +116,9 @@ def login_lockouts() -> list[LockedAccount]:
         recent = recent.filter(attempt_time__gte=timezone.now() - cool_off)
     rows = (
         recent.values("username")
-        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"), addresses=Count("ip_address"))
+        .annotate(
+            failures=Sum("failures_since_start"), last=Max("attempt_time"), addresses=Count("ip_address", distinct=True)
+        )
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .order_by("-last")
     )

@@ -7,6 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
 from balai.core.models import AuditEvent
+from balai.core.selectors import login_lockouts
 from balai.platform.demo import DEMO_PASSWORD
 from tests.lapor.backoffice.steps import client_for, text
 
@@ -52,6 +53,8 @@ def test_a_coordinator_sees_the_locked_account_and_unlocks_it(coordinator, opera
 
     page = text(staff.get(LOCKED))
     assert "operator.pupr" in page
+    (locked,) = login_lockouts()
+    assert (locked.user, locked.failures, locked.addresses) == (operator_pupr, 5, 5)
     assert "operator.dinkes" not in page
 
     response = staff.post(LOCKED, {"username": "operator.pupr"}, follow=True)

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # After PemdaMiddleware: whether the second step is required is the Pemda's choice.
     "balai.core.middleware.StaffTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A view limited with django-ratelimit's decorator answers with the 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "balai.urls"
@@ -128,10 +130,12 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "platform:staff_home"
 LOGOUT_REDIRECT_URL = "lapor:home"
 
-# Failed logins: five tries per username and address, then a pause.
+# Failed logins: five wrong passwords for one account, from any number of addresses, then a pause (a coordinator
+# can lift it on /staf/akun-terkunci/). Per account and not per account and address: an attacker with many
+# addresses would otherwise get five guesses from each.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 # Count failures per account, whether it was typed as a username or as an email in any case.
 AXES_USERNAME_CALLABLE = "balai.core.auth.lockout_username"
@@ -203,7 +207,14 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Photos are streamed to disk past this size; the form rejects a photo over PHOTO_MAX_BYTES.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# The report form counts and skips photos beyond PHOTO_MAX_COUNT (balai.lapor.uploads) so that it can answer
+# with its own message; past this many files a request is refused before any view (the 400 page).
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+FILE_UPLOAD_HANDLERS = [
+    "balai.lapor.uploads.PhotoCountHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 PHOTO_MAX_COUNT = 5
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 1600)
@@ -238,6 +249,7 @@ RATELIMIT_TRACK = env_str("RATELIMIT_TRACK", "30/m")
 # Invalid form posts that carry photos (each keeps its valid photos for hours): more than reports, but bounded.
 RATELIMIT_PHOTO_RETRIES = env_str("RATELIMIT_PHOTO_RETRIES", "30/h")
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "balai.core.views.rate_limited"
 
 # Open311 GeoReport v2: the jurisdiction_id clients send (default: the host of SITE_URL) and the read limit.
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION")  # empty: the host name of SITE_URL

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -85,4 +87,54 @@ def work_calendar(pemda: Pemda | None = None) -> WorkCalendar:
         tz=pemda.time_zone if pemda else "Asia/Jakarta",
         extra_days_off=[d for d, k in days if k != CalendarDayKind.HARI_KERJA],
         extra_working_days=[d for d, k in days if k == CalendarDayKind.HARI_KERJA],
+    )
+
+
+# --- sign-in lockouts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockedAccount:
+    user: Any
+    failures: int
+    last_attempt: datetime.datetime
+    addresses: int
+
+
+def login_lockouts() -> list[LockedAccount]:
+    """Staff accounts that django-axes refuses now: `AXES_FAILURE_LIMIT` wrong passwords within the pause, from any
+    number of addresses (the lockout counts per account)."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Max, Sum
+    from django.utils import timezone
+
+    cool_off = get_cool_off()
+    recent = AccessAttempt.objects.all()
+    if cool_off is not None:
+        recent = recent.filter(attempt_time__gte=timezone.now() - cool_off)
+    rows = (
+        recent.values("username")
+        .annotate(
+            failures=Sum("failures_since_start"), last=Max("attempt_time"), addresses=Count("ip_address", distinct=True)
+        )
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last")
+    )
+    by_name = {row["username"]: row for row in rows}
+    users = get_user_model()._default_manager.filter(username__in=list(by_name)).order_by("username")
+    return sorted(
+        (
+            LockedAccount(
+                user=user,
+                failures=by_name[user.username]["failures"],
+                last_attempt=by_name[user.username]["last"],
+                addresses=by_name[user.username]["addresses"],
+            )
+            for user in users
+        ),
+        key=lambda locked: locked.last_attempt,
+        reverse=True,
     )

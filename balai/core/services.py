@@ -491,3 +491,23 @@ def training_guide_confirm(*, user: Any, ip_address: str | None = None) -> tuple
         # Two clicks at once: the other one recorded it.
         return TrainingRecord.objects.get(user=user, kind=TrainingKind.GUIDE), False
     return record, True
+
+
+# --- sign-in lockouts ----------------------------------------------------------------------------------------
+
+
+def login_unlock(*, actor: Actor, user: Any, ip_address: str | None = None) -> int:
+    """Lift the sign-in pause of `user`'s account (every address's failures), in the audit trail; the number of
+    failure records removed."""
+    from axes.utils import reset
+
+    with transaction.atomic():
+        removed = reset(username=user.get_username())
+        audit_record(
+            actor=actor,
+            action="login.unlock",
+            obj=user,
+            changes={"username": user.get_username(), "failure_records": removed},
+            ip_address=ip_address,
+        )
+    return removed

@@ -339,3 +339,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
         StaffPreference.objects.update_or_create(user=request.user, defaults={"language": language})
     return response
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """django-ratelimit's answer (RATELIMIT_VIEW) to a request over a limit: the 429 page in the site's design."""
+    return render(request, "429.html", status=429)

@@ -15,12 +15,25 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from balai.core.models import Pemda, Wilayah
+from balai.lib.text import clean_text
 
 from . import cache
 from .images import PhotoError, ProcessedPhoto, process_photo
 from .models import Category, CategoryQuestion, PendingPhoto, QuestionType, ReportKind
 from .questions import validate_answers
 from .services import ReportInput
+
+
+class CleanTextField(forms.CharField):
+    """Free text cleaned by balai.lib.text before its length is checked, as every channel cleans it."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return clean_text(text, multiline=self.multiline) if text else ""
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -129,14 +142,15 @@ class ReportForm(BalaiForm):
         empty_label=_("— choose a category —"),
         error_messages={"required": _("Choose the category closest to your report.")},
     )
-    title = forms.CharField(
+    title = CleanTextField(
         label=_("Title"),
         min_length=8,
         max_length=150,
         help_text=_("In a few words, for example: Jalan berlubang di depan SD Negeri 3"),
         error_messages={"required": _("Write a short title for your report.")},
     )
-    description = forms.CharField(
+    description = CleanTextField(
+        multiline=True,
         label=_("What happened?"),
         min_length=20,
         max_length=4000,
@@ -151,7 +165,7 @@ class ReportForm(BalaiForm):
             "required": _("Choose the kelurahan or desa where it is."),
         },
     )
-    address = forms.CharField(
+    address = CleanTextField(
         label=_("Address or landmark"),
         required=False,
         max_length=255,
@@ -167,7 +181,7 @@ class ReportForm(BalaiForm):
     keep_photos = forms.MultipleChoiceField(
         label=_("Photos already received"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    reporter_name = forms.CharField(label=_("Your name"), required=False, max_length=100)
+    reporter_name = CleanTextField(label=_("Your name"), required=False, max_length=100)
     reporter_email = forms.EmailField(
         label=_("Email"),
         required=False,
@@ -244,13 +258,6 @@ class ReportForm(BalaiForm):
         raw = self.cleaned_data["reporter_phone"].strip()
         return normalize_phone(raw) if raw else ""
 
-    def clean_title(self) -> str:
-        return " ".join(self.cleaned_data["title"].split())
-
-    def clean_description(self) -> str:
-        text = self.cleaned_data["description"].replace("\r\n", "\n")
-        return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
-
     def clean_photos(self) -> list[UploadedFile]:
         files: list[UploadedFile] = self.cleaned_data["photos"]
         kept = len(self.data.getlist("keep_photos")) if hasattr(self.data, "getlist") else 0
@@ -308,7 +315,15 @@ class ReportForm(BalaiForm):
                 if question.code in errors:
                     self.add_error(name, errors[question.code])
         lat, lng = data.get("latitude"), data.get("longitude")
-        if (lat is None) != (lng is None):
+        if self.errors.pop("latitude", None) or self.errors.pop("longitude", None):
+            # Hidden fields: their own errors would show in the summary without a label. Forget the point.
+            self.errors.pop("longitude", None)
+            sent: Any = self.data
+            self.data = sent.copy()
+            sent = self.data
+            sent["latitude"] = sent["longitude"] = ""
+            self.add_error("address", _("The point on the map could not be read; please mark it again."))
+        elif (lat is None) != (lng is None):
             self.add_error("address", _("The map point was incomplete; please mark it again."))
         elif lat is not None and not self.pemda.contains_point(lat, lng):
             self.add_error(

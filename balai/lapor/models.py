@@ -419,6 +419,17 @@ class PendingPhoto(TimestampedModel):
         return self.original_name
 
 
+class SubmissionCount(TimestampedModel):
+    """Reports one sender made in one rate-limit window (balai.lapor.ratelimit); removed when the window is over."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
 class EventKind(models.TextChoices):
     STATUS = "status", _("status change")
     RESPONSE = "response", _("public response")

@@ -1,83 +1,103 @@
-"""The web form's limit of reports per address (`RATELIMIT_REPORTS`), in as few cache round trips as it takes.
+"""How many reports one sender may make in a window (`RATELIMIT_REPORTS` per address, an API client's own rate),
+counted the same way for the web form, the JSON API and Open311.
 
-The counter is django-ratelimit's own (the same cache key and window), so the JSON API, which counts through
-django-ratelimit, shares it. django-ratelimit's `get_usage` writes even to look (an `add` of 0, then a `get`)
-and counts with an `add` that fails before the `incr`: with the database cache that was 16 statements for
-every report. Here looking is one read and counting one `incr` (or one `add` for an address's first report).
+A slot is taken with one conditional increment (`UPDATE … SET count = count + 1 WHERE count < limit`), checked by
+the number of rows it changed, as the first write of the report's own transaction. So the database decides a race:
+on PostgreSQL the row lock makes a concurrent submission from the same sender wait and then see the new count; on
+SQLite the transaction holds the only write lock. If the report is not written, the rollback gives the slot back.
+(The cache could not do this: the database cache's `incr` is a read and a write, and forty forms posted at once all
+read "0".)
 """
 
 from __future__ import annotations
 
-import logging
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import caches
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
-from django_ratelimit.core import (
-    ALL,
-    EXPIRATION_FUDGE,
-    _get_ip,
-    _get_window,
-    _make_cache_key,
-    _split_rate,
-    is_ratelimited,
-)
+from django_ratelimit.core import _get_ip, _split_rate, is_ratelimited
 
-logger = logging.getLogger(__name__)
+from .models import SubmissionCount
 
-GROUP = "lapor.submit"  # django-ratelimit's group name, shared with the API (balai.api.v1.access.submit_limit)
+ADDRESS_PREFIX = "lapor.submit:ip:"
+
+
+class SubmissionLimited(Exception):  # noqa: N818 - a refusal, answered as 429 by every channel
+    """This sender has used every report of the current window; `retry_after` seconds until the next."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
-class SubmitCounter:
-    key: str
+class SubmitBucket:
+    """One sender's allowance: `limit` reports per `period` seconds, in fixed windows."""
+
+    name: str
     limit: int
     period: int
-    count: int | None  # None: no report from this address in the current window yet
 
-    @property
-    def is_full(self) -> bool:
-        """One more report would go over the limit."""
-        return self.count is not None and self.count >= self.limit
+    def window(self, now: float | None = None) -> tuple[str, datetime, int]:
+        """This window's counter key, its end, and the seconds left in it."""
+        now = time.time() if now is None else now
+        start = int(now // self.period) * self.period
+        end = start + self.period
+        return f"{self.name}@{start}", datetime.fromtimestamp(end, tz=UTC), max(int(end - now), 1)
 
 
-def submit_counter(request: HttpRequest) -> SubmitCounter | None:
-    """This address's count of reports in the current window (one cache read); None if limits are off."""
+def bucket_for_address(request: HttpRequest) -> SubmitBucket | None:
+    """The public allowance of the sender's address (IPv6 by /64), shared by the web form and the API without a
+    key; None when limits are switched off."""
     if not getattr(settings, "RATELIMIT_ENABLE", True):
         return None
-    rate = settings.RATELIMIT_REPORTS
+    limit, period = _split_rate(settings.RATELIMIT_REPORTS)
+    address = str(_get_ip(request)) if request.META.get("REMOTE_ADDR") else "unknown"
+    return SubmitBucket(f"{ADDRESS_PREFIX}{address}", limit, period)
+
+
+def bucket_for_client(client_id: int, rate: str) -> SubmitBucket | None:
+    """An API client's own allowance (`rate` as "10/m")."""
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return None
     limit, period = _split_rate(rate)
-    value = _get_ip(request)
-    key = _make_cache_key(GROUP, _get_window(value, period), rate, value, ALL)
-    count = caches[settings.RATELIMIT_USE_CACHE].get(key)
-    return SubmitCounter(key=key, limit=limit, period=period, count=count)
+    return SubmitBucket(f"api.submit:client:{client_id}", limit, period)
 
 
-def submit_count_one(counter: SubmitCounter | None) -> None:
-    """Count one more report. `incr` is atomic where the cache makes it so (Redis); the database cache's is a
-    read and a write, as with django-ratelimit itself.
+def submit_is_full(bucket: SubmitBucket | None) -> int | None:
+    """A look without counting (one read): the seconds until the next window if one more report would be over the
+    limit, else None. Only a hint to spare the work of a form that would be refused; `submit_slot_take` decides."""
+    if bucket is None:
+        return None
+    key, _ends, left = bucket.window()
+    count = SubmissionCount.objects.filter(key=key).values_list("count", flat=True).first()
+    return left if count is not None and count >= bucket.limit else None
 
-    Called inside the report's transaction: a failing cache must not cost the citizen the report, so an error
-    is logged and the count given up.
+
+def submit_slot_take(bucket: SubmitBucket | None) -> None:
+    """Count one report for `bucket`, or raise SubmissionLimited if the window is full.
+
+    Call it inside the report's transaction, before the report's rows: the count is released by its rollback.
     """
-    if counter is None:
+    if bucket is None:
         return
-    cache = caches[settings.RATELIMIT_USE_CACHE]
-    timeout = counter.period + EXPIRATION_FUDGE
-    try:
-        # A savepoint: the database cache's statements are not all inside its own (its COUNT(*) is not), and on
-        # PostgreSQL a failed statement would otherwise abort the report's transaction.
-        with transaction.atomic():
-            if counter.count is None and cache.add(counter.key, 1, timeout):
-                return
-            try:
-                cache.incr(counter.key)
-            except ValueError:  # the window ended in between: this report opens the next one
-                cache.add(counter.key, 1, timeout)
-    except Exception:  # any cache backend's failure; the report matters more than its count
-        logger.warning("the report rate limit could not count a report", exc_info=True)
+    key, ends, left = bucket.window()
+    taken = SubmissionCount.objects.filter(key=key, count__lt=bucket.limit).update(count=F("count") + 1)
+    if not taken and bucket.limit > 0 and not SubmissionCount.objects.filter(key=key).exists():
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent first report of the window wins the insert
+                SubmissionCount.objects.create(key=key, count=1, expires_at=ends)
+            taken = 1
+            # A new window: forget the windows that are over (one indexed delete per sender and window).
+            SubmissionCount.objects.filter(expires_at__lt=datetime.fromtimestamp(time.time(), tz=UTC)).delete()
+        except IntegrityError:
+            taken = SubmissionCount.objects.filter(key=key, count__lt=bucket.limit).update(count=F("count") + 1)
+    if not taken:
+        raise SubmissionLimited(left)
 
 
 PHOTO_RETRIES_GROUP = "lapor.photo_retries"

@@ -26,7 +26,7 @@ from .forms import PublicFilterForm, ReportForm, TrackForm
 from .models import VERIFY_WORKING_DAYS, PendingPhoto, Report, ReportKind, ReportPhoto, Status
 from .paging import page_number
 from .questions import answer_rows
-from .ratelimit import photo_retry_count_one, submit_count_one, submit_counter
+from .ratelimit import SubmissionLimited, bucket_for_address, photo_retry_count_one, submit_is_full
 from .services import (
     DuplicateSubmission,
     pending_photo_discard,
@@ -34,6 +34,7 @@ from .services import (
     report_submit,
     submission_browser_hash,
 )
+from .uploads import files_sent
 
 # Which reports this browser has just sent: a signed cookie, read only by the confirmation page (its path), so
 # that sending a report writes no session row (a citizen needs no server-side session) and costs no extra write.
@@ -99,13 +100,25 @@ def report_create(request: HttpRequest) -> HttpResponse:
 
     token = _form_token(request)
     pending = list(PendingPhoto.objects.filter(form_token=token))
-    form = ReportForm(request.POST, request.FILES, pemda=pemda, pending=pending)
-    # Peek without counting (invalid attempts are free); full when this report would be one more than allowed.
-    counter = submit_counter(request)
-    limited = counter is not None and counter.is_full
+    files = request.FILES
+    too_many = files_sent(request) > settings.PHOTO_MAX_COUNT
+    if too_many:  # only some were read (balai.lapor.uploads): none is processed, the form says why
+        files = files.copy()
+        files.pop("photos", None)
+    form = ReportForm(request.POST, files, pemda=pemda, pending=pending)
+    # Peek without counting (invalid attempts are free): a sender already over the limit is told so at once.
+    bucket = bucket_for_address(request)
+    limited = submit_is_full(bucket) is not None
     if limited and Report.objects.filter(submission_token=token).exists():
         limited = False  # a retry of a report already sent is answered with that report, not refused
     valid = form.is_valid()
+    if too_many:
+        form.add_error(
+            "photos",
+            _("You can attach at most %(max)d photos; you chose %(count)d.")
+            % {"max": settings.PHOTO_MAX_COUNT, "count": files_sent(request)},
+        )
+        valid = False
     if valid and not limited:
         try:
             report = report_submit(
@@ -117,9 +130,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 submission_token=token,
                 submission_browser=submission_browser_hash(browser),
                 pemda=pemda,
-                # In the report's transaction: with the database cache, the count's write joins the report's
-                # instead of taking the database's write lock a second time.
-                in_transaction=lambda _report: submit_count_one(counter),
+                rate_bucket=bucket,
             )
         except DuplicateSubmission as duplicate:
             report = duplicate.report
@@ -127,14 +138,17 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 # The token alone (a replay from elsewhere) gets what the tracking code gives anyone: no email,
                 # no confirmation cookie.
                 return redirect("lapor:track_detail", code=report.code)
+        except SubmissionLimited:
+            limited = True  # another form from the same address took the last slot meanwhile
         else:
             unused = [p.public_id for p in pending if p not in form.kept_pending()]
             if unused:
                 pending_photo_discard(form_token=token, public_ids=unused)
-        # Only this browser may see the confirmation (it names the email); others use the tracking page.
-        response = redirect("lapor:sent", code=report.code)
-        _remember_sent(request, response, report.code)
-        return _with_form_cookie(response, browser)
+        if not limited:
+            # Only this browser may see the confirmation (it names the email); others use the tracking page.
+            response = redirect("lapor:sent", code=report.code)
+            _remember_sent(request, response, report.code)
+            return _with_form_cookie(response, browser)
 
     # Keep the valid photos so the person does not have to send them again over a slow connection, within the
     # caps (per form, per address, in all), and not for an address that keeps posting invalid forms with photos.

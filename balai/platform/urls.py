@@ -8,5 +8,6 @@ urlpatterns = [
     path("panduan/", guide_views.guide, name="guide"),
     path("unit/", views.units, name="units"),
     path("unit/<slug:slug>/anggota/", views.unit_members, name="unit_members"),
+    path("akun-terkunci/", views.locked_accounts, name="locked_accounts"),
     path("", views.staff_home, name="staff_home"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -19,10 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from balai.core.access import PLATFORM, staff_scope
+from balai.core.middleware import client_address
 from balai.core.models import Membership, Role, TrainingRecord, Unit, UnitKind
 from balai.core.registry import ModuleRole, registry
-from balai.core.selectors import user_memberships
-from balai.core.services import MembershipError, membership_grant, membership_revoke
+from balai.core.selectors import login_lockouts, user_memberships
+from balai.core.services import MembershipError, login_unlock, membership_grant, membership_revoke
 
 
 @require_safe
@@ -260,3 +262,31 @@ def unit_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _label(labels: dict[str, str], membership: Membership) -> str:
     return labels.get(f"{membership.module}:{membership.role}", membership.role_label)
+
+
+# --- locked sign-ins ---------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def locked_accounts(request: HttpRequest) -> HttpResponse:
+    """Accounts paused after too many wrong passwords (from any address); a coordinator lifts the pause (audited)."""
+    if not staff_scope(request.user).coordinator and not request.user.is_superuser:
+        raise PermissionDenied
+    if request.method == "POST":
+        user = get_object_or_404(get_user_model(), username=request.POST.get("username", ""))
+        login_unlock(actor=request.user, user=user, ip_address=client_address(request))
+        messages.success(
+            request,
+            _("%(name)s can sign in again. The audit trail records that you lifted the pause.") % {"name": _name(user)},
+        )
+        return redirect("platform:locked_accounts")
+    return render(
+        request,
+        "platform/locked_accounts.html",
+        {
+            "locked": [(locked, _name(locked.user)) for locked in login_lockouts()],
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": round(settings.AXES_COOLOFF_TIME * 60),
+        },
+    )

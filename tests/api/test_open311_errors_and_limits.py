@@ -6,13 +6,13 @@ import uuid
 
 import pytest
 from django.test import RequestFactory
-from django_ratelimit.core import get_usage
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from balai.api.v1.access import submit_limit
+from balai.api.v1.access import submit_bucket
 from balai.lapor.models import Report
+from balai.lapor.ratelimit import submit_slot_take
 from tests.api.open311_support import (
     BASE,
     api_client,
@@ -173,8 +173,9 @@ def test_only_reports_made_count_against_the_allowance(city):
 
 def test_the_allowance_is_shared_with_the_json_api(city):
     app, key = new_key(rate_limit="2/m")
-    get_usage(RequestFactory().post("/api/v1/reports"), increment=True, **submit_limit(app))
-    get_usage(RequestFactory().post("/api/v1/reports"), increment=True, **submit_limit(app))
+    bucket = submit_bucket(RequestFactory().post("/api/v1/reports"), app)
+    submit_slot_take(bucket)  # two reports through the JSON API
+    submit_slot_take(bucket)
 
     assert api_client().post(f"{BASE}/requests.json", request_params(key)).status_code == 429
 

@@ -72,7 +72,7 @@ def test_after_five_wrong_passwords_even_the_right_one_is_refused(client, coordi
     response = _sign_in(client, "koordinator")
 
     assert response.status_code == 429
-    assert "Terlalu banyak kata sandi salah" in response.content.decode()
+    assert "Terlalu banyak kata sandi salah untuk akun ini" in response.content.decode()
     assert _signed_in_as(client) is None
 
 

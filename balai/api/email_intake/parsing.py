@@ -16,6 +16,8 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from balai.lib.text import clean_text as lib_clean_text
+
 NAME_MAX = 100
 MESSAGE_ID_MAX = 255
 # Text that is mostly control characters after every charset was tried is binary junk, not a letter.
@@ -126,10 +128,7 @@ def html_to_text(markup: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
-    lines = [line.rstrip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return lib_clean_text(text, multiline=True)
 
 
 def strip_quoted(text: str) -> str:

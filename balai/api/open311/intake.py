@@ -25,6 +25,7 @@ from balai.lapor.forms import normalize_phone
 from balai.lapor.models import Category, QuestionType
 from balai.lapor.questions import questions_for, validate_answers
 from balai.lapor.services import ReportInput
+from balai.lib.text import clean_text
 
 DESCRIPTION_MIN = 20
 DESCRIPTION_MAX = 4000
@@ -115,7 +116,7 @@ def _decimal(raw: str, name: str, limit: int, errors: list[str]) -> Decimal | No
 
 
 def _plain_text(params: Mapping[str, str], name: str, limit: int, errors: list[str]) -> str:
-    text = params.get(name, "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = clean_text(params.get(name, ""), multiline=name == "description")
     if _HTML.search(text):
         errors.append(_("%(name)s must be plain text: HTML is not accepted.") % {"name": name})
     elif len(text) > limit:

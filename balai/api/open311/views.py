@@ -41,13 +41,14 @@ from balai.api.idempotency import (
 )
 from balai.api.models import ApiClient
 from balai.api.services import apikey_authenticate
-from balai.api.v1.access import submit_limit
+from balai.api.v1.access import submit_bucket
 from balai.core.middleware import client_address
 from balai.core.models import Pemda
 from balai.core.selectors import pemda_current
 from balai.core.services import audit_record
 from balai.lapor import codes
 from balai.lapor.models import VERIFY_WORKING_DAYS, Channel, Report
+from balai.lapor.ratelimit import SubmissionLimited, SubmitBucket, submit_is_full
 from balai.lapor.services import DuplicateSubmission, report_submit
 
 from . import selectors, serializers
@@ -148,11 +149,11 @@ def _count_read(request: HttpRequest) -> None:
         raise _too_many(usage["time_left"])
 
 
-def _check_submission_allowance(request: HttpRequest, limit: dict[str, Any]) -> None:
-    """Only look: the report about to be made would be one more, so reaching the limit already refuses it."""
-    usage = get_usage(request, increment=False, **limit)
-    if usage is not None and usage["count"] >= usage["limit"]:
-        raise _too_many(usage["time_left"])
+def _check_submission_allowance(bucket: SubmitBucket | None) -> None:
+    """Only look (the report's transaction counts): reaching the limit already refuses one more."""
+    left = submit_is_full(bucket)
+    if left is not None:
+        raise _too_many(left)
 
 
 def endpoint(*methods: str) -> Callable[[View], View]:
@@ -366,8 +367,8 @@ def _submit(
         if earlier is not None:
             # A retry whose first answer is no longer kept: the same report, whatever the rate limit says.
             return _created(earlier, fmt=fmt, pemda=pemda)
-    limit = submit_limit(client)
-    _check_submission_allowance(request, limit)
+    bucket = submit_bucket(request, client)
+    _check_submission_allowance(bucket)
     submission = submission_from(request.POST, pemda=pemda)
     address = _client_address(request)
     try:
@@ -379,6 +380,7 @@ def _submit(
                 ip_address=address,
                 submission_token=submission_token,
                 pemda=pemda,
+                rate_bucket=bucket,
             )
             audit_record(
                 actor=None,
@@ -390,8 +392,8 @@ def _submit(
             )
     except DuplicateSubmission as duplicate:
         report = duplicate.report
-    else:
-        get_usage(request, increment=True, **limit)
+    except SubmissionLimited as exc:
+        raise _too_many(exc.retry_after) from exc
     return _created(report, fmt=fmt, pemda=pemda)
 
 

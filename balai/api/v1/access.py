@@ -21,6 +21,13 @@ from balai.core.models import Pemda
 from balai.core.selectors import pemda_current
 from balai.lapor import codes
 from balai.lapor.models import Report
+from balai.lapor.ratelimit import (
+    SubmissionLimited,
+    SubmitBucket,
+    bucket_for_address,
+    bucket_for_client,
+    submit_is_full,
+)
 from balai.lapor.services import report_by_token
 
 from .errors import ApiError
@@ -112,14 +119,25 @@ def address_key(_group: str, request: HttpRequest) -> str:
     return str(_get_ip(request))
 
 
-def submit_limit(client: ApiClient | None) -> dict[str, Any]:
-    """The rate limit that applies to a submission: the client's own, or the public web form's (per address).
+def submit_bucket(request: HttpRequest, client: ApiClient | None) -> SubmitBucket | None:
+    """The allowance a submission counts against: the client's own, or the public web form's (per address).
 
     Without a key, the API shares the web form's counter: switching channels does not double the allowance.
     """
     if client is None:
-        return {"group": "lapor.submit", "key": address_key, "rate": settings.RATELIMIT_REPORTS}
-    return {"group": "api.submit", "key": lambda _group, _request: f"client:{client.pk}", "rate": _client_rate(client)}
+        return bucket_for_address(request)
+    return bucket_for_client(client.pk, _client_rate(client))
+
+
+def check_submit_allowance(bucket: SubmitBucket | None) -> None:
+    """Only look (the report's transaction counts): reaching the limit already refuses one more."""
+    left = submit_is_full(bucket)
+    if left is not None:
+        raise _too_many(left)
+
+
+def submission_refused(exc: SubmissionLimited) -> ApiError:
+    return _too_many(exc.retry_after)
 
 
 def _too_many(time_left: int) -> ApiError:
@@ -138,10 +156,6 @@ def check_limit(request: HttpRequest, limit: dict[str, Any], *, increment: bool)
     over = usage["count"] > usage["limit"] if increment else usage["count"] >= usage["limit"]
     if over:
         raise _too_many(usage["time_left"])
-
-
-def count_submission(request: HttpRequest, limit: dict[str, Any]) -> None:
-    get_usage(request, increment=True, **limit)
 
 
 def check_tracking_limit(request: HttpRequest) -> None:

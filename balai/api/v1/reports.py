@@ -33,19 +33,21 @@ from balai.core.models import Pemda
 from balai.lapor import selectors, services
 from balai.lapor.forms import ReportForm
 from balai.lapor.models import Category, Channel, QuestionType, Report
+from balai.lapor.ratelimit import SubmissionLimited
 from balai.lapor.services import DuplicateSubmission, report_submit
+from balai.lapor.uploads import files_sent
 
 from . import presenters
 from .access import (
     api_client_for,
     canonical_code,
-    check_limit,
+    check_submit_allowance,
     check_tracking_limit,
     client_ip,
-    count_submission,
     pemda_for,
     report_for_reporter,
-    submit_limit,
+    submission_refused,
+    submit_bucket,
 )
 from .errors import ApiError, FieldErrors, error_response, validation_failed
 from .messages import message
@@ -59,6 +61,9 @@ from .schemas import (
     ReportOut,
     ReportPageOut,
 )
+
+# More files than this in one request are not a report with too many photos but a malformed request (413).
+API_MAX_FILES = 10
 
 router = Router(tags=["reports"])
 
@@ -174,8 +179,19 @@ def _submit(
         if earlier is not None:
             # A retry whose first answer is no longer kept: the same report, whatever the rate limit says.
             return _created(request, earlier)
-    limit = submit_limit(client)
-    check_limit(request, limit, increment=False)  # only successes count, as on the web form
+    bucket = submit_bucket(request, client)
+    check_submit_allowance(bucket)  # only reports made count, as on the web form
+    if files_sent(request) > API_MAX_FILES:  # as Django's own file limit answered before photos were counted
+        raise ApiError(413, "too_many_files", message("too_many_files", max=settings.PHOTO_MAX_COUNT))
+    if files_sent(request) > settings.PHOTO_MAX_COUNT:  # the photos past the limit were not even read
+        raise validation_failed(
+            {
+                "photos": [
+                    _("You can attach at most %(max)d photos; you chose %(count)d.")
+                    % {"max": settings.PHOTO_MAX_COUNT, "count": files_sent(request)}
+                ]
+            }
+        )
     form, errors = _validated_form(data, photos, pemda)
     if form is None:
         raise validation_failed(errors)
@@ -189,11 +205,12 @@ def _submit(
             submission_token=submission_token,
             pemda=pemda,
             api_client=client,
+            rate_bucket=bucket,
         )
     except DuplicateSubmission as duplicate:
         report = duplicate.report
-    else:
-        count_submission(request, limit)
+    except SubmissionLimited as exc:
+        raise submission_refused(exc) from exc
     return _created(request, report)
 
 

@@ -22,6 +22,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from balai.core.models import Pemda, PublishReports, Wilayah
 from balai.core.selectors import pemda_current, work_calendar
 from balai.core.services import Actor, audit_record
+from balai.lib.text import clean_text
 
 from .. import codes
 from ..images import ProcessedPhoto
@@ -37,6 +38,7 @@ from ..models import (
     ReportPhoto,
     Status,
 )
+from ..ratelimit import SubmitBucket, submit_slot_take
 from . import _steps as step
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,21 @@ class ReportInput:
     language: str = "id"
     answers: dict[str, Any] = field(default_factory=dict)
     media_url: str = ""
+
+    def __post_init__(self) -> None:
+        # Every channel builds one of these: the one place where free text is cleaned (balai.lib.text).
+        for name in ("title", "address", "reporter_name"):
+            object.__setattr__(self, name, clean_text(getattr(self, name)))
+        object.__setattr__(self, "description", clean_text(self.description, multiline=True))
+        object.__setattr__(self, "answers", {key: _clean_answer(value) for key, value in self.answers.items()})
+
+
+def _clean_answer(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value, multiline=True)
+    if isinstance(value, list):
+        return [_clean_answer(item) for item in value]
+    return value
 
 
 class DuplicateSubmission(Exception):  # noqa: N818 - it is a signal, not an error
@@ -117,6 +134,7 @@ def report_submit(
     pemda: Pemda | None = None,
     api_client: Any = None,
     in_transaction: Callable[[Report], None] | None = None,
+    rate_bucket: SubmitBucket | None = None,
 ) -> Report:
     """Store a new report with its photos and first event, and queue the confirmation email.
 
@@ -124,7 +142,9 @@ def report_submit(
     A second call with the same submission token raises DuplicateSubmission with the first report.
     `submission_browser` (`submission_browser_hash` of the sending browser's cookie) is kept with the report, so
     that a replay of the token can be told apart from a retry of the same browser (`DuplicateSubmission.same_browser`).
-    `in_transaction` runs last inside the report's transaction (the web form counts its rate limit there).
+    `rate_bucket`: the sender's allowance, counted first in the report's transaction (SubmissionLimited when it
+    is used up; the rollback gives the count back if the report is not written). `in_transaction` runs last
+    inside the report's transaction.
     """
     pemda = pemda or pemda_current()
     if pemda is None:
@@ -144,6 +164,7 @@ def report_submit(
         for public_id, photo in zip(public_ids, photos, strict=True):
             written.append(default_storage.save(photo_file_name("laporan", public_id, now), ContentFile(photo.content)))
         with transaction.atomic():
+            submit_slot_take(rate_bucket)
             report = Report.objects.create(
                 code=code,
                 kind=data.kind,

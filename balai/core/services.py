@@ -7,7 +7,9 @@ import datetime
 import functools
 import gzip
 import io
+import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +22,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from balai.lib.geo import GeometryError, polygon_from_geojson
+
 from .models import (
     AuditEvent,
     Membership,
@@ -31,9 +35,10 @@ from .models import (
     Unit,
     UnitKind,
     Wilayah,
+    WilayahBoundary,
     WilayahLevel,
 )
-from .selectors import staff_2fa_required
+from .selectors import boundaries_forget, staff_2fa_required
 
 # A user, an anonymous visitor, or None for the system itself.
 Actor = Any
@@ -208,6 +213,92 @@ def wilayah_import(
         Wilayah.objects.bulk_create(to_create, batch_size=2000)
         Wilayah.objects.bulk_update(to_update, ["name", "parent", "updated_at"], batch_size=2000)
     return WilayahImportResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
+
+
+# Where the exports we know put the kelurahan/desa code: ours, BIG's batas desa (KDEPUM), OpenStreetMap.
+BOUNDARY_CODE_PROPERTIES = ("code", "kode", "kode_desa", "kode_wilayah", "KDEPUM", "kdepum", "ref:kemendagri")
+_PLAIN_CODE = re.compile(r"^(\d{2})(\d{2})(\d{2})(\d{4})$")
+
+
+@dataclass(frozen=True)
+class BoundaryImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _boundary_code(properties: Any, code_property: str | None) -> str:
+    if not isinstance(properties, dict):
+        return ""
+    names = (code_property,) if code_property else BOUNDARY_CODE_PROPERTIES
+    raw = next((str(properties[name]).strip() for name in names if properties.get(name) not in (None, "")), "")
+    plain = _PLAIN_CODE.match(raw)
+    return ".".join(plain.groups()) if plain else raw
+
+
+def wilayah_boundaries_import(
+    *, source: Path, within: str | None = None, code_property: str | None = None
+) -> BoundaryImportResult:
+    """Load kelurahan/desa outlines from a GeoJSON FeatureCollection, all or nothing.
+
+    Each feature carries a Polygon or MultiPolygon and the Kemendagri code of an imported kelurahan/desa in one
+    of BOUNDARY_CODE_PROPERTIES (dotted or 10 digits) or in `code_property`; `within` (the Pemda's kabupaten/kota
+    code) refuses features of other areas. Importing the same file twice changes nothing.
+    """
+    try:
+        document = json.loads(source.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise WilayahImportError(f"cannot read {source}: {exc}") from exc
+    except ValueError as exc:
+        raise WilayahImportError(f"{source} is not GeoJSON: {exc}") from exc
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list) or not features:
+        raise WilayahImportError(f"{source} is not a GeoJSON FeatureCollection with features")
+    outlines: dict[str, dict[str, Any]] = {}
+    errors: list[str] = []
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        code = _boundary_code(properties, code_property)
+        if not code:
+            wanted = code_property or ", ".join(BOUNDARY_CODE_PROPERTIES)
+            errors.append(f"feature {number}: no kelurahan/desa code in its properties ({wanted})")
+            continue
+        filters: dict[str, Any] = {"level": WilayahLevel.DESA_KELURAHAN}
+        if within:
+            filters["code__startswith"] = f"{within}."
+        wilayah = wilayah_by_code(code, **filters)
+        if wilayah is None:
+            where = f" of {within}" if within else ""
+            errors.append(f"feature {number}: {code} is not an imported kelurahan/desa{where}")
+            continue
+        try:
+            polygon_from_geojson(feature.get("geometry"))
+        except GeometryError as exc:
+            errors.append(f"feature {number} ({code}): {exc}")
+            continue
+        if wilayah.code in outlines:
+            errors.append(f"feature {number}: {code} has an outline already (feature {outlines[wilayah.code]['n']})")
+            continue
+        outlines[wilayah.code] = {"n": number, "geometry": feature["geometry"]}
+    if errors:
+        shown = errors[:20] + ([f"... and {len(errors) - 20} more"] if len(errors) > 20 else [])
+        raise WilayahImportError("; ".join(shown))
+    existing = {b.wilayah_id: b for b in WilayahBoundary.objects.filter(wilayah_id__in=list(outlines))}
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        for code, outline in outlines.items():
+            current = existing.get(code)
+            if current is None:
+                WilayahBoundary.objects.create(wilayah_id=code, geometry=outline["geometry"], source=source.name[:255])
+                created += 1
+            elif current.geometry != outline["geometry"]:
+                current.geometry, current.source = outline["geometry"], source.name[:255]
+                current.save(update_fields=["geometry", "source", "updated_at"])
+                updated += 1
+            else:
+                unchanged += 1
+    boundaries_forget()
+    return BoundaryImportResult(created=created, updated=updated, unchanged=unchanged)
 
 
 # --- Pemda setup -------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from balai.core.models import Unit, UnitKind, Wilayah
+from balai.core.selectors import pemda_current
 
+from . import cache
 from .forms import BalaiForm
 from .models import ArchiveReason, Category, ReportKind, Status, Weight
 
@@ -70,11 +72,26 @@ class VerifyForm(ActionForm):
     )
     note = forms.CharField(label=_("Note for the reporter (public)"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    kelurahan = forms.ChoiceField(
+        label=_("Kelurahan/desa"),
+        required=False,
+        help_text=_("Where it is. A report that came with a map point only needs it before it is verified."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _opd_units()  # type: ignore[attr-defined]
         self.fields["supporting_units"].queryset = _opd_units()  # type: ignore[attr-defined]
+        pemda = pemda_current()
+        self._places = cache.places(pemda.wilayah_id) if pemda else None
+        self.fields["kelurahan"].choices = [  # type: ignore[attr-defined]
+            ("", _("— kelurahan to be set —")),
+            *(self._places.kelurahan_groups if self._places else []),
+        ]
+
+    def clean_kelurahan(self) -> Wilayah | None:
+        code = self.cleaned_data.get("kelurahan") or ""
+        return self._places.kelurahan.get(code) if self._places and code else None
 
 
 class DispatchForm(ActionForm):

@@ -118,8 +118,11 @@ class ReportSummaryOut(Schema):
     kind: ChoiceOut
     status: ChoiceOut
     category: CategoryRef
-    kecamatan: PlaceRef
-    kelurahan: PlaceRef
+    kecamatan: PlaceRef | None = Field(description="null while the kelurahan is to be set.")
+    kelurahan: PlaceRef | None = Field(
+        description="null when the report came with a point in no known kelurahan boundary: the coordinator sets "
+        "it when verifying."
+    )
     photo_count: int
     created_at: datetime
     updated_at: datetime

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from django.core.files.base import ContentFile
@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from balai.core.models import Pemda, Wilayah
-from balai.core.selectors import pemda_current, work_calendar
+from balai.core.selectors import kelurahan_at, pemda_current, work_calendar
 from balai.core.services import Actor, audit_record
 
 from .. import codes
@@ -47,7 +47,8 @@ class ReportInput:
     category: Category
     title: str
     description: str
-    kelurahan: Wilayah
+    # None: a map point only, in no imported kelurahan boundary; set when the report is verified.
+    kelurahan: Wilayah | None
     kind: str = ReportKind.PENGADUAN
     address: str = ""
     latitude: Decimal | None = None
@@ -112,6 +113,9 @@ def report_submit(
     # Reads and computations before the transaction: on SQLite it holds the database's only write lock.
     # (The unique constraints still decide a race on the token or, at 2**40 codes, on the code.)
     code = _unique_code(pemda)
+    kelurahan = data.kelurahan
+    if kelurahan is None and data.latitude is not None and data.longitude is not None:
+        kelurahan = kelurahan_at(pemda, data.latitude, data.longitude)
     now = timezone.now()
     verify_due_at = work_calendar(pemda).add_working_days(now, VERIFY_WORKING_DAYS)
     written: list[str] = []
@@ -126,8 +130,8 @@ def report_submit(
                 category=data.category,
                 title=data.title,
                 description=data.description,
-                kecamatan_id=cast(str, data.kelurahan.parent_id),
-                kelurahan=data.kelurahan,
+                kecamatan_id=kelurahan.parent_id if kelurahan else None,
+                kelurahan=kelurahan,
                 address=data.address,
                 latitude=data.latitude,
                 longitude=data.longitude,

@@ -195,9 +195,12 @@ class ReportIn(Schema):
         description="Plain text; what, where, since when.",
         examples=["Lubang besar di tengah jalan sejak seminggu lalu, berbahaya untuk pengendara motor."],
     )
-    kelurahan: Text = Field(
+    kelurahan: OptionalText = Field(
+        None,
         pattern=KELURAHAN_CODE,
-        description="A kelurahan/desa code of this Pemda (GET /wilayah/kelurahan).",
+        description="A kelurahan/desa code of this Pemda (GET /wilayah/kelurahan). Without it, latitude and "
+        "longitude are the location: the kelurahan comes from the Pemda's kelurahan boundaries, or the "
+        "coordinator sets it when verifying.",
         examples=["71.72.06.1003"],
     )
     address: Text = Field("", max_length=255, description="Street, number or a landmark.")

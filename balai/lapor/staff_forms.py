@@ -31,6 +31,11 @@ class VerifyForm(ActionForm):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    kelurahan = forms.ChoiceField(
+        label=_("Kelurahan/desa"),
+        required=False,
+        help_text=_("Where it is. A report that came with a map point only needs it before it is verified."),
+    )
     weight = forms.ChoiceField(
         label=_("Weight"), choices=Weight.choices, help_text=_("Sets the follow-up deadline in working days.")
     )
@@ -72,11 +77,6 @@ class VerifyForm(ActionForm):
     )
     note = forms.CharField(label=_("Note for the reporter (public)"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
-    kelurahan = forms.ChoiceField(
-        label=_("Kelurahan/desa"),
-        required=False,
-        help_text=_("Where it is. A report that came with a map point only needs it before it is verified."),
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

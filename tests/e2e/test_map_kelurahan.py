@@ -33,7 +33,7 @@ GIRIAN_ATAS = "71.72.06.1001"  # the fixture's square around the middle of Kota 
 def test_marking_the_point_fills_in_the_kelurahan_from_the_boundaries(new_page: NewPage, viewport):
     call_command("wilayah", "boundaries", str(BOUNDARIES), stdout=io.StringIO())
     page = new_page(viewport)
-    page.goto("/lapor/")
+    page.goto("/lapor/", timeout=30_000)  # the first page of the live server builds its caches
     form = page.locator("#report-form")
     form.locator("input[name=kind][value=pengaduan]").check()
     form.locator("#id_category").select_option(label="Jalan rusak")

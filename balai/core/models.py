@@ -79,6 +79,33 @@ class Wilayah(models.Model):
         return self.name
 
 
+class WilayahBoundary(models.Model):
+    """The outline of a kelurahan/desa, imported from a GeoJSON file (`balai wilayah boundaries FILE`): with
+    them a map point finds its kelurahan."""
+
+    wilayah = models.OneToOneField(
+        Wilayah,
+        verbose_name=_("wilayah"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="boundary",
+        limit_choices_to={"level": WilayahLevel.DESA_KELURAHAN},
+    )
+    geometry = models.JSONField(_("outline (GeoJSON Polygon or MultiPolygon, WGS84)"))
+    source = models.CharField(_("source file"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # One row per kelurahan/desa of the Pemda at most (balai.core.migration_ops).
+    grows_with_use: ClassVar[bool] = False
+
+    class Meta:
+        verbose_name = _("kelurahan boundary")
+        verbose_name_plural = _("kelurahan boundaries")
+
+    def __str__(self) -> str:
+        return str(self.wilayah_id)
+
+
 class PemdaKind(models.TextChoices):
     KOTA = "kota", _("city (kota)")
     KABUPATEN = "kabupaten", _("regency (kabupaten)")

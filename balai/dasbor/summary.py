@@ -139,8 +139,8 @@ def fact_of(values: dict[str, Any] | Report, ctx: _Context) -> Fact:
     return Fact(
         unit=get("lead_unit_id") or 0,
         category=get("category_id"),
-        kecamatan=get("kecamatan_id"),
-        kelurahan=get("kelurahan_id"),
+        kecamatan=get("kecamatan_id") or "",  # "" while the kelurahan is to be set
+        kelurahan=get("kelurahan_id") or "",
         channel=get("channel"),
         # Report.is_public, from the row.
         public=get("published_at") is not None and not get("is_confidential") and status != Status.DIARSIPKAN,

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from balai.core.models import Pemda, Wilayah
+from balai.core.selectors import kelurahan_at
 from balai.lib.text import clean_text
 
 from . import cache
@@ -158,13 +159,9 @@ class ReportForm(BalaiForm):
         help_text=_("What, where exactly, since when. At least 20 characters."),
         error_messages={"required": _("Describe the problem so the officers can act on it.")},
     )
-    kelurahan = forms.ChoiceField(
-        label=_("Kelurahan / desa"),
-        widget=InlineOptionsSelect,
-        error_messages={
-            "required": _("Choose the kelurahan or desa where it is."),
-        },
-    )
+    # Not required by itself: a point on the map is a location too (its kelurahan comes from the Pemda's
+    # imported boundaries, or the coordinator sets it when verifying); clean() asks for one of the two.
+    kelurahan = forms.ChoiceField(label=_("Kelurahan / desa"), widget=InlineOptionsSelect, required=False)
     address = CleanTextField(
         label=_("Address or landmark"),
         required=False,
@@ -246,7 +243,9 @@ class ReportForm(BalaiForm):
                 names.append((question, name))
             self.question_groups.append((category, names))
 
-    def clean_kelurahan(self) -> Wilayah:
+    def clean_kelurahan(self) -> Wilayah | None:
+        if not self.cleaned_data["kelurahan"]:
+            return None
         wilayah = self.places.kelurahan.get(self.cleaned_data["kelurahan"])
         if wilayah is None:
             raise forms.ValidationError(
@@ -331,6 +330,11 @@ class ReportForm(BalaiForm):
                 _("The point on the map is outside %(pemda)s; please mark it again.")
                 % {"pemda": self.pemda.short_name},
             )
+        if data.get("kelurahan") is None and "kelurahan" not in self.errors:
+            if lat is not None and lng is not None and "address" not in self.errors:
+                data["kelurahan"] = kelurahan_at(self.pemda, lat, lng)  # None: the coordinator sets it
+            elif lat is None:
+                self.add_error("kelurahan", _("Choose the kelurahan or desa where it is, or mark it on the map."))
         return data
 
     def kept_pending(self) -> list[PendingPhoto]:

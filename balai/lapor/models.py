@@ -191,11 +191,24 @@ class Report(TimestampedModel):
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports")
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"), max_length=4000)
+    # Both empty for a report that came with a map point only, where no imported boundary says which kelurahan
+    # it is in: the coordinator sets it when verifying ("kelurahan to be set" in the inbox).
     kecamatan = models.ForeignKey(
-        Wilayah, verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="+", db_index=False
+        Wilayah,
+        verbose_name=_("kecamatan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        null=True,
+        blank=True,
     )
     kelurahan = models.ForeignKey(
-        Wilayah, verbose_name=_("kelurahan/desa"), on_delete=models.PROTECT, related_name="reports"
+        Wilayah,
+        verbose_name=_("kelurahan/desa"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        null=True,
+        blank=True,
     )
     address = models.CharField(_("address or landmark"), max_length=255, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)

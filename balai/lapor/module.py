@@ -97,7 +97,7 @@ def search(query: str, limit: int) -> list[SearchHit]:
         SearchHit(
             title=report.display_title,
             url=reverse("lapor:detail", args=[report.code]),
-            summary=f"{report.category.name} · {report.kelurahan.name}",
+            summary=" · ".join([report.category.name, *([report.kelurahan.name] if report.kelurahan else [])]),
             kind=_("Report"),
             when=report.created_at,
         )

@@ -139,6 +139,18 @@ def refusal(action: str, report: Report, *, actors: set[Actor]) -> str | None:
     return None
 
 
+# Actions that file the report under its place for good: a report that came with a map point in no imported
+# kelurahan boundary has no kelurahan yet, and gets it in the same step.
+NEEDS_PLACE = frozenset({"verify"})
+
+
+def place_refusal(action: str, report: Report, *, setting_place: bool) -> str | None:
+    """Why `action` cannot be done without choosing the report's kelurahan; None when it can."""
+    if action in NEEDS_PLACE and report.kelurahan_id is None and not setting_place:
+        return _("Set the kelurahan or desa before verifying: the reporter gave only a map point.")
+    return None
+
+
 def staff_refusal(action: str, scope: StaffScope | None, report: Report) -> str | None:
     return refusal(action, report, actors=actors_of(scope, report))
 

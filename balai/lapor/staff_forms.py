@@ -10,7 +10,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from balai.core.models import Unit, UnitKind, Wilayah
+from balai.core.selectors import pemda_current
 
+from . import cache
 from .forms import BalaiForm
 from .models import ArchiveReason, Category, Report, ReportKind, ReportPhoto, Status, Weight
 
@@ -48,6 +50,11 @@ class VerifyForm(ActionForm):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    kelurahan = forms.ChoiceField(
+        label=_("Kelurahan/desa"),
+        required=False,
+        help_text=_("Where it is. A report that came with a map point only needs it before it is verified."),
+    )
     weight = forms.ChoiceField(
         label=_("Weight"), choices=Weight.choices, help_text=_("Sets the follow-up deadline in working days.")
     )
@@ -100,6 +107,16 @@ class VerifyForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _opd_units()  # type: ignore[attr-defined]
         self.fields["supporting_units"].queryset = _opd_units()  # type: ignore[attr-defined]
+        pemda = pemda_current()
+        self._places = cache.places(pemda.wilayah_id) if pemda else None
+        self.fields["kelurahan"].choices = [  # type: ignore[attr-defined]
+            ("", _("— kelurahan to be set —")),
+            *(self._places.kelurahan_groups if self._places else []),
+        ]
+
+    def clean_kelurahan(self) -> Wilayah | None:
+        code = self.cleaned_data.get("kelurahan") or ""
+        return self._places.kelurahan.get(code) if self._places and code else None
 
     def for_report(self, report: Report) -> ActionForm:
         photos = report.photos.all()

@@ -198,6 +198,7 @@ def _initial(action: str, report: Report) -> dict[str, Any]:
             is_anonymous=report.is_anonymous,
             is_confidential=report.is_confidential,
             lead_unit=report.category.default_unit_id,
+            kelurahan=report.kelurahan_id or "",
         )
     elif action == "dispatch":
         initial["lead_unit"] = report.category.default_unit_id
@@ -258,6 +259,7 @@ def _perform(action: str, report: Report, data: dict[str, Any], request: StaffRe
             public_title=data["public_title"], public_description=data["public_description"],
             hidden_photos=list(data.get("hidden_photos") or []), is_anonymous=data["is_anonymous"], is_confidential=data["is_confidential"], note=data["note"],
             lead_unit=data["lead_unit"], supporting_units=list(data["supporting_units"]), instruction=data["instruction"],
+            kelurahan=data["kelurahan"],
         )  # fmt: skip
         return _("Verified and dispatched.") if data["lead_unit"] else _("Verified.")
     if action == "dispatch":

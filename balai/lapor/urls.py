@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("lapor/", views.report_create, name="create"),
     path("lapor/terkirim/<str:code>/", views.report_sent, name="sent"),
+    path("lapor/kelurahan-di-titik/", views.kelurahan_at_point, name="kelurahan_at"),
     path("lapor/foto-sementara/<uuid:public_id>/", views.pending_photo, name="pending_photo"),
     path("lacak/", views.track, name="track"),
     path("lacak/<str:code>/", views.track_detail, name="track_detail"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from balai.core.middleware import client_address
-from balai.core.selectors import pemda_current
+from balai.core.selectors import kelurahan_at, pemda_current, pemda_has_boundaries
 
 from . import cache, codes, rules, selectors
 from .forms import PublicFilterForm, ReportForm, TrackForm
@@ -218,7 +219,7 @@ def _render_form(
     }
     if blank:
         context["blank_fields"] = cache.blank_form_fields(
-            (translation.get_language(), form.pemda.pk, form.pemda.updated_at),
+            (translation.get_language(), form.pemda.pk, form.pemda.updated_at, pemda_has_boundaries(form.pemda)),
             lambda: render_to_string("lapor/_report_form_fields.html", context),
         )
     return render(request, "lapor/report_form.html", context, status=status)
@@ -239,6 +240,8 @@ def _form_page_context(form: ReportForm) -> dict[str, Any]:
             ],
         },
         "photo_slots": settings.PHOTO_MAX_COUNT,
+        # With imported kelurahan boundaries, marking the point fills in the kelurahan (form.js asks kelurahan_at).
+        "kelurahan_at_url": reverse("lapor:kelurahan_at") if pemda_has_boundaries(pemda) else "",
     }
 
 
@@ -246,6 +249,24 @@ def photo_response(file: Any, public_id: uuid.UUID) -> FileResponse:
     """A stored photo under a neutral name made of its public id: never its storage name (older photos' names
     were made from a form token or a tracking code)."""
     return FileResponse(file.open("rb"), content_type="image/jpeg", filename=f"foto-{public_id}.jpg")
+
+
+@require_safe
+def kelurahan_at_point(request: HttpRequest) -> JsonResponse:
+    """The kelurahan/desa whose imported boundary holds ?lat=&lng= (for the report form's map), or code ""."""
+    pemda = pemda_current()
+    try:
+        latitude, longitude = Decimal(request.GET.get("lat", "")), Decimal(request.GET.get("lng", ""))
+    except ArithmeticError:
+        return JsonResponse({"error": _("lat and lng must be numbers.")}, status=400)
+    if pemda is None or not (latitude.is_finite() and longitude.is_finite()):
+        return JsonResponse({"error": _("lat and lng must be numbers.")}, status=400)
+    found = kelurahan_at(pemda, latitude, longitude) if pemda.contains_point(latitude, longitude) else None
+    if found is None:
+        return JsonResponse({"code": "", "name": ""})
+    return JsonResponse(
+        {"code": found.code, "name": found.display_name, "kecamatan": found.parent.display_name if found.parent else ""}
+    )
 
 
 @require_safe

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from balai.api.services import apikey_revoke
 from balai.core.models import AuditEvent, Unit, Wilayah, WilayahLevel
@@ -22,6 +25,8 @@ from tests.api.open311_support import (
 )
 
 pytestmark = pytest.mark.django_db
+
+BOUNDARIES = Path(__file__).resolve().parent.parent / "fixtures" / "bitung-kelurahan.geojson"
 
 
 def post(params: dict, fmt: str = "json", **headers):
@@ -202,13 +207,37 @@ def test_a_location_is_required(city):
     [{"lat": "1.4412", "long": "125.1617"}, {"address_string": "Jl. Sam Ratulangi"}],
     ids=["lat-long", "address_string"],
 )
-def test_without_address_id_the_kelurahan_is_missing_and_the_error_says_so(city, location):
+def test_without_address_id_a_report_is_taken_with_its_kelurahan_to_be_set(city, location):
     _app, key = new_key()
     params = {**request_params(key, lat=None, long=None, address_string=None, address_id=None), **location}
 
-    (error,) = errors_of(post(params))
+    (created,) = json_of(post(params))
 
-    assert error.startswith("address_id is required: the Kemendagri code of the kelurahan or desa")
+    report = Report.objects.get(code=created["service_request_id"])
+    assert (report.kelurahan_id, report.kecamatan_id, report.status) == (None, None, Status.DITERIMA)
+    shown = json_of(api_client().get(f"{BASE}/requests/{report.code}.json"))[0]
+    assert_matches_schema([shown], "requests")
+    assert shown["address_id"] is None
+
+
+def test_a_point_finds_its_kelurahan_from_the_imported_boundaries(city):
+    call_command("wilayah", "boundaries", str(BOUNDARIES), stdout=io.StringIO())
+    _app, key = new_key()
+    params = request_params(key, lat="1.4412", long="125.1617", address_string=None, address_id=None)
+
+    (created,) = json_of(post(params))
+
+    report = Report.objects.get(code=created["service_request_id"])
+    assert (report.kelurahan_id, report.kecamatan_id) == (WANGURER_BARAT, "71.72.02")
+    assert (report.latitude, report.longitude) == (Decimal("1.441200"), Decimal("125.161700"))
+
+
+def test_a_point_outside_the_pemda_is_refused_even_with_boundaries(city):
+    call_command("wilayah", "boundaries", str(BOUNDARIES), stdout=io.StringIO())
+    _app, key = new_key()
+    params = request_params(key, lat="1.4412", long="124.84", address_string=None, address_id=None)
+
+    assert errors_of(post(params)) == ["lat/long 1.441200,124.840000 is outside the area of Kota Bitung."]
     assert not Report.objects.exists()
 
 

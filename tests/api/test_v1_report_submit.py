@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from PIL import Image
 
@@ -169,8 +171,7 @@ def test_every_missing_field_is_listed_in_english(client, city):
         "category": ["This field is required."],
         "title": ["This field is required."],
         "description": ["This field is required."],
-        "kelurahan": ["This field is required."],
-    }
+    }  # the kelurahan is optional: a point is a location too
 
 
 def test_field_errors_are_in_indonesian_by_default(client, city):
@@ -237,6 +238,29 @@ def test_a_point_inside_the_pemda_is_kept(client, city):
     body = json_of(submit(client, report_fields(**INSIDE)), 201)
 
     assert (body["latitude"], body["longitude"]) == (1.4412, 125.1617)
+
+
+def test_without_kelurahan_a_point_is_the_location_and_the_kelurahan_is_set_later(client, city):
+    body = json_of(submit(client, report_fields(kelurahan=None, **INSIDE)), 201)
+
+    assert (body["kelurahan"], body["kecamatan"]) == (None, None)
+    assert Report.objects.get(code=body["code"]).kelurahan_id is None
+
+
+def test_without_kelurahan_the_point_finds_it_in_the_imported_boundaries(client, city):
+    boundaries = Path(__file__).resolve().parent.parent / "fixtures" / "bitung-kelurahan.geojson"
+    call_command("wilayah", "boundaries", str(boundaries), stdout=io.StringIO())
+
+    body = json_of(submit(client, report_fields(kelurahan=None, latitude="1.4412", longitude="125.1617")), 201)
+
+    assert body["kelurahan"] == {"code": "71.72.02.1001", "name": "Wangurer Barat"}
+
+
+def test_without_kelurahan_or_point_the_error_asks_for_one(client, city):
+    error = error_of(submit(client, report_fields(kelurahan=None), language="en"), 422, "validation_error")
+
+    assert error["fields"] == {"kelurahan": ["Choose the kelurahan or desa where it is, or mark it on the map."]}
+    assert not Report.objects.exists()
 
 
 def test_a_point_outside_the_pemda_or_half_a_point_is_refused(client, city):

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from balai.core.models import Wilayah, WilayahLevel
-from balai.core.services import WilayahImportError, packaged_wilayah_csv, wilayah_import
+from balai.core.services import WilayahImportError, packaged_wilayah_text, wilayah_import
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def _import_bitung(*args: str) -> str:
 
 
 def _packaged_bitung_lines() -> list[str]:
-    lines = packaged_wilayah_csv().read_text(encoding="utf-8-sig").splitlines()
+    lines = packaged_wilayah_text().splitlines()
     return [line for line in lines if line.startswith(("71,", "71.72,", "71.72."))]
 
 
@@ -45,9 +45,9 @@ def test_the_packaged_table_gives_kota_bitung_8_kecamatan_and_69_kelurahan():
     assert Wilayah.objects.count() == BITUNG_ROWS
     assert Wilayah.objects.kecamatan_of("71.72").count() == 8
     assert Wilayah.objects.kelurahan_of("71.72").count() == 69
-    assert Wilayah.objects.get(code="71").name == "SULAWESI UTARA"
+    assert Wilayah.objects.get(code="71").name == "Sulawesi Utara"
     city = Wilayah.objects.get(code="71.72")
-    assert (city.name, city.level, city.parent_id) == ("KOTA BITUNG", WilayahLevel.KABUPATEN_KOTA, "71")
+    assert (city.name, city.level, city.parent_id) == ("Kota Bitung", WilayahLevel.KABUPATEN_KOTA, "71")
     lembeh = Wilayah.objects.get(code="71.72.01")
     assert (lembeh.name, lembeh.level, lembeh.parent_id) == ("Lembeh Selatan", WilayahLevel.KECAMATAN, "71.72")
     pasir_panjang = Wilayah.objects.get(code="71.72.01.1001")

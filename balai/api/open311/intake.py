@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from balai.core.models import Pemda, Wilayah, WilayahLevel
+from balai.core.selectors import kelurahan_at
+from balai.core.services import wilayah_by_code
 from balai.lapor.forms import normalize_phone
 from balai.lapor.models import Category, QuestionType
 from balai.lapor.questions import questions_for, validate_answers
@@ -86,14 +88,13 @@ def title_from(description: str) -> str:
 
 
 def kelurahan_by_code(raw: str, pemda: Pemda) -> Wilayah | None:
-    """A kelurahan or desa of this Pemda by its Kemendagri code, dotted (71.72.02.1001) or not (7172021001)."""
+    """A kelurahan or desa of this Pemda by its Kemendagri code, dotted (71.72.02.1001) or not (7172021001),
+    current or replaced (balai.core.services.wilayah_aliases)."""
     code = raw.strip()
     digits = _KELURAHAN_DIGITS.match(code)
     if digits:
         code = ".".join(digits.groups())
-    return Wilayah.objects.filter(
-        code=code, level=WilayahLevel.DESA_KELURAHAN, code__startswith=f"{pemda.wilayah_id}."
-    ).first()
+    return wilayah_by_code(code, level=WilayahLevel.DESA_KELURAHAN, code__startswith=f"{pemda.wilayah_id}.")
 
 
 def _only_kelurahan(pemda: Pemda) -> Wilayah | None:
@@ -167,7 +168,8 @@ def submission_from(params: Any, *, pemda: Pemda) -> Submission:
         raise Open311Error(404, _("service_code %(code)s was not found.") % {"code": service_code[:80]})
     errors: list[str] = []
 
-    # The place: lat+long, address_string or address_id; Balai files every report under a kelurahan.
+    # The place: lat+long, address_string or address_id, any of the three. Without address_id the kelurahan comes
+    # from the point (the Pemda's imported boundaries) or, failing that, from the coordinator when verifying.
     latitude = longitude = None
     raw_lat, raw_long = params.get("lat", "").strip(), params.get("long", "").strip()
     if bool(raw_lat) != bool(raw_long):
@@ -193,15 +195,10 @@ def submission_from(params: Any, *, pemda: Pemda) -> Submission:
     if not (raw_lat or raw_long or address or raw_address_id):
         errors.append(_("A location is required: lat and long, address_string or address_id."))
     elif not raw_address_id:
-        kelurahan = _only_kelurahan(pemda)
+        if latitude is not None and longitude is not None and not errors:
+            kelurahan = kelurahan_at(pemda, latitude, longitude)
         if kelurahan is None:
-            errors.append(
-                _(
-                    "address_id is required: the Kemendagri code of the kelurahan or desa where it is, "
-                    "for example %(example)s. Balai files every report under its kelurahan or desa."
-                )
-                % {"example": f"{pemda.wilayah_id}.01.1001"}
-            )
+            kelurahan = _only_kelurahan(pemda)
 
     description = _plain_text(params, "description", DESCRIPTION_MAX, errors)
     if not description:
@@ -249,7 +246,7 @@ def submission_from(params: Any, *, pemda: Pemda) -> Submission:
     answers, answer_errors = validate_answers(category, raw_answers)
     errors.extend(f"attribute[{code}]: {message}" for code, message in answer_errors.items())
 
-    if errors or kelurahan is None:
+    if errors:
         raise Open311Error(400, *errors)
     personal = bool(reporter_name or email or phone)
     return Submission(

@@ -114,7 +114,7 @@ def request_dict(report: Report, *, service_notice: str | None = None) -> dict[s
     media_url = report.media_url or None
     if media_url is None and photo_id is not None and report.status != Status.DIARSIPKAN:
         media_url = settings.SITE_URL + reverse("lapor:photo", args=[photo_id])
-    place = [report.address, report.kelurahan.display_name, report.kecamatan.display_name]
+    place = [report.address, *(w.display_name for w in (report.kelurahan, report.kecamatan) if w is not None)]
     return {
         "service_request_id": report.code,
         "status": "open" if report.is_open else "closed",

@@ -133,7 +133,7 @@ def _validated_form(data: ReportIn, photos: list[UploadedFile], pemda: Pemda) ->
     post = QueryDict(mutable=True)
     for name in ("kind", "title", "description", "kelurahan", "address", "reporter_name", "reporter_email",
                  "reporter_phone"):  # fmt: skip
-        post[name] = getattr(data, name)
+        post[name] = getattr(data, name) or ""
     for name in ("is_anonymous", "is_confidential", "consent"):
         if getattr(data, name):
             post[name] = "on"

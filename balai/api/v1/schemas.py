@@ -118,8 +118,11 @@ class ReportSummaryOut(Schema):
     kind: ChoiceOut
     status: ChoiceOut
     category: CategoryRef
-    kecamatan: PlaceRef
-    kelurahan: PlaceRef
+    kecamatan: PlaceRef | None = Field(description="null while the kelurahan is to be set.")
+    kelurahan: PlaceRef | None = Field(
+        description="null when the report came with a point in no known kelurahan boundary: the coordinator sets "
+        "it when verifying."
+    )
     photo_count: int
     created_at: datetime
     updated_at: datetime
@@ -208,9 +211,12 @@ class ReportIn(Schema):
         description="Plain text; what, where, since when.",
         examples=["Lubang besar di tengah jalan sejak seminggu lalu, berbahaya untuk pengendara motor."],
     )
-    kelurahan: Text = Field(
+    kelurahan: OptionalText = Field(
+        None,
         pattern=KELURAHAN_CODE,
-        description="A kelurahan/desa code of this Pemda (GET /wilayah/kelurahan).",
+        description="A kelurahan/desa code of this Pemda (GET /wilayah/kelurahan). Without it, latitude and "
+        "longitude are the location: the kelurahan comes from the Pemda's kelurahan boundaries, or the "
+        "coordinator sets it when verifying.",
         examples=["71.72.06.1003"],
     )
     address: Text = Field("", max_length=255, description="Street, number or a landmark.")

@@ -10,12 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core.access import StaffScope
-from balai.core.models import Unit, UnitKind
+from balai.core.models import Unit, UnitKind, Wilayah, WilayahLevel
+from balai.core.selectors import pemda_current
 
 from .. import rules
 from ..models import WEIGHT_WORKING_DAYS, ArchiveReason, Category, EventKind, Report, ReportPhoto, Status, Weight
 from . import _steps as step
 from ._steps import ActionError
+
+
+def pemda_wilayah_code() -> str:
+    pemda = pemda_current()
+    return pemda.wilayah_id if pemda else ""
 
 
 @transaction.atomic
@@ -36,6 +42,7 @@ def report_verify(
     lead_unit: Unit | None = None,
     supporting_units: Sequence[Unit] = (),
     instruction: str = "",
+    kelurahan: Wilayah | None = None,
     scope: StaffScope | None = None,
     ip: str | None = None,
 ) -> Report:
@@ -45,12 +52,21 @@ def report_verify(
     `hidden_photos`; the reporter's own title, text and photos stay as they were, for staff and the holder of the
     tracking code. Verifying is what publishes a report when the Pemda publishes after verification; one published
     on arrival stays published.
+
+    `kelurahan` sets or corrects the place: needed when the report came with a map point in no known boundary.
     """
     scope = step.scope_of(actor, scope)
     locked = step.lock(report, version)
     step.allow_staff("verify", locked, scope)
     if weight not in WEIGHT_WORKING_DAYS:
         raise ActionError(_("Choose a weight."))
+    if kelurahan is not None and not (
+        kelurahan.level == WilayahLevel.DESA_KELURAHAN and kelurahan.code.startswith(f"{pemda_wilayah_code()}.")
+    ):
+        raise ActionError(_("Choose a kelurahan or desa of this Pemda."))
+    missing_place = rules.place_refusal("verify", locked, setting_place=kelurahan is not None)
+    if missing_place:
+        raise ActionError(missing_place)
     if not public_title.strip():
         raise ActionError(_("Write the public title."))
     hidden_ids = {photo.pk for photo in hidden_photos}
@@ -76,6 +92,11 @@ def report_verify(
     if locked.published_at is None:
         changes["published"] = [False, True]
         locked.published_at = now
+    place_fields: tuple[str, ...] = ()
+    if kelurahan is not None and kelurahan.code != locked.kelurahan_id:
+        changes["kelurahan"] = [locked.kelurahan_id, kelurahan.code]
+        locked.kelurahan, locked.kecamatan_id = kelurahan, kelurahan.parent_id
+        place_fields = ("kelurahan", "kecamatan")
     locked.kind, locked.category, locked.weight = kind, category, weight
     locked.public_title, locked.public_description = public_title.strip(), public_description.strip()
     locked.is_anonymous, locked.is_confidential = is_anonymous, is_confidential
@@ -83,7 +104,7 @@ def report_verify(
     step.save(
         locked,
         "status", "kind", "category", "weight", "public_title", "public_description",
-        "is_anonymous", "is_confidential", "verified_at", "paused_at", "published_at",
+        "is_anonymous", "is_confidential", "verified_at", "paused_at", "published_at", *place_fields,
     )  # fmt: skip
     for photo in photos:
         if photo.is_hidden != (photo.pk in hidden_ids):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 from uuid import UUID, uuid4
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from balai.core.models import Pemda, PublishReports, Wilayah
-from balai.core.selectors import pemda_current, work_calendar
+from balai.core.selectors import kelurahan_at, pemda_current, work_calendar
 from balai.core.services import Actor, audit_record
 from balai.lib.text import clean_text
 
@@ -51,7 +51,8 @@ class ReportInput:
     category: Category
     title: str
     description: str
-    kelurahan: Wilayah
+    # None: a map point only, in no imported kelurahan boundary; set when the report is verified.
+    kelurahan: Wilayah | None
     kind: str = ReportKind.PENGADUAN
     address: str = ""
     latitude: Decimal | None = None
@@ -154,6 +155,9 @@ def report_submit(
     # Reads and computations before the transaction: on SQLite it holds the database's only write lock.
     # (The unique constraints still decide a race on the token or, at 2**40 codes, on the code.)
     code = _unique_code(pemda)
+    kelurahan = data.kelurahan
+    if kelurahan is None and data.latitude is not None and data.longitude is not None:
+        kelurahan = kelurahan_at(pemda, data.latitude, data.longitude)
     now = timezone.now()
     verify_due_at = work_calendar(pemda).add_working_days(now, VERIFY_WORKING_DAYS)
     written: list[str] = []
@@ -171,8 +175,8 @@ def report_submit(
                 category=data.category,
                 title=data.title,
                 description=data.description,
-                kecamatan_id=cast(str, data.kelurahan.parent_id),
-                kelurahan=data.kelurahan,
+                kecamatan_id=kelurahan.parent_id if kelurahan else None,
+                kelurahan=kelurahan,
                 address=data.address,
                 latitude=data.latitude,
                 longitude=data.longitude,

@@ -5,8 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from balai.core.models import Wilayah
-from balai.core.services import pemda_setup
+from balai.core.services import pemda_setup, wilayah_by_code
 
 
 class Command(BaseCommand):
@@ -18,7 +17,9 @@ class Command(BaseCommand):
         setup.add_argument("code", help="Kemendagri code of the kabupaten/kota, for example 71.72")
         setup.add_argument("--prefix", required=True, help="Tracking code prefix, 2-4 capital letters, e.g. BTG")
         setup.add_argument(
-            "--bounds", required=True, help="south,north,west,east in degrees, e.g. 1.36,1.62,124.98,125.36"
+            "--bounds",
+            required=True,
+            help="south,north,west,east in degrees, e.g. 1.36,1.62,124.98,125.36 (south of the equator: --bounds=-0.96,...)",
         )
         setup.add_argument(
             "--time-zone", default="Asia/Jakarta", choices=["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError("--bounds must be four numbers: south,north,west,east") from exc
         if len(bounds) != 4:
             raise CommandError("--bounds must be four numbers: south,north,west,east")
-        if not Wilayah.objects.filter(code=options["code"], level=2).exists():
+        if wilayah_by_code(options["code"], level=2) is None:
             raise CommandError(f"{options['code']} is not an imported kabupaten/kota; run `balai wilayah import` first")
         pemda = pemda_setup(
             actor=None,

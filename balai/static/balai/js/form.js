@@ -52,6 +52,20 @@
     if (marker) { marker.setLatLng(latlng); } else { marker = window.L.marker(latlng).addTo(map); }
     status.textContent = status.dataset.marked || "✓";
     clear.hidden = false;
+    if (box.dataset.kelurahanUrl) findKelurahan(latlng);
+  }
+  // With the Pemda's kelurahan boundaries, the point fills in the kelurahan (the person can still change it).
+  function findKelurahan(latlng) {
+    var url = box.dataset.kelurahanUrl + "?lat=" + latlng.lat.toFixed(6) + "&lng=" + latlng.lng.toFixed(6);
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (found) {
+        if (!found || !found.code || !kel) return;
+        if (kec) { kec.value = found.kecamatan; kec.dispatchEvent(new Event("change")); }
+        kel.value = found.code;
+        status.textContent = (status.dataset.marked || "✓") + " " + box.dataset.kelurahanFound + " " + found.name + ".";
+      })
+      .catch(function () {});
   }
   open.addEventListener("click", function () {
     open.disabled = true;

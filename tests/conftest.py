@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import translation
 
 from balai.core.models import Pemda, PublishReports
 from balai.lib import memo
@@ -58,6 +59,15 @@ def _fresh_process_memos() -> None:
     # The per-process copies of the Pemda, categories and places (balai.lib.memo) outlive the database
     # rollback between tests; a rollback sends no signal that would drop them.
     clear_all()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    # A test that switched the thread's language (a request with Accept-Language, translation.activate) must not
+    # leave it to the next one: under xdist any file can follow any other.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

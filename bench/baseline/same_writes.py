@@ -1,14 +1,16 @@
 """The intake baseline that does the same writes as a report: the rows `report_submit` and the web form's rate
 limit write for one report, written with plain SQL (`cursor.execute`) in one transaction.
 
-What a form POST writes for a report without photos, in this order (bench/README.md, "Intake"): the report
-(`lapor_report`, whose triggers also feed the search index), its first event (`lapor_reportevent`), its audit
-record (`core_auditevent`), the queued confirmation email (django_tasks_db's `DBTaskResult`), the rate limit's
-count (a row of the database cache), then the command center's summary cells (`dasbor_statcell` ×2,
+What a form POST writes for a report without photos, in this order (bench/README.md, "Intake"): the rate
+limit's count (`lapor_submissioncount`, the first write of the report's transaction), the report (`lapor_report`,
+whose triggers also feed the search index), its first event (`lapor_reportevent`), its audit record
+(`core_auditevent`), the queued confirmation email (django_tasks_db's `DBTaskResult`), then the command center's
+summary cells (`dasbor_statcell` ×2,
 `dasbor_rollupcell` ×10, `dasbor_placecell`, `dasbor_backlogcell`, one upsert statement each). The baseline
 writes the same rows with the same values a report of the form would have, minus what a request must compute
 or read first (validation, the tracking code's uniqueness check, the working-day calendar, the rate limit's
-read): the least the server, the middleware and the database can do for one report.
+read): the least the server, the middleware and the database can do for one report. Whether the report is public on
+arrival (its `published_at`, the summary cells' `is_public`) follows the Pemda's `publish_reports`, as a real one.
 
 Its rows are marked so that the bench can tell them from real reports: the code starts with CODE_PREFIX
 (lower case: real codes are upper case), the email task is queued on TASK_QUEUE (no worker reads it) and the
@@ -20,8 +22,6 @@ each, and that the command center's summary still agrees with the reports.
 
 from __future__ import annotations
 
-import base64
-import pickle
 import random
 import secrets
 import threading
@@ -31,9 +31,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -41,7 +38,7 @@ from django.utils import timezone
 
 CODE_PREFIX = "bench-"  # + 10 hex digits = 16 characters, Report.code's length
 TASK_QUEUE = "bench"  # the queued emails of the baseline: no worker listens to this queue
-RATE_KEY = "bench:same-writes:ratelimit"  # Django's own cache keys all start with ":<version>:"
+RATE_KEY = "bench:same-writes"  # real buckets are "lapor.submit:ip:…@<window>" or "api.submit:client:…"
 RATE_WINDOW = timedelta(hours=1)
 
 
@@ -149,7 +146,8 @@ class Plan:
     rollup: Upsert
     place: Upsert
     backlog: Upsert
-    rate_sql: str | None  # None: the rate limit's cache is not the database's (then counted through the cache)
+    rate_sql: str  # one upsert of the baseline's row of `lapor_submissioncount`
+    public: bool  # the Pemda publishes on arrival: the report is public at once
     places: list[tuple[str, str]]  # (kecamatan, kelurahan) codes
     categories: list[tuple[int, str, str]]  # (id, slug, default weight)
     tz: ZoneInfo
@@ -180,31 +178,28 @@ REPORT_GIVEN = {
     "created_at", "updated_at", "code", "kind", "category_id", "title", "description", "kecamatan_id",
     "kelurahan_id", "address", "reporter_name", "reporter_email", "reporter_phone", "is_anonymous",
     "is_confidential", "consent_at", "status", "channel", "weight", "verify_due_at", "submission_token",
-    "photo_count", "language",
+    "photo_count", "language", "published_at",
 }  # fmt: skip
 
 
 def _build_plan(db: BaseDatabaseWrapper) -> Plan:
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    from balai.core.models import AuditEvent, Wilayah
+    from balai.core.models import AuditEvent, PublishReports, Wilayah
     from balai.core.selectors import pemda_current
     from balai.dasbor.models import BacklogCell, PlaceCell, RollupCell, StatCell
-    from balai.lapor.models import Category, Report, ReportEvent
+    from balai.lapor.models import Category, Report, ReportEvent, SubmissionCount
 
     pemda = pemda_current()
     if pemda is None:
         raise ImproperlyConfigured("the Pemda profile is not configured")
-    rate_cache = caches[settings.RATELIMIT_USE_CACHE]
-    rate_sql = None
-    if isinstance(rate_cache, DatabaseCache):
-        qn = db.ops.quote_name
-        table = qn(rate_cache._table)  # type: ignore[attr-defined]
-        rate_sql = (
-            f"INSERT INTO {table} ({qn('cache_key')}, {qn('value')}, {qn('expires')}) VALUES (%s, %s, %s) "  # noqa: S608
-            f"ON CONFLICT ({qn('cache_key')}) DO UPDATE SET {qn('value')} = excluded.{qn('value')}, "
-            f"{qn('expires')} = excluded.{qn('expires')}"
-        )
+    qn = db.ops.quote_name
+    table = qn(SubmissionCount._meta.db_table)
+    rate_sql = (
+        f"INSERT INTO {table} ({qn('created_at')}, {qn('updated_at')}, {qn('key')}, {qn('count')}, "  # noqa: S608
+        f"{qn('expires_at')}) VALUES (%s, %s, %s, 1, %s) ON CONFLICT ({qn('key')}) DO UPDATE SET "
+        f"{qn('count')} = {table}.{qn('count')} + 1, {qn('updated_at')} = excluded.{qn('updated_at')}"
+    )
     return Plan(
         report=insert_of(Report, REPORT_GIVEN, db, returning=True),
         event=insert_of(
@@ -240,6 +235,7 @@ def _build_plan(db: BaseDatabaseWrapper) -> Plan:
         place=upsert_of(PlaceCell, 1, db),
         backlog=upsert_of(BacklogCell, 1, db),
         rate_sql=rate_sql,
+        public=pemda.publish_reports == PublishReports.ON_ARRIVAL,
         places=[
             (str(parent), str(code))
             for code, parent in Wilayah.objects.kelurahan_of(pemda.wilayah_id).values_list("code", "parent_id")
@@ -279,6 +275,7 @@ def _report_values(
         "submission_token": uuid.uuid4(),
         "photo_count": 0,
         "language": "id",
+        "published_at": now if p.public else None,
     }
 
 
@@ -297,6 +294,7 @@ def write(*, ip_address: str | None) -> str:
     category_id, kecamatan, kelurahan = category[0], place[0], place[1]
     received = {"received": 1}
     with transaction.atomic(), db.cursor() as cursor:
+        _count_rate(p, db, cursor, now)
         cursor.execute(p.report.sql, p.report.params(db, values))
         report_id = cursor.fetchone()[0]
         event = {
@@ -332,8 +330,7 @@ def write(*, ip_address: str | None) -> str:
             "run_after": p.date_max,
         }
         cursor.execute(p.task.sql, p.task.params(db, task))
-        _count_rate(p, db, cursor, now, report_id)
-        public, unit = True, 0
+        public, unit = p.public, 0
         stat_dims = (unit, category_id, kecamatan, "web", public)
         rollups = (
             ("all", ""),
@@ -352,11 +349,8 @@ def write(*, ip_address: str | None) -> str:
     return code
 
 
-def _count_rate(p: Plan, db: BaseDatabaseWrapper, cursor: Any, now: datetime, count: int) -> None:
-    """The rate limit's count: one row of the database cache written (the form reads it before, untimed here)."""
-    if p.rate_sql is None:
-        cache = caches[settings.RATELIMIT_USE_CACHE]
-        cache.set(RATE_KEY, count, int(RATE_WINDOW.total_seconds()))
-        return
-    value = base64.b64encode(pickle.dumps(count, pickle.HIGHEST_PROTOCOL)).decode("latin1")
-    cursor.execute(p.rate_sql, [RATE_KEY, value, db.ops.adapt_datetimefield_value(now + RATE_WINDOW)])
+def _count_rate(p: Plan, db: BaseDatabaseWrapper, cursor: Any, now: datetime) -> None:
+    """The rate limit's count: one statement on the baseline's row (a real report's conditional increment reads
+    its row in the same statement; the form's peek before is untimed here)."""
+    stamp = db.ops.adapt_datetimefield_value(now)
+    cursor.execute(p.rate_sql, [stamp, stamp, RATE_KEY, db.ops.adapt_datetimefield_value(now + RATE_WINDOW)])

@@ -92,7 +92,7 @@ def test_the_rows_are_a_report_the_summary_agrees_with(city: Pemda) -> None:
     assert not Report.objects.exclude(code__in=codes).filter(code__startswith=same_writes.CODE_PREFIX).exists()
 
 
-def test_home_figures_made_stale_are_recounted(city: Pemda) -> None:
+def test_home_figures_made_stale_are_recounted(publish_on_arrival: Pemda) -> None:
     assert make_figures_stale() == "none"
     first = selectors.public_figures()  # stale: recounted
     assert make_figures_stale() == "fresh"

@@ -21,7 +21,7 @@ def _served_name(response: Any) -> str:
     return disposition
 
 
-def test_a_kept_photo_is_stored_and_served_under_names_that_do_not_reveal_the_form_token(city, client):
+def test_a_kept_photo_is_stored_and_served_under_names_that_do_not_reveal_the_form_token(publish_on_arrival, client):
     token = uuid.uuid4()
     client.post(FORM_URL, report_data(form_token=str(token), title="", photos=[jpeg_upload("lubang.jpg")]))
     pending = PendingPhoto.objects.get()

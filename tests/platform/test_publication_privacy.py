@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -88,7 +89,7 @@ def test_an_unverified_report_is_in_no_public_output_and_appears_verified_with_i
     assert (tracked["is_published"], tracked["photos"], tracked["url"]) == (
         False,
         [],
-        f"http://testserver/lacak/{report.code}/",
+        f"{settings.SITE_URL}/lacak/{report.code}/",
     )
 
     services.report_verify(

@@ -226,7 +226,9 @@ def test_an_invalid_phone_number_is_explained_beside_the_phone_field(city, engli
 # Photos
 
 
-def test_a_valid_photo_sent_with_another_error_is_kept_and_attached_when_the_form_is_corrected(publish_on_arrival, english):
+def test_a_valid_photo_sent_with_another_error_is_kept_and_attached_when_the_form_is_corrected(
+    publish_on_arrival, english
+):
     token = str(uuid.uuid4())
     first = english.post(FORM_URL, report_data(form_token=token, title="", photos=[jpeg_upload("lubang.jpg")]))
 

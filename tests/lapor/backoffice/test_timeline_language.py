@@ -156,3 +156,9 @@ def test_an_unknown_code_is_refused_when_written(city, coordinator):
 
     with pytest.raises(ValueError, match="nonsense"):
         step.event(make_report(), coordinator, EventKind.NOTE, code="nonsense")
+
+
+def test_the_admin_shows_the_events_sentence_in_the_admins_language(rated, sysadmin):
+    page = text(_browser("en", sysadmin).get(f"/staf/admin/lapor/report/{rated.pk}/change/"))
+    assert f"Sent to {PUPR} for follow-up." in page
+    assert "Diteruskan ke" not in page

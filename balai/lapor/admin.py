@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from balai.core.admin import AuditedAdmin
 
@@ -32,8 +33,13 @@ class ReportEventInline(admin.TabularInline):
     model = ReportEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "actor_label", "kind", "from_status", "to_status", "note", "is_public")
+    fields = ("created_at", "actor_label", "kind", "from_status", "to_status", "shown_text", "is_public")
     readonly_fields = fields
+
+    @admin.display(description=_("text"))
+    def shown_text(self, event: ReportEvent) -> str:
+        """The generated sentence in the admin's language, then the person's words."""
+        return event.text
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

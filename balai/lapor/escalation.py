@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from balai.core.models import Role
 from balai.core.selectors import pemda_current, work_calendar
@@ -23,13 +22,13 @@ from .tasks import coordinator_emails, send_reporter_email, send_staff_email, st
 COORDINATOR_AFTER_OVERDUE_DAYS = 2
 
 
-def _escalate(report: Report, kind: str, note: str, template: str, recipients: list[tuple[str, str]]) -> bool:
+def _escalate(report: Report, kind: str, template: str, recipients: list[tuple[str, str]]) -> bool:
     """Record the escalation once (services.report_escalate) and queue one email per recipient in the same
     transaction: the worker sends them later, each retried on its own, and no mail server is waited for while
     the report is locked."""
     with transaction.atomic():
         key = f"{report.code}:{report.due_at or report.verify_due_at:%Y%m%d%H%M}"
-        if not services.report_escalate(report=report, kind=kind, key=key, note=note):
+        if not services.report_escalate(report=report, kind=kind, key=key):
             return False
         for email, language in recipients:
             send_staff_email.enqueue(template, report.code, email, language)
@@ -48,22 +47,22 @@ def periodic_checks(now: datetime | None = None) -> dict[str, int]:
     handling = Report.objects.filter(status__in=[Status.DIDISPOSISIKAN, Status.DIPROSES], due_at__isnull=False)
     for report in handling.filter(due_at__gt=now, due_at__lte=soon).select_related("lead_unit"):
         counts["due_soon"] += _escalate(
-            report, "due_soon", _("Due within one working day: the operators were reminded."), "due_soon",
+            report, "due_soon", "due_soon",
             staff_emails([report.lead_unit_id], [Role.OPERATOR]),
         )  # fmt: skip
     for report in handling.filter(due_at__lte=now).select_related("lead_unit"):
         counts["overdue_head"] += _escalate(
-            report, "overdue_head", _("Overdue: escalated to the head of the OPD."), "overdue",
+            report, "overdue_head", "overdue",
             staff_emails([report.lead_unit_id], [Role.PIMPINAN]),
         )  # fmt: skip
         if report.due_at and calendar.working_days_between(report.due_at, now) >= COORDINATOR_AFTER_OVERDUE_DAYS:
             counts["overdue_coordinator"] += _escalate(
-                report, "overdue_coordinator", _("Still overdue: escalated to the coordinator."), "overdue",
+                report, "overdue_coordinator", "overdue",
                 coordinator_emails(),
             )  # fmt: skip
     for report in Report.objects.filter(status=Status.DITERIMA, verify_due_at__lte=now):
         counts["verify_overdue"] += _escalate(
-            report, "verify_overdue", _("Verification is overdue: the coordinators were reminded."), "overdue",
+            report, "verify_overdue", "overdue",
             coordinator_emails(),
         )  # fmt: skip
     counts["clarification_closed"] = _close_stale_clarifications(now, calendar, pemda.clarification_timeout_days)
@@ -78,7 +77,7 @@ def _close_stale_clarifications(now: datetime, calendar: WorkCalendar, timeout_d
         if report.paused_at and calendar.working_days_between(report.paused_at, now) >= timeout_days:
             services.report_archive(
                 report=report, actor=None, version=None, reason=ArchiveReason.NO_ANSWER,
-                note=_("No answer from the reporter within %(n)d working days.") % {"n": timeout_days},
+                no_answer_days=timeout_days,
             )  # fmt: skip
             closed += 1
     return closed

@@ -464,6 +464,10 @@ class ReportEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices)
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    # A sentence Balai writes by itself is a code and its parameters (balai/lapor/timeline.py), worded when shown;
+    # `note` holds only people's own words (or the text of an old event whose sentence was not recognised).
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     is_public = models.BooleanField(_("public"), default=True)
 
@@ -475,6 +479,13 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.kind} {self.to_status}"
+
+    @property
+    def text(self) -> str:
+        """The generated sentence in the reader's (active) language, then the person's own words."""
+        from .timeline import event_text
+
+        return event_text(self.code, self.params, self.note)
 
 
 class ReportAttachment(TimestampedModel):

@@ -20,7 +20,8 @@ from balai.core.models import Membership, Role
 from balai.core.selectors import pemda_current
 
 from . import replies
-from .models import ArchiveReason, EventKind, Report, ReportEvent, Status
+from .models import EventKind, Report, ReportEvent, Status
+from .timeline import sentence_lazy
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +77,16 @@ def send_report_received(code: str) -> None:
 
 def update_context(event: ReportEvent, facts: dict[str, str]) -> dict[str, Any]:
     """What the update email says about its event: what it is `about` (the event's own status, or a public
-    answer), the staff's words and the facts the templates word in the recipient's language."""
+    answer), its sentence in the recipient's language and the staff's words (`facts["text"]`)."""
     about = "response" if event.kind == EventKind.RESPONSE else event.to_status
-    reason = facts.get("reason", "")
     return {
         "event": event,
         "about": about,
         "facts": facts,
         # Lazy: rendered in the recipient's language by send_email.
         "status_label": Status(event.to_status).label if event.to_status else "",
-        "reason_label": ArchiveReason(reason).label if reason in ArchiveReason.values else "",
+        # The timeline's own sentence (balai/lapor/timeline.py), worded in the recipient's language.
+        "sentence": sentence_lazy(event.code, event.params),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, JSONField, Max, OuterRef, QuerySet, Subquery
 
 from balai.api.models import ApiClient
 from balai.core.models import Pemda
@@ -70,13 +70,15 @@ def service_requests_visible(client: ApiClient | None = None) -> QuerySet[Report
     if client is not None:
         visible = visible | Report.objects.filter(api_client=client, is_confidential=False, status=Status.DIARSIPKAN)
     public_events = ReportEvent.objects.filter(report=OuterRef("pk"), is_public=True).order_by("-created_at", "-id")
-    notes = public_events.filter(kind__in=[EventKind.STATUS, EventKind.RESPONSE]).exclude(note="")
+    notes = public_events.filter(kind__in=[EventKind.STATUS, EventKind.RESPONSE]).exclude(note="", code="")
     photos = ReportPhoto.objects.filter(report=OuterRef("pk"), is_hidden=False).order_by("position", "id")
     return (
         visible.select_related("category", "kelurahan", "kecamatan", "lead_unit")
         .only(*_REQUEST_FIELDS)
         .annotate(
-            o311_notes=Subquery(notes.values("note")[:1]),
+            o311_note=Subquery(notes.values("note")[:1]),
+            o311_code=Subquery(notes.values("code")[:1]),
+            o311_params=Subquery(notes.values("params")[:1], output_field=JSONField()),
             o311_updated=Subquery(public_events.values("created_at")[:1]),
             o311_photo=Subquery(photos.values("public_id")[:1]),
         )

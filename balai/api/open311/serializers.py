@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from balai.core.models import Pemda
 from balai.lapor.models import Category, CategoryQuestion, Report, Status
+from balai.lapor.timeline import event_text
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = {"xml": "text/xml", "json": "application/json"}
@@ -107,7 +108,8 @@ def _coordinate(value: Decimal | None) -> float | None:
 def request_dict(report: Report, *, service_notice: str | None = None) -> dict[str, Any]:
     """One service request as the public may see it: never a name, an email, a phone or an account.
 
-    Expects the annotations of `selectors.service_requests_visible` (o311_notes, o311_updated, o311_photo).
+    Expects the annotations of `selectors.service_requests_visible` (o311_note, o311_code, o311_params,
+    o311_updated, o311_photo); the notes are worded in the caller's language.
     Updated is the last public event: staff notes and internal edits are nobody else's business.
     """
     photo_id = getattr(report, "o311_photo", None)
@@ -118,7 +120,12 @@ def request_dict(report: Report, *, service_notice: str | None = None) -> dict[s
     return {
         "service_request_id": report.code,
         "status": "open" if report.is_open else "closed",
-        "status_notes": getattr(report, "o311_notes", None) or None,
+        "status_notes": event_text(
+            getattr(report, "o311_code", None) or "",
+            getattr(report, "o311_params", None),
+            getattr(report, "o311_note", None) or "",
+        )
+        or None,
         "service_name": report.category.name,
         "service_code": report.category.slug,
         "description": report.display_description,

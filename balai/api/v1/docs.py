@@ -18,38 +18,11 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import gettext
 from ninja.openapi.docs import DocsBase
 
 TEMPLATE = Path(__file__).with_name("docs.html")
 METHODS = ("get", "post", "put", "patch", "delete")
-
-# Headings of the page, in both languages (the endpoint texts come from the OpenAPI document, in English).
-LABELS: dict[str, tuple[str, str]] = {
-    "title": ("Dokumentasi API JSON", "JSON API documentation"),
-    "intro": (
-        "API ini untuk aplikasi dan sistem lain. Dokumen OpenAPI 3.1 lengkapnya:",
-        "This API is for apps and other systems. Its complete OpenAPI 3.1 document:",
-    ),
-    "endpoints": ("Alamat", "Endpoints"),
-    "parameters": ("Parameter", "Parameters"),
-    "body": ("Isi permintaan", "Request body"),
-    "responses": ("Jawaban", "Responses"),
-    "name": ("Nama", "Name"),
-    "where": ("Letak", "In"),
-    "type": ("Jenis", "Type"),
-    "required": ("Wajib", "Required"),
-    "description": ("Keterangan", "Description"),
-    "yes": ("ya", "yes"),
-    "no": ("tidak", "no"),
-    "example": ("Contoh", "Example"),
-    "auth": ("Otentikasi", "Authentication"),
-    "auth_optional": ("Kunci API boleh dikirim, tidak wajib.", "An API key may be sent; it is not required."),
-    "auth_reporter": (
-        "Wajib: token pelapor di header X-Reporter-Token.",
-        "Required: the reporter's token in X-Reporter-Token.",
-    ),
-}
 
 EXAMPLES: dict[str, str] = {
     "categories_list": "curl -H 'Accept-Language: en' {base}categories",
@@ -76,15 +49,17 @@ EXAMPLES: dict[str, str] = {
 }
 
 
-def _labels() -> dict[str, str]:
-    english = (get_language() or "").startswith("en")
-    return {key: pair[1] if english else pair[0] for key, pair in LABELS.items()}
+def translated(text: str) -> str:
+    """One text of the OpenAPI document (English) in the reader's language, paragraph by paragraph, whitespace
+    collapsed as the catalogue has it (balai/api/v1/docs_texts.py)."""
+    paragraphs = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text.strip())]
+    return "\n\n".join(gettext(p) if p else p for p in paragraphs)
 
 
 def formatted(text: str) -> SafeString:
     """The little Markdown our descriptions use (paragraphs, `code`, **bold**), from escaped text."""
     paragraphs = []
-    for block in re.split(r"\n\s*\n", text.strip()):
+    for block in re.split(r"\n\s*\n", translated(text)):
         escaped = html.escape(" ".join(block.split()))
         escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
         escaped = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", escaped)
@@ -130,7 +105,7 @@ def _fields(schema: dict[str, Any], components: dict[str, Any]) -> list[dict[str
             "name": name,
             "type": _type(details, components),
             "required": name in required,
-            "description": details.get("description", ""),
+            "description": translated(details.get("description", "")),
         }
         for name, details in schema.get("properties", {}).items()
     ]
@@ -161,7 +136,7 @@ def operations(schema: dict[str, Any], base: str) -> list[dict[str, Any]]:
                     "id": op_id,
                     "method": method.upper(),
                     "path": path,
-                    "summary": operation.get("summary", ""),
+                    "summary": translated(operation.get("summary", "")),
                     "description": formatted(operation.get("description", "")),
                     "auth": auth,
                     "parameters": [
@@ -170,13 +145,13 @@ def operations(schema: dict[str, Any], base: str) -> list[dict[str, Any]]:
                             "in": p["in"],
                             "type": _type(p.get("schema", {}), components),
                             "required": p.get("required", False),
-                            "description": p.get("description", ""),
+                            "description": translated(p.get("description", "")),
                         }
                         for p in operation.get("parameters", [])
                     ],
                     "bodies": bodies,
                     "responses": [
-                        {"status": status, "description": r.get("description", "")}
+                        {"status": status, "description": translated(r.get("description", ""))}
                         for status, r in operation.get("responses", {}).items()
                     ],
                     "example": EXAMPLES.get(op_id, "").format(base=base),
@@ -193,7 +168,6 @@ class DocsPage(DocsBase):
         template = engines["django"].from_string(TEMPLATE.read_text(encoding="utf-8"))
         context = {
             "api": api,
-            "t": _labels(),
             "description": formatted(api.description),
             "openapi_url": openapi_url,
             "operations": operations(schema, settings.SITE_URL + root),

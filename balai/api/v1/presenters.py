@@ -86,7 +86,9 @@ def report_detail(request: HttpRequest, report: Report) -> dict[str, Any]:
                 "at": event.created_at,
                 "kind": _choice(EventKind, event.kind),
                 "status": _choice(Status, event.to_status) if event.to_status else None,
-                "note": event.note,
+                # The sentence in the caller's language (Accept-Language / ?lang), then the person's words.
+                "code": event.code or None,
+                "note": event.text,
             }
             for event in events
         ],

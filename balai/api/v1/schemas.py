@@ -141,7 +141,10 @@ class EventOut(Schema):
     at: datetime
     kind: ChoiceOut
     status: ChoiceOut | None = Field(description="The new status, for status changes.")
-    note: str
+    code: str | None = Field(
+        default=None, description="What Balai itself wrote, for programs (`dispatched`, `rated`…); null for words only."
+    )
+    note: str = Field(description="The event's sentence in the request's language, then the person's own words.")
 
 
 class AnswerOut(Schema):

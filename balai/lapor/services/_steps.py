@@ -15,6 +15,7 @@ from balai.core.services import audit_record
 
 from .. import hooks, rules
 from ..models import Report, ReportEvent, Status
+from ..timeline import SENTENCES
 
 
 class ActionError(Exception):
@@ -101,7 +102,13 @@ def event(
     is_public: bool = True,
     at: datetime | None = None,
     actor_label: str | None = None,
+    code: str = "",
+    params: dict[str, Any] | None = None,
 ) -> ReportEvent:
+    """Record a timeline event: `code` and `params` name the sentence Balai words in each reader's language
+    (balai/lapor/timeline.py), `note` is what a person typed."""
+    if code and code not in SENTENCES:
+        raise ValueError(f"No timeline sentence for code {code!r}")
     return ReportEvent.objects.create(
         report=report,
         created_at=at or timezone.now(),
@@ -110,6 +117,8 @@ def event(
         kind=kind,
         from_status=from_status,
         to_status=to_status,
+        code=code,
+        params=params or {},
         note=note.strip(),
         is_public=is_public,
     )
@@ -121,12 +130,12 @@ def audit(actor: Any, action: str, report: Report, ip: str | None, *, actor_labe
     )
 
 
-def notify_reporter(report: Report, event: ReportEvent, *, text: str = "", **facts: str) -> None:
-    """Queue the reporter's email about this event: the staff's own words (`text`) and the facts the email words
-    in the reporter's language when it is sent (`unit`, `referral`, `reason`, `merged_into`)."""
+def notify_reporter(report: Report, event: ReportEvent, *, text: str = "") -> None:
+    """Queue the reporter's email about this event: the staff's own words (`text`); the event's sentence is
+    worded from its code in the reporter's language when the email is sent."""
     from ..tasks import send_report_update
 
-    send_report_update.enqueue(report.code, event.pk, {"text": text.strip(), **facts})
+    send_report_update.enqueue(report.code, event.pk, {"text": text.strip()})
 
 
 def calendar() -> Any:

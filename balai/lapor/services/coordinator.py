@@ -157,7 +157,8 @@ def report_dispatch(
         locked,
         actor,
         EventKind.STATUS,
-        _("Sent to %(unit)s for follow-up.") % {"unit": lead_unit.name},
+        code="dispatched",
+        params={"unit": lead_unit.name},
         from_status=previous,
         to_status=locked.status,
         at=now,
@@ -171,7 +172,7 @@ def report_dispatch(
     from ..tasks import notify_unit_dispatch
 
     notify_unit_dispatch.enqueue(locked.code)
-    step.notify_reporter(locked, event, unit=lead_unit.name)
+    step.notify_reporter(locked, event)
     return locked
 
 
@@ -218,12 +219,12 @@ def report_mark_not_authority(
     locked.referral = referral.strip()
     locked.paused_at = None
     step.save(locked, "status", "referral", "paused_at")
-    text = _("Not the authority of the Pemda. Please turn to: %(where)s") % {"where": locked.referral}
-    if note.strip():
-        text = f"{text}\n{note.strip()}"
-    event = step.event(locked, actor, EventKind.STATUS, text, from_status=previous, to_status=locked.status)
+    event = step.event(
+        locked, actor, EventKind.STATUS, note, from_status=previous, to_status=locked.status,
+        code="not_authority", params={"where": locked.referral},
+    )  # fmt: skip
     step.audit(actor, "not_authority", locked, ip, status=[previous, locked.status], referral=locked.referral)
-    step.notify_reporter(locked, event, text=note, referral=locked.referral)
+    step.notify_reporter(locked, event, text=note)
     return locked
 
 
@@ -231,7 +232,7 @@ def report_mark_not_authority(
 def report_archive(
     *, report: Report, actor: Any, version: int | None, reason: str, note: str = "",
     merged_into: Report | None = None, scope: StaffScope | None = None, ip: str | None = None,
-    action: str = "archive",
+    action: str = "archive", no_answer_days: int | None = None,
 ) -> Report:  # fmt: skip
     """Close a report that will not be handled (spam, too general, duplicate…), with a reason.
 
@@ -248,18 +249,16 @@ def report_archive(
     locked.merged_into = merged_into
     locked.paused_at = None
     step.save(locked, "status", "archive_reason", "merged_into", "paused_at")
-    text = str(ArchiveReason(reason).label)
+    code, params = "archived", {"reason": reason, **({"days": no_answer_days} if no_answer_days else {})}
     if merged_into is not None:
-        text = _("Merged into report %(code)s, which is followed instead.") % {"code": merged_into.code}
-    if note.strip():
-        text = f"{text}\n{note.strip()}"
+        code, params = "merged_into", {"code": merged_into.code}
     # Spam stays out of the reporter's inbox; every other reason is explained to them.
-    event = step.event(locked, actor, EventKind.STATUS, text, from_status=previous, to_status=Status.DIARSIPKAN)
+    event = step.event(locked, actor, EventKind.STATUS, note, from_status=previous, to_status=Status.DIARSIPKAN,
+                       code=code, params=params)  # fmt: skip
     step.audit(actor, "archive", locked, ip, status=[previous, Status.DIARSIPKAN], reason=reason,
                merged_into=merged_into.code if merged_into else None)  # fmt: skip
     if reason != ArchiveReason.SPAM:
-        merged = {"merged_into": merged_into.code} if merged_into is not None else {}
-        step.notify_reporter(locked, event, text=note, reason=reason, **merged)
+        step.notify_reporter(locked, event, text=note)
     return locked
 
 
@@ -279,7 +278,7 @@ def report_merge(
     )  # fmt: skip
     locked_target = step.lock(target, None)
     step.save(locked_target)
-    step.event(locked_target, actor, EventKind.NOTE,
-               _("Report %(code)s was merged into this one.") % {"code": duplicate.code}, is_public=False)  # fmt: skip
+    step.event(locked_target, actor, EventKind.NOTE, is_public=False, code="merged_from",
+               params={"code": duplicate.code})  # fmt: skip
     step.audit(actor, "merge_target", locked_target, ip, duplicate=duplicate.code)
     return locked_target

@@ -31,8 +31,8 @@ def report_accept(
     previous = step.move(locked, "accept")
     step.save(locked, "status")
     event = step.event(
-        locked, actor, EventKind.STATUS, note or _("The OPD is working on it."),
-        from_status=previous, to_status=locked.status,
+        locked, actor, EventKind.STATUS, note,
+        from_status=previous, to_status=locked.status, code="accepted",
     )  # fmt: skip
     step.audit(actor, "accept", locked, ip, status=[previous, locked.status])
     step.notify_reporter(locked, event, text=note)
@@ -97,8 +97,8 @@ def report_return(
     locked.supporting_units.clear()
     step.event(
         locked, actor, EventKind.STATUS,
-        _("Returned by %(unit)s: %(reason)s") % {"unit": unit.name if unit else "OPD", "reason": reason.strip()},
-        from_status=previous, to_status=locked.status, is_public=False,
+        reason, from_status=previous, to_status=locked.status, is_public=False,
+        code="returned", params={"unit": unit.name if unit else "OPD"},
     )  # fmt: skip
     step.audit(actor, "return", locked, ip, status=[previous, locked.status], unit=unit.slug if unit else None)
     return locked
@@ -144,8 +144,8 @@ def report_attach(
             size=len(content), is_public=is_public, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )  # fmt: skip
         step.save(locked)
-        step.event(locked, actor, EventKind.NOTE, _("Attached %(name)s.") % {"name": attachment.original_name},
-                   is_public=is_public)  # fmt: skip
+        step.event(locked, actor, EventKind.NOTE, is_public=is_public, code="attached",
+                   params={"name": attachment.original_name})  # fmt: skip
         step.audit(actor, "attach", locked, ip, file=attachment.original_name, public=is_public)
     except BaseException:
         default_storage.delete(name)

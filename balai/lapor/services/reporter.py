@@ -54,8 +54,8 @@ def report_answer_clarification(*, report: Report, answer: str, ip: str | None =
     locked.paused_at = None
     step.save(locked, "status", "paused_at", "verify_due_at")
     step.event(locked, None, EventKind.REPORTER, answer, is_public=False, at=now, actor_label=REPORTER_LABEL)
-    step.event(locked, None, EventKind.STATUS, _("The reporter answered."), from_status=previous,
-               to_status=locked.status, at=now, actor_label=REPORTER_LABEL)  # fmt: skip
+    step.event(locked, None, EventKind.STATUS, from_status=previous, to_status=locked.status, at=now,
+               actor_label=REPORTER_LABEL, code="clarified")  # fmt: skip
     _reporter_audit("clarify", locked, ip, **({"channel": channel} if channel else {}))
     return locked
 
@@ -117,8 +117,8 @@ def report_rate(*, report: Report, rating: int, comment: str = "", ip: str | Non
         raise ActionError(_("Choose from 1 to 5 stars."))
     locked.rating, locked.rating_comment, locked.rated_at = rating, comment.strip()[:1000], timezone.now()
     step.save(locked, "rating", "rating_comment", "rated_at")
-    step.event(locked, None, EventKind.RATING, _("Rated %(n)d of 5.") % {"n": rating}, is_public=True,
-               actor_label=REPORTER_LABEL)  # fmt: skip
+    step.event(locked, None, EventKind.RATING, is_public=True, actor_label=REPORTER_LABEL, code="rated",
+               params={"n": rating})  # fmt: skip
     _reporter_audit("rate", locked, ip, rating=rating)
     return locked
 
@@ -147,8 +147,8 @@ def report_reopen(*, report: Report, reason: str, ip: str | None = None) -> Repo
     locked.due_at = step.calendar().add_working_days(now, WEIGHT_WORKING_DAYS[Weight(locked.weight or Weight.NORMATIF)])
     step.save(locked, "status", "reopened_count", "finished_at", "due_at")
     step.event(locked, None, EventKind.REPORTER, reason, is_public=False, at=now, actor_label=REPORTER_LABEL)
-    step.event(locked, None, EventKind.STATUS, _("Reopened by the reporter: the problem is not solved yet."),
-               from_status=previous, to_status=locked.status, at=now, actor_label=REPORTER_LABEL)  # fmt: skip
+    step.event(locked, None, EventKind.STATUS, from_status=previous, to_status=locked.status, at=now,
+               actor_label=REPORTER_LABEL, code="reopened")  # fmt: skip
     _reporter_audit("reopen", locked, ip)
     from ..tasks import notify_unit_dispatch
 
@@ -164,8 +164,8 @@ def report_answer_questionnaire(*, report: Report, fixed: str, ip: str | None = 
         raise ActionError(_("Answer yes or no."))
     locked.fixed_answer = fixed
     step.save(locked, "fixed_answer")
-    step.event(locked, None, EventKind.REPORTER, str(FixedAnswer(fixed).label), is_public=True,
-               actor_label=REPORTER_LABEL)  # fmt: skip
+    step.event(locked, None, EventKind.REPORTER, is_public=True, actor_label=REPORTER_LABEL, code="questionnaire",
+               params={"answer": fixed})  # fmt: skip
     _reporter_audit("questionnaire", locked, ip, fixed=fixed)
     return locked
 

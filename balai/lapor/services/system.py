@@ -16,7 +16,7 @@ SYSTEM = {rules.Actor.SYSTEM}
 
 
 @transaction.atomic
-def report_escalate(*, report: Report, kind: str, key: str, note: str) -> bool:
+def report_escalate(*, report: Report, kind: str, key: str) -> bool:
     """Record an escalation once per (kind, key): True the first time, when the caller then queues the emails.
 
     The claim in NotificationLog and the timeline event are one transaction: two workers running the same
@@ -26,7 +26,7 @@ def report_escalate(*, report: Report, kind: str, key: str, note: str) -> bool:
     if not notification_claim(kind=kind, key=key, report=locked):
         return False
     step.save(locked)
-    step.event(locked, None, EventKind.ESCALATION, note, is_public=False)
+    step.event(locked, None, EventKind.ESCALATION, is_public=False, code=f"escalation.{kind}")
     step.audit(None, "escalate", locked, None, actor_label=step.SYSTEM_LABEL, kind=kind)
     return True
 

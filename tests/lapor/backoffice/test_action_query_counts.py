@@ -54,7 +54,7 @@ ACTIONS: list[tuple[str, str, Act]] = [
         report=r, fixed=FixedAnswer.YES)),
     ("unsubscribe", Status.DITERIMA, lambda r, c, o: services.report_unsubscribe(report=r)),
     ("escalate", Status.DIPROSES, lambda r, c, o: services.report_escalate(
-        report=r, kind="overdue_head", key=f"{r.code}:x", note="Terlambat.")),
+        report=r, kind="overdue_head", key=f"{r.code}:x")),
     ("system note", Status.DITERIMA, lambda r, c, o: services.report_add_system_note(report=r, text="Catatan.")),
 ]  # fmt: skip
 

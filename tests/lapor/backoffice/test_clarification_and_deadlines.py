@@ -171,7 +171,7 @@ def test_a_question_unanswered_for_the_timeout_is_archived_by_the_periodic_check
     assert report.paused_at is None
     closing = report.events.get(to_status=Status.DIARSIPKAN)
     assert closing.actor is None and closing.actor_label == "sistem"
-    assert "No answer from the reporter within 10 working days." in closing.note
+    assert "No answer from the reporter within 10 working days." in closing.text
     audit = AuditEvent.objects.get(action="report.archive", object_id=report.code)
     assert audit.actor is None and audit.changes["reason"] == ArchiveReason.NO_ANSWER
     assert periodic_checks()["clarification_closed"] == 0, "closed once"

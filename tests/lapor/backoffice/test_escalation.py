@@ -69,7 +69,7 @@ def test_due_within_a_working_day_the_operators_get_one_reminder(late_report, ti
     assert _about(late_report) == [(OPERATOR,)]
     (event,) = _escalations(late_report)
     assert (event.is_public, event.actor_label) == (False, "sistem")
-    assert "operators were reminded" in event.note
+    assert "operators were reminded" in event.text
 
 
 def test_overdue_the_head_of_the_opd_is_told_once_and_after_two_working_days_the_coordinator(late_report, time_machine):
@@ -91,7 +91,7 @@ def test_overdue_the_head_of_the_opd_is_told_once_and_after_two_working_days_the
     _at(time_machine, 2026, 3, 9, 8, 0)  # the next Monday
     periodic_checks()
     assert _about(late_report) == []
-    notes = [e.note for e in _escalations(late_report)]
+    notes = [e.text for e in _escalations(late_report)]
     assert notes == ["Overdue: escalated to the head of the OPD.", "Still overdue: escalated to the coordinator."]
 
 

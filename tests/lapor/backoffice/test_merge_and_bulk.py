@@ -53,9 +53,9 @@ def test_merging_archives_the_duplicate_pointing_to_the_report_that_is_followed(
     assert duplicate.status == Status.DIARSIPKAN
     assert (duplicate.archive_reason, duplicate.merged_into) == (ArchiveReason.DUPLICATE, target)
     closing = duplicate.events.get(to_status=Status.DIARSIPKAN)
-    assert f"Merged into report {target.code}" in closing.note and closing.is_public
+    assert f"Merged into report {target.code}" in closing.text and closing.is_public
     assert fresh(target).status == Status.DITERIMA, "the report that is followed is not touched"
-    assert target.events.filter(kind=EventKind.NOTE, note__contains=duplicate.code).exists()
+    assert target.events.filter(kind=EventKind.NOTE, code="merged_from", params__code=duplicate.code).exists()
     audit = AuditEvent.objects.get(action="report.archive", object_id=duplicate.code)
     assert audit.changes["merged_into"] == target.code
     staff_page = text(client_for(coordinator).get(f"/staf/laporan/{duplicate.code}/"))

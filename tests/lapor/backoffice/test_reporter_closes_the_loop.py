@@ -150,7 +150,7 @@ def test_the_questionnaire_is_emailed_once_after_the_pemdas_delay_and_answered_o
     assert response.status_code == 302
     report = fresh(report)
     assert report.fixed_answer == FixedAnswer.NO
-    assert report.events.filter(kind=EventKind.REPORTER, note=str(FixedAnswer.NO.label)).exists()
+    assert report.events.filter(kind=EventKind.REPORTER, code="questionnaire", params__answer=FixedAnswer.NO).exists()
     assert "Is the problem really fixed?" not in text(client_for().get(_private(report))), "asked once"
 
 

@@ -120,7 +120,7 @@ class ReportSummaryOut(Schema):
     category: CategoryRef
     kecamatan: PlaceRef
     kelurahan: PlaceRef
-    photo_count: int
+    photo_count: int = Field(description="The photos the public sees: none hidden by a coordinator.")
     created_at: datetime
     updated_at: datetime
     url: str = Field(description="The report's page on the website.")

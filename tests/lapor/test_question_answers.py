@@ -39,7 +39,7 @@ def test_officers_see_every_answer_in_words_on_the_report_page(city, coordinator
     assert "Rumah Ibu Wenas, cat hijau" in page
 
 
-def test_the_public_page_and_the_api_show_only_answers_to_public_questions(city):
+def test_the_public_page_and_the_api_show_only_answers_to_public_questions(publish_on_arrival):
     report = _report_with_answers()
     page = _page(Client(), f"/laporan/{report.code}/")
     assert "Seberapa besar kerusakannya?" in page and SIZE in page
@@ -56,7 +56,7 @@ def test_a_question_made_private_later_is_no_longer_shown_publicly(city):
     assert Client().get(f"/api/v1/reports/{report.code}").json()["answers"] == []
 
 
-def test_a_date_answer_is_shown_in_the_pemdas_time(city, coordinator):
+def test_a_date_answer_is_shown_in_the_pemdas_time(publish_on_arrival, coordinator):
     banjir = Category.objects.get(slug="banjir")
     CategoryQuestion.objects.create(
         category=banjir, code="mulai", label="Sejak kapan?", datatype=QuestionType.DATETIME, is_public=True

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Final
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from balai.lib.text import neutralise
@@ -30,8 +30,8 @@ def _questions_by_category() -> dict[int, dict[str, CategoryQuestion]]:
     return by_category
 
 
-def _local_date(value: object) -> str:
-    return timezone.localtime(value).date().isoformat() if value is not None else ""  # type: ignore[arg-type]
+def _local_date(value: datetime | None) -> str:
+    return timezone.localtime(value).date().isoformat() if value is not None else ""
 
 
 def inbox_csv(reports: QuerySet[Report]) -> HttpResponse:
@@ -62,8 +62,6 @@ def inbox_csv(reports: QuerySet[Report]) -> HttpResponse:
             ]
         )
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"laporan-staf-{timezone.localdate():%Y-%m-%d}.csv"
-    )
+    response["Content-Disposition"] = f'attachment; filename="laporan-staf-{timezone.localdate():%Y-%m-%d}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response

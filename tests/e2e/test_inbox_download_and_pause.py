@@ -68,3 +68,25 @@ def test_the_pause_page_says_the_configured_minutes(new_page: NewPage, operator_
 
     expect(page.locator("main")).to_contain_text("tidak dapat masuk selama 30 menit")
     shots(page, "lockout")
+
+
+def test_the_command_center_shows_another_modules_figures(new_page: NewPage, coordinator) -> None:
+    from balai.core.registry import Kpi, Module, registry
+
+    def kpis(unit_ids: frozenset[int] | None, now: object) -> list[Kpi]:
+        return [
+            Kpi("situs.waiting", "halaman menunggu terbit", 7, url="/staf/laporan/"),
+            Kpi("situs.published", "berita terbit bulan ini", 31),
+        ]
+
+    registry.register(Module(label="situs", name="Situs OPD", kpis=kpis))
+    try:
+        page = new_page(DESKTOP)
+        page.set_default_navigation_timeout(60_000)
+        page.set_default_timeout(30_000)
+        sign_in(page, "koordinator")
+        page.goto("/staf/dasbor/")
+        expect(page.locator("#kpi-situswaiting")).to_contain_text("7 halaman menunggu terbit")
+        shots(page, "command-center-modules")
+    finally:
+        registry.unregister("situs")

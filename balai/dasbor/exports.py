@@ -31,11 +31,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from balai.lib.text import FORMULA_STARTS, neutralise
+
 from .tables import DAYS, INT, MONTH, PCT, RATING, WEEK, Column, Table, format_value, rounded
 
 CSV_CONTENT_TYPE: Final = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 # Where the header row of an exported sheet sits: the title in row 1, the note in row 2, a blank row 3.
 XLSX_HEADER_ROW: Final = 4
@@ -47,11 +48,6 @@ XLSX_NUMBER_FORMATS: Final = {
     MONTH: "mmm yyyy",
     WEEK: "d mmm yyyy",
 }
-
-
-def neutralise(text: str) -> str:
-    """Text that a spreadsheet would take for a formula gets an apostrophe in front."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _plain_number(value: Any, places: int = 2) -> str:

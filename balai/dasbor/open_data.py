@@ -2,9 +2,10 @@
 
 The report file streams: rows are read in keyset pages of `CHUNK` (`created_at`, then `id`, after the last row
 sent) through the `report_public_recent` index, so a million reports never sit in memory and no page of the
-query costs more than the page itself. A row holds only what the public may know and no citizen typed: the
-tracking code, dates, status, classification, place codes and the timing the summary tables count with
-(`balai.dasbor.summary.fact_of`, so the file and the statistics page agree to the day).
+query costs more than the page itself. A row holds only what the public may know: the tracking code, dates,
+status, classification, place codes, the timing the summary tables count with (`balai.dasbor.summary.fact_of`, so
+the file and the statistics page agree to the day) and the answers to the questions marked public, which the
+report's public page shows too; no title, description, address or name.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from balai.core.models import Unit, Wilayah
-from balai.lapor.models import Category, Report
+from balai.lapor.models import Category, CategoryQuestion, Report
+from balai.lapor.questions import answers_in_one_cell, public_questions
 
 from . import tables as t
 from .exports import neutralise
@@ -86,6 +88,14 @@ REPORT_FIELDS: Final = (
         "2",
     ),
     DataField("penilaian", gettext_lazy("The reporter's rating, 1 to 5 stars; empty if not rated."), "5"),
+    DataField(
+        "jawaban",
+        gettext_lazy(
+            "The reporter's answers to the category's questions that the Pemda publishes, as “question: answer”, "
+            "separated by “ | ”; empty if none."
+        ),
+        "Seberapa besar kerusakannya?: Sedang (1–3 meter)",
+    ),
 )
 REPORT_HEADER: Final = tuple(f.name for f in REPORT_FIELDS)
 
@@ -117,7 +127,12 @@ def report_page(
     return qs
 
 
-def _row(values: dict[str, Any], fact: Fact, names: dict[str, dict[Any, str]]) -> list[Any]:
+def _row(
+    values: dict[str, Any],
+    fact: Fact,
+    names: dict[str, dict[Any, str]],
+    questions: dict[int, dict[str, CategoryQuestion]],
+) -> list[Any]:
     finished = fact.finished is not None
     return [
         values["code"],
@@ -134,6 +149,7 @@ def _row(values: dict[str, Any], fact: Fact, names: dict[str, dict[Any, str]]) -
         (YES if fact.on_time else NO) if finished else "",
         fact.finish_days if finished else "",
         values["rating"] or "",
+        neutralise(answers_in_one_cell(values["answers"], questions.get(values["category_id"], {}))),
     ]
 
 
@@ -142,6 +158,7 @@ def report_csv_chunks(
 ) -> Iterator[bytes]:
     """The report file, piece by piece: UTF-8 with a byte-order mark (as every Balai CSV), CRLF, the header first."""
     ctx = _context()
+    questions = public_questions()
     names: dict[str, dict[Any, str]] = {
         "category": dict(Category.objects.values_list("pk", "name")),
         "unit": dict(Unit.objects.values_list("pk", "name")),
@@ -153,7 +170,7 @@ def report_csv_chunks(
     yield buffer.getvalue().encode("utf-8-sig")
     after: tuple[datetime, int] | None = None
     while True:
-        rows = list(report_page(after=after, start=start, end=end).values(*FACT_FIELDS, "code")[:chunk])
+        rows = list(report_page(after=after, start=start, end=end).values(*FACT_FIELDS, "code", "answers")[:chunk])
         if not rows:
             return
         places = {code for row in rows for code in (row["kecamatan_id"], row["kelurahan_id"])} - names["wilayah"].keys()
@@ -162,7 +179,7 @@ def report_csv_chunks(
         buffer.seek(0)
         buffer.truncate()
         for values in rows:
-            writer.writerow(_row(values, fact_of(values, ctx), names))
+            writer.writerow(_row(values, fact_of(values, ctx), names, questions))
         yield buffer.getvalue().encode("utf-8")
         after = (rows[-1]["created_at"], rows[-1]["pk"])
 

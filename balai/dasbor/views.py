@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from balai.core.models import Unit
+from balai.core.registry import Kpi, Module, registry
 from balai.lapor.models import Category
 
 from . import charts
@@ -24,6 +25,19 @@ from .selectors import OpenNow, Reach, breakdown, kpis, opd_ranking, status_shar
 from .tables import sort_table
 
 WALL_REFRESH_SECONDS = 300
+
+
+# The page's own figures are the reports' (lapor's): its headline figures would repeat them.
+PAGE_MODULE = "lapor"
+
+
+def module_kpis(unit_ids: frozenset[int] | None, now: Any) -> list[tuple[Module, list[Kpi]]]:
+    """The headline figures of every other registered module, for the reader's reach (None: the whole Pemda)."""
+    return [
+        (module, module.kpis(unit_ids, now))
+        for module in registry
+        if module.kpis is not None and module.label != PAGE_MODULE
+    ]
 
 
 @require_safe
@@ -74,6 +88,7 @@ def overview(request: DashboardRequest) -> HttpResponse:
 
     wall = request.GET.get("layar") == "penuh"
     context = {
+        "module_kpis": module_kpis(dash.units if not dash.whole_pemda else None, now),
         "form": form,
         "period": period,
         "preset": preset,

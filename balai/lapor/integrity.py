@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core.files.storage import Storage, default_storage
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from balai.core.registry import ORPHAN_FILE, Finding
@@ -114,14 +114,21 @@ def stale_pending_photos(*, older_than: timedelta | None = None) -> list[Finding
 
 def photo_count_mismatches() -> list[Finding]:
     rows = (
-        Report.objects.annotate(photos_found=Count("photos"))
-        .exclude(photo_count=F("photos_found"))
+        Report.objects.annotate(
+            photos_found=Count("photos"), hidden_found=Count("photos", filter=Q(photos__is_hidden=True))
+        )
+        .exclude(photo_count=F("photos_found"), hidden_photo_count=F("hidden_found"))
         .order_by("pk")
-        .values_list("pk", "code", "photo_count", "photos_found")
+        .values_list("pk", "code", "photo_count", "photos_found", "hidden_photo_count", "hidden_found")
     )
     return [
-        Finding(PHOTO_COUNT_MISMATCH, str(pk), f"report id={pk} code={code} counts {counted} photos but has {actual}")
-        for pk, code, counted, actual in rows
+        Finding(
+            PHOTO_COUNT_MISMATCH,
+            str(pk),
+            f"report id={pk} code={code} counts {counted} photos but has {actual}"
+            + (f", counts {hidden} hidden but has {hidden_actual}" if hidden != hidden_actual else ""),
+        )
+        for pk, code, counted, actual, hidden, hidden_actual in rows
     ]
 
 

@@ -239,6 +239,8 @@ class Report(TimestampedModel):
     # confirmation only to that browser. Empty for other channels and for reports sent before it existed.
     submission_browser = models.CharField(max_length=64, blank=True, default="", editable=False)
     photo_count = models.PositiveSmallIntegerField(_("photos"), default=0)
+    # Of those, the photos a coordinator hid at verification: the public counts `public_photo_count`.
+    hidden_photo_count = models.PositiveSmallIntegerField(_("hidden photos"), default=0, editable=False)
     language = models.CharField(_("language"), max_length=8, default="id")
     # What the public sees once a coordinator has cleaned it up; the reporter's own text is kept above.
     public_title = models.CharField(_("public title"), max_length=150, blank=True)
@@ -375,6 +377,11 @@ class Report(TimestampedModel):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def public_photo_count(self) -> int:
+        """The photos anybody may see once the report is public: all but those hidden at verification."""
+        return max(self.photo_count - self.hidden_photo_count, 0)
 
     @property
     def is_public(self) -> bool:

@@ -148,3 +148,19 @@ def answer_rows(report: Report, *, public_only: bool = False) -> list[AnswerRow]
         )
     order = {code: (q.order, q.pk) for code, q in questions.items()}
     return sorted(rows, key=lambda row: order.get(row.code, (10**6, 0)))
+
+
+def public_questions() -> dict[int, dict[str, CategoryQuestion]]:
+    """The active questions marked public, by category pk and then code: the answers anybody may read."""
+    return {category.pk: {q.code: q for q in asked if q.is_public} for category, asked in categories_cached().questions}
+
+
+def answers_in_one_cell(answers: Mapping[str, Any] | None, questions: Mapping[str, CategoryQuestion]) -> str:
+    """ "Question: answer" for each answer to one of `questions`, in the category's order, joined by " | ": one
+    spreadsheet cell that reads the same whatever the category (a file mixes categories that ask different things)."""
+    if not answers:
+        return ""
+    asked = sorted(
+        (q for code, q in questions.items() if answers.get(code) not in (None, "", [])), key=lambda q: (q.order, q.pk)
+    )
+    return " | ".join(f"{q.label}: {' '.join(answer_text(q, answers[q.code]).split())}" for q in asked)

@@ -43,7 +43,7 @@ def reports_public(filters: PublicFilters | None = None) -> QuerySet[Report]:
         qs = qs.filter(is_confidential=Value(False))
     qs = qs.only(
         "code", "title", "public_title", "status", "kind", "created_at", "updated_at", "photo_count", "is_confidential",
-        "published_at",
+        "published_at", "hidden_photo_count",
         "category__name", "category__slug", "kecamatan__code", "kecamatan__name", "kelurahan__code", "kelurahan__name",
     )  # fmt: skip
     if filters:

@@ -26,6 +26,7 @@ from .models import Report, ReportAttachment, Status
 from .paging import page_number, slice_page
 from .questions import answer_rows
 from .services import ActionError
+from .staff_export import inbox_csv
 
 
 def _ip(request: StaffRequest) -> str | None:
@@ -55,6 +56,8 @@ def inbox(request: StaffRequest) -> HttpResponse:
     reports = selectors.staff_inbox(scope, filters, now=now, soon=soon)
     if new_view:
         reports = reports.order_by("-created_at", "-pk")
+    if request.GET.get("format") == "csv":
+        return inbox_csv(reports)
     page = slice_page(
         reports,
         page_number(request.GET.get("halaman")),
@@ -64,6 +67,7 @@ def inbox(request: StaffRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("halaman", None)
+    query.pop("format", None)
     new_count = None
     if scope.coordinator:
         new_count = reports_visible_to(scope).filter(status=Status.DITERIMA).count()

@@ -50,3 +50,12 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 def has_unsafe_characters(value: str) -> bool:
     """Whether `clean_text` would remove something other than white space."""
     return any(not _kept(ch) for ch in value if ch not in _LINE_BREAKS and ch != "\t")
+
+
+# What a spreadsheet takes for the start of a formula in a cell read from a CSV file ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet would take for a formula gets an apostrophe in front."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

@@ -169,6 +169,18 @@ def test_a_report_whose_photo_count_differs_from_its_photos_is_found(city):
     assert f"report id={report.pk} code={report.code} counts 3 photos but has 2" in out
 
 
+def test_a_report_whose_hidden_photo_count_differs_from_its_hidden_photos_is_found(city, coordinator):
+    report = make_report(photos=2)
+    steps.verified(report, coordinator, hidden_photos=[report.photos.first()])
+    assert checks_found() == []
+    Report.objects.filter(pk=report.pk).update(hidden_photo_count=0)
+
+    assert checks_found() == [(lapor_integrity.PHOTO_COUNT_MISMATCH, str(report.pk))]
+    code, out = run_integrity()
+    assert code == 1
+    assert f"report id={report.pk} code={report.code} counts 2 photos but has 2, counts 0 hidden but has 1" in out
+
+
 def test_a_report_whose_status_differs_from_its_last_status_event_is_found(city, coordinator):
     report = make_report()
     steps.verified(report, coordinator)

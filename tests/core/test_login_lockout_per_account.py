@@ -75,3 +75,24 @@ def test_an_operator_can_neither_see_nor_lift_a_pause(operator_pupr, operator_di
     assert staff.post(LOCKED, {"username": "operator.dinkes"}).status_code == 403
     assert _sign_in_from("198.51.100.77", "operator.dinkes", DEMO_PASSWORD)[0] == 429
     assert not AuditEvent.objects.filter(action="login.unlock").exists()
+
+
+@pytest.mark.parametrize(
+    ("cooloff_hours", "language", "expected"),
+    [
+        (0.5, "id", "tidak dapat masuk selama 30 menit"),
+        (0.5, "en", "cannot sign in for 30 minutes"),
+        (1 / 60, "en", "cannot sign in for 1 minute,"),
+    ],
+)
+def test_the_pause_page_says_the_configured_pause(operator_pupr, settings, cooloff_hours, language, expected):
+    settings.AXES_COOLOFF_TIME = cooloff_hours  # what AXES_COOLOFF_MINUTES sets
+    _lock_from_five_addresses("operator.pupr")
+
+    browser = Client(REMOTE_ADDR="198.51.100.77")
+    browser.cookies["django_language"] = language
+    response = browser.post(LOGIN, {"username": "operator.pupr", "password": "x" * 12})
+
+    assert response.status_code == 429
+    assert expected in text(response)
+    assert "15" not in text(response)

@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory
 from balai.dasbor import open_data
 from balai.dasbor.open_data import REPORT_HEADER, report_csv_chunks, report_page
 from balai.dasbor.public_views import open_data_reports
-from balai.lapor.models import Report
+from balai.lapor.models import Category, CategoryQuestion, Report
 from tests.factories import make_report
 
 from .public_scenario import HIDDEN, PUBLIC, SECRETS, WITA, at, march
@@ -72,6 +72,7 @@ def test_each_row_tells_dates_place_and_timing_as_the_summary_counts_them(report
         "selesai_tepat_waktu": "ya",
         "hari_kerja_sampai_selesai": "2",
         "penilaian": "4",
+        "jawaban": "",
     }
     late = rows[reports["late"].code]
     assert (late["selesai_tepat_waktu"], late["hari_kerja_sampai_selesai"], late["penilaian"]) == ("tidak", "5", "")
@@ -193,3 +194,17 @@ def test_a_malformed_year_on_the_monthly_figures_gives_the_whole_history(reports
     response = Client().get(PAGE, {"format": "csv", "table": "bulanan-opd", "tahun": "20x6"})
     assert response.status_code == 200
     assert "bulanan-opd-semua.csv" in response["Content-Disposition"]
+
+
+def test_a_row_holds_the_answers_to_public_questions_only(publish_on_arrival: Any) -> None:
+    jalan = Category.objects.get(slug="jalan-rusak")
+    CategoryQuestion.objects.create(category=jalan, code="rumah_terdekat", label="Rumah siapa yang paling dekat?")
+    answered = make_report(category=jalan, answers={"ukuran": "besar", "rumah_terdekat": "Rumah Ibu Wenas"})
+    plain = make_report(category=jalan)
+
+    rows = {row["kode_pelacakan"]: row for row in rows_of(download(Client(), URL)[1])}
+
+    assert rows[answered.code]["jawaban"] == (
+        "Seberapa besar kerusakannya?: Besar (lebih dari 3 meter atau seluruh badan jalan)"
+    )
+    assert rows[plain.code]["jawaban"] == ""

@@ -20,6 +20,7 @@ from balai.core.selectors import pemda_current
 from balai.lapor import replies, services
 from balai.lapor.models import Channel, Report
 from balai.lapor.services import ReportInput, report_submit
+from balai.lib.text import clean_text
 
 from .parsing import (
     ParsedMessage,
@@ -70,7 +71,7 @@ def _keep_aside(raw: bytes, key: str, error: str, *, sender: str, subject: str, 
         EmailMessageLog.objects.create(
             message_id=key,
             sender=sender[:254],
-            subject=subject[:255],
+            subject=clean_text(subject)[:255],
             source=source,
             status=EmailStatus.FAILED,
             error=error,
@@ -95,7 +96,7 @@ def _reply(parsed: ParsedMessage, report: Report, *, source: str) -> Outcome:
             EmailMessageLog.objects.create(
                 message_id=parsed.message_id,
                 sender=parsed.sender_email,
-                subject=parsed.subject[:255],
+                subject=clean_text(parsed.subject)[:255],
                 source=source,
                 status=EmailStatus.ATTACHED,
                 report=report,
@@ -144,7 +145,7 @@ def _new_report(parsed: ParsedMessage, pemda: Pemda, *, source: str, notes: list
             entry = EmailMessageLog.objects.create(
                 message_id=parsed.message_id,
                 sender=parsed.sender_email,
-                subject=parsed.subject[:255],
+                subject=clean_text(parsed.subject)[:255],
                 source=source,
                 status=EmailStatus.IMPORTED,
             )
@@ -193,7 +194,7 @@ def message_import(*, raw: bytes, source: str = "", address: str | None = None, 
             EmailMessageLog.objects.create(
                 message_id=parsed.message_id,
                 sender=parsed.sender_email,
-                subject=parsed.subject[:255],
+                subject=clean_text(parsed.subject)[:255],
                 source=source,
                 status=EmailStatus.IGNORED,
                 error="automatic message (bounce or auto-reply)",

@@ -37,7 +37,7 @@ def report_summary(request: HttpRequest, report: Report, title: str | None = Non
         "category": {"slug": report.category.slug, "name": report.category.name},
         "kecamatan": {"code": report.kecamatan.code, "name": report.kecamatan.name} if report.kecamatan else None,
         "kelurahan": {"code": report.kelurahan.code, "name": report.kelurahan.name} if report.kelurahan else None,
-        "photo_count": report.photo_count,
+        "photo_count": report.public_photo_count,
         "created_at": report.created_at,
         "updated_at": report.updated_at,
         "url": report_url(request, report),

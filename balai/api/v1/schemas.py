@@ -123,7 +123,7 @@ class ReportSummaryOut(Schema):
         description="null when the report came with a point in no known kelurahan boundary: the coordinator sets "
         "it when verifying."
     )
-    photo_count: int
+    photo_count: int = Field(description="The photos the public sees: none hidden by a coordinator.")
     created_at: datetime
     updated_at: datetime
     url: str = Field(description="The report's page on the website.")

@@ -101,10 +101,11 @@ def report_verify(
     locked.public_title, locked.public_description = public_title.strip(), public_description.strip()
     locked.is_anonymous, locked.is_confidential = is_anonymous, is_confidential
     locked.verified_at, locked.paused_at = now, None
+    locked.hidden_photo_count = len(hidden_ids)
     step.save(
         locked,
         "status", "kind", "category", "weight", "public_title", "public_description",
-        "is_anonymous", "is_confidential", "verified_at", "paused_at", "published_at", *place_fields,
+        "is_anonymous", "is_confidential", "verified_at", "paused_at", "published_at", "hidden_photo_count", *place_fields,
     )  # fmt: skip
     for photo in photos:
         if photo.is_hidden != (photo.pk in hidden_ids):

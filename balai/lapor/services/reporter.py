@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core.selectors import pemda_current, work_calendar
+from balai.lib.text import clean_text
 
 from .. import rules
 from ..images import ProcessedPhoto
@@ -43,7 +44,8 @@ def report_answer_clarification(*, report: Report, answer: str, ip: str | None =
     """The reporter answers the coordinator's question; the verification clock resumes where it stopped."""
     locked = step.lock(report, None)
     step.allow("answer_clarification", locked, actors=REPORTER)
-    if not answer.strip():
+    answer = clean_text(answer, multiline=True)  # as every submitted field, whatever the channel
+    if not answer:
         raise ActionError(_("Write your answer first."))
     now = timezone.now()
     calendar = step.calendar()
@@ -68,7 +70,9 @@ def report_reporter_message(*, report: Report, text: str, channel: str, ip: str 
         return report_answer_clarification(report=locked, answer=text, ip=ip, channel=channel)
     step.allow("message", locked, actors=REPORTER)
     step.save(locked)
-    step.event(locked, None, EventKind.REPORTER, text, is_public=False, actor_label=REPORTER_LABEL)
+    step.event(
+        locked, None, EventKind.REPORTER, clean_text(text, multiline=True), is_public=False, actor_label=REPORTER_LABEL
+    )
     _reporter_audit("reporter_message", locked, ip, channel=channel)
     return locked
 
@@ -115,7 +119,11 @@ def report_rate(*, report: Report, rating: int, comment: str = "", ip: str | Non
     step.allow("rate", locked, actors=REPORTER)
     if not 1 <= rating <= 5:
         raise ActionError(_("Choose from 1 to 5 stars."))
-    locked.rating, locked.rating_comment, locked.rated_at = rating, comment.strip()[:1000], timezone.now()
+    locked.rating, locked.rating_comment, locked.rated_at = (
+        rating,
+        clean_text(comment, multiline=True)[:1000],
+        timezone.now(),
+    )
     step.save(locked, "rating", "rating_comment", "rated_at")
     step.event(locked, None, EventKind.RATING, is_public=True, actor_label=REPORTER_LABEL, code="rated",
                params={"n": rating})  # fmt: skip
@@ -135,7 +143,8 @@ def report_reopen(*, report: Report, reason: str, ip: str | None = None) -> Repo
     """Not solved: back to the same OPD with a fresh deadline, within the Pemda's window."""
     locked = step.lock(report, None)
     step.allow("reopen", locked, actors=REPORTER)
-    if not reason.strip():
+    reason = clean_text(reason, multiline=True)
+    if not reason:
         raise ActionError(_("Tell the OPD what is still wrong."))
     deadline = reopen_deadline(locked)
     now = timezone.now()

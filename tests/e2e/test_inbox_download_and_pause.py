@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,23 +12,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from balai.lapor.models import Category
+from tests.e2e.screens import DESKTOP, shots
 from tests.e2e.test_backoffice_journey import sign_in
-from tests.e2e.test_citizen_journey import DESKTOP, PHONE
 from tests.factories import make_report
 
 pytestmark = pytest.mark.e2e
 
 NewPage = Callable[..., Page]
-SHOTS = Path(os.environ.get("SCREENSHOTS_DIR", Path(__file__).resolve().parent / "artifacts"))
 SIZE = "Besar (lebih dari 3 meter atau seluruh badan jalan)"
-
-
-def shots(page: Page, step: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        page.screenshot(path=SHOTS / f"{step}-{viewport['width']}x{viewport['height']}.png", full_page=True)
-    page.set_viewport_size(DESKTOP)
 
 
 def test_the_coordinator_downloads_the_filtered_inbox_with_the_answers(new_page: NewPage, coordinator) -> None:

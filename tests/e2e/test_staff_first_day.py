@@ -3,32 +3,21 @@ its page, and after an action the page opens at the message, not at an error anc
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from balai.lapor.models import Category
+from tests.e2e.screens import DESKTOP, shots
 from tests.e2e.test_backoffice_journey import open_action, sign_in
-from tests.e2e.test_citizen_journey import DESKTOP, PHONE
 from tests.factories import make_report
 
 pytestmark = pytest.mark.e2e
 
 NewPage = Callable[..., Page]
-SHOTS = Path(os.environ.get("SCREENSHOTS_DIR", Path(__file__).resolve().parent / "artifacts"))
 SIZE = "Besar (lebih dari 3 meter atau seluruh badan jalan)"
-
-
-def shots(page: Page, step: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        page.screenshot(path=SHOTS / f"staff-{step}-{viewport['width']}x{viewport['height']}.png", full_page=True)
-    page.set_viewport_size(DESKTOP)
 
 
 def test_the_coordinator_finds_the_new_report_first_and_acts_on_it(new_page: NewPage, coordinator) -> None:
@@ -43,12 +32,12 @@ def test_the_coordinator_finds_the_new_report_first_and_acts_on_it(new_page: New
     page.goto("/staf/laporan/")
     new_view = page.locator("#view-new")
     expect(new_view).to_contain_text(str(len(older) + 1))
-    shots(page, "inbox")
+    shots(page, "staff-inbox")
     new_view.click()
     expect(page).to_have_url(re.compile(r"tampilan=baru"))
     first = page.locator("table.inbox tbody tr").first
     expect(first.locator(f"a[href='/staf/laporan/{new.code}/']")).to_be_visible()
-    shots(page, "inbox-new")
+    shots(page, "staff-inbox-new")
 
     first.locator("a").first.click()
     expect(page.locator(".answers")).to_contain_text(SIZE)
@@ -59,4 +48,4 @@ def test_the_coordinator_finds_the_new_report_first_and_acts_on_it(new_page: New
     expect(page).to_have_url(re.compile(rf"/staf/laporan/{new.code}/#main$"))
     expect(page.locator(".messages .success")).to_be_visible()
     assert page.evaluate("window.scrollY") < 200  # the message is in view, not a panel further down
-    shots(page, "report-after-note")
+    shots(page, "staff-report-after-note")

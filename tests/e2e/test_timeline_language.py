@@ -3,36 +3,26 @@ reads in English to an English reader, on the public tracking page and on the st
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from balai.lapor import services
+from tests.e2e.screens import PHONE, shots
 from tests.e2e.test_backoffice_journey import sign_in
-from tests.e2e.test_citizen_journey import DESKTOP, PHONE
 from tests.factories import make_report
 from tests.lapor.backoffice.steps import finished
 
 pytestmark = pytest.mark.e2e
 
 NewPage = Callable[..., Page]
-SHOTS = Path(os.environ.get("SCREENSHOTS_DIR", Path(__file__).resolve().parent / "artifacts"))
 PUPR = "Dinas Pekerjaan Umum dan Penataan Ruang"
 SENTENCES = {
     "en": (f"Sent to {PUPR} for follow-up.", "The OPD is working on it.", "Rated 4 of 5."),
     "id": (f"Diteruskan ke {PUPR} untuk ditindaklanjuti.", "OPD sedang menanganinya.", "Dinilai 4 dari 5."),
 }
-
-
-def shots(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        page.screenshot(path=SHOTS / f"{name}-{viewport['width']}x{viewport['height']}.png", full_page=True)
 
 
 @pytest.mark.parametrize("language", ["en", "id"])

@@ -14,7 +14,8 @@ from balai.core.selectors import pemda_current, work_calendar
 from balai.core.services import audit_record
 
 from .. import hooks, rules
-from ..models import Report, ReportEvent, Status
+from ..images import ProcessedPhoto
+from ..models import Report, ReportEvent, ReportPhoto, Status
 from ..timeline import SENTENCES
 
 
@@ -76,6 +77,19 @@ def move(report: Report, action: str) -> str:
     previous = report.status
     report.status = to_status
     return previous
+
+
+def add_photo(report: Report, photo: ProcessedPhoto, *, name: str, public_id: Any, position: int) -> ReportPhoto:
+    """The row of a photo processed and stored as `name` (under its public id), at `position` among the report's."""
+    return ReportPhoto.objects.create(
+        public_id=public_id,
+        report=report,
+        file=name,
+        width=photo.width,
+        height=photo.height,
+        size=len(photo.content),
+        position=position,
+    )
 
 
 def save(report: Report, *fields: str) -> None:

@@ -19,7 +19,7 @@ from balai.lib.text import clean_text
 
 from .. import rules
 from ..images import ProcessedPhoto
-from ..models import WEIGHT_WORKING_DAYS, EventKind, FixedAnswer, Report, ReportPhoto, Weight
+from ..models import WEIGHT_WORKING_DAYS, EventKind, FixedAnswer, Report, Weight
 from . import _steps as step
 from ._steps import REPORTER_LABEL, ActionError
 from .submission import photo_file_name
@@ -97,15 +97,7 @@ def report_add_photos(*, report: Report, photos: Sequence[ProcessedPhoto], writt
         public_id = uuid4()
         name = default_storage.save(photo_file_name("laporan", public_id, now), ContentFile(photo.content))
         written.append(name)
-        ReportPhoto.objects.create(
-            public_id=public_id,
-            report=locked,
-            file=name,
-            width=photo.width,
-            height=photo.height,
-            size=len(photo.content),
-            position=position,
-        )
+        step.add_photo(locked, photo, name=name, public_id=public_id, position=position)
         position += 1
     locked.photo_count += len(kept)
     step.save(locked, "photo_count")

@@ -217,15 +217,7 @@ def report_submit(
             if pending:
                 PendingPhoto.objects.filter(pk__in=[p.pk for p in pending]).delete()
             for photo, name, public_id in zip(photos, written, public_ids, strict=True):
-                ReportPhoto.objects.create(
-                    public_id=public_id,
-                    report=report,
-                    file=name,
-                    width=photo.width,
-                    height=photo.height,
-                    size=len(photo.content),
-                    position=position,
-                )
+                step.add_photo(report, photo, name=name, public_id=public_id, position=position)
                 position += 1
             # The OPD reads the timeline: an anonymous reporter's own account is named in the audit trail only.
             hide_account = data.is_anonymous and report.reporter_user is not None

@@ -207,7 +207,7 @@ def test_a_location_is_required(city):
     [{"lat": "1.4412", "long": "125.1617"}, {"address_string": "Jl. Sam Ratulangi"}],
     ids=["lat-long", "address_string"],
 )
-def test_without_address_id_a_report_is_taken_with_its_kelurahan_to_be_set(city, location):
+def test_without_address_id_a_report_is_taken_with_its_kelurahan_to_be_set(publish_on_arrival, location):
     _app, key = new_key()
     params = {**request_params(key, lat=None, long=None, address_string=None, address_id=None), **location}
 

@@ -82,4 +82,7 @@ TEXTS = (
     gettext_noop(
         "Once the report is `selesai`, the reporter rates the answer from 1 to 5 (again to change it), with the private token in `X-Reporter-Token`. 409 before it is finished."
     ),
+    gettext_noop(
+        "A kelurahan/desa code of this Pemda (GET /wilayah/kelurahan). Without it, latitude and longitude are the location: the kelurahan comes from the Pemda's kelurahan boundaries, or the coordinator sets it when verifying."
+    ),
 )

@@ -67,7 +67,8 @@ def test_serve_refuses_to_start_without_site_url(settings: Any, no_exec: list[li
     assert no_exec == []
 
 
-@pytest.mark.django_db
+# Outside a test transaction: `serve` closes the database connections before it becomes gunicorn.
+@pytest.mark.django_db(transaction=True)
 def test_serve_starts_with_the_public_address(settings: Any, no_exec: list[list[str]]) -> None:
     settings.SITE_URL = "https://lapor.bitungkota.go.id"
 

@@ -12,28 +12,14 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from balai.core.models import AuditEvent, Pemda, PublishReports
-from balai.lapor.models import Report, ReportKind, ReportPhoto, Status, Weight
+from balai.lapor.models import Report, ReportPhoto, Status
 from balai.lapor.services import ActionError
 from tests.factories import make_report
 
 from .steps import client_for, fresh, post_action, text, verified
+from .verify_form import verify_form
 
 pytestmark = pytest.mark.django_db
-
-
-def _verify_form(report: Report, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "kind": ReportKind.PENGADUAN,
-        "category": report.category_id,
-        "weight": Weight.NORMATIF,
-        "public_title": report.title,
-        "public_description": "",
-        "lead_unit": "",
-        "instruction": "",
-        "note": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_a_report_sent_waits_for_verification_to_be_public(city: Pemda, coordinator: Any) -> None:
@@ -102,7 +88,7 @@ def test_the_verify_form_hides_a_photo_and_the_staff_page_shows_original_and_pub
 
     response = post_action(
         client, report, "verify",
-        _verify_form(report, public_title="Sampah liar di Jalan Sudirman", hidden_photos=[first.pk]),
+        verify_form(report, public_title="Sampah liar di Jalan Sudirman", hidden_photos=[first.pk]),
     )  # fmt: skip
     assert response.status_code == 302
 
@@ -120,7 +106,7 @@ def test_an_empty_public_title_is_refused_and_what_was_typed_is_kept(city: Pemda
     client = client_for(coordinator)
 
     response = post_action(
-        client, report, "verify", _verify_form(report, public_title="  ", public_description="Ringkasan saya")
+        client, report, "verify", verify_form(report, public_title="  ", public_description="Ringkasan saya")
     )
 
     assert response.status_code == 400

@@ -38,25 +38,11 @@ from .steps import (
     upload,
     verified,
 )
+from .verify_form import verify_form
 
 pytestmark = pytest.mark.django_db
 
 WITA = ZoneInfo("Asia/Makassar")  # the demo city, Kota Bitung
-
-
-def _verify_form(report: Report, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "kind": ReportKind.PENGADUAN,
-        "category": report.category_id,
-        "weight": Weight.NORMATIF,
-        "public_title": report.title,
-        "public_description": "",
-        "lead_unit": "",
-        "instruction": "",
-        "note": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_verifying_sets_kind_category_weight_public_text_and_flags_and_keeps_the_reporters_own_words(city, coordinator):
@@ -70,7 +56,7 @@ def test_verifying_sets_kind_category_weight_public_text_and_flags_and_keeps_the
         client_for(coordinator),
         report,
         "verify",
-        _verify_form(
+        verify_form(
             report,
             kind=ReportKind.ASPIRASI,
             category=drainase.pk,
@@ -139,7 +125,7 @@ def test_verifying_with_a_lead_opd_dispatches_in_the_same_step_due_in_the_weight
         client_for(coordinator),
         report,
         "verify",
-        _verify_form(
+        verify_form(
             report,
             weight=weight,
             public_title="Jalan berlubang di Jl. Sam Ratulangi",

@@ -40,12 +40,14 @@ lint: install
 	$(RUN) mypy balai
 	$(RUN) lint-imports
 
-# check --deploy judges the settings here: on an empty database, so that a demo in var/ (balai.E001, E002) does not count.
+# check --deploy judges the settings here: on an empty database, so that a demo in var/ (balai.E001, E002) does not count,
+# and with the STATIC_ROOT of deploy/balai.env.example, so that a clone in a 0750 home does not count (balai.W010).
 gates: install
 	$(RUN) python manage.py makemigrations --check --dry-run
 	$(RUN) python scripts/check_translations.py
 	BALAI_HTTPS=true SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-deploy-check-only-0123456789 \
-	  ALLOWED_HOSTS=balai.example.go.id SITE_URL=https://balai.example.go.id DATABASE_URL=sqlite://:memory: $(RUN) python manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=balai.example.go.id SITE_URL=https://balai.example.go.id DATABASE_URL=sqlite://:memory: \
+	  STATIC_ROOT=/var/www/balai/static $(RUN) python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install system-deps vendor
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(PYTEST) -p no:randomly

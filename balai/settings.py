@@ -301,8 +301,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "balai.core.logging.JsonFormatter"}},
+    # Paths carry tracking codes and reporters' private links: lines about a request name its route instead.
+    "filters": {"routes_not_paths": {"()": "balai.core.logging.RoutesNotPaths"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json" if env_bool("LOG_JSON", True) else None},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env_bool("LOG_JSON", True) else None,
+            "filters": ["routes_not_paths"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

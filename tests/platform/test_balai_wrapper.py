@@ -5,6 +5,7 @@ the server; a `sudo` stand-in fails the test if the wrapper ever calls it."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -124,3 +125,19 @@ def test_the_wrapper_runs_under_dash(server: Path) -> None:
 
     assert done.returncode == 0, done.stderr
     assert "--setenv=DJANGO_SUPERUSER_PASSWORD" in (server / "argv").read_text().splitlines()
+
+
+def test_the_guide_creates_the_superuser_without_a_terminal_through_the_wrapper() -> None:
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    (command,) = [
+        line for line in guide.splitlines() if line.startswith("sudo") and "createsuperuser --noinput" in line
+    ]
+    exported = {
+        name
+        for line in guide.splitlines()
+        if line.startswith("export DJANGO_SUPERUSER_")
+        for name in re.findall(r"(DJANGO_SUPERUSER_\w+)=", line)
+    }
+
+    assert exported == {"DJANGO_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_EMAIL", "DJANGO_SUPERUSER_PASSWORD"}
+    assert command.startswith(f"sudo --preserve-env={','.join(sorted(exported, key=command.index))} balai ")

@@ -4,15 +4,9 @@ Python's re agree on these simple ones); where nginx is installed, a real nginx 
 
 from __future__ import annotations
 
-import http.server
 import re
 import secrets
-import shutil
-import socket
 import ssl
-import subprocess
-import tempfile
-import threading
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -21,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.platform.deploy_files import NGINX_SITE, nginx_blocks, without_comments
+from tests.platform.deploy_files import NGINX_SITE, nginx_blocks, shipped_nginx_site, without_comments
 
 CODE = "BTG-7K3Q-9XFA"
 TOKEN = secrets.token_urlsafe(24)
@@ -146,71 +140,10 @@ def test_every_server_and_location_logs_through_the_private_format_or_not_at_all
         assert directive == "access_log off;" or directive.endswith(" balai_private;"), directive
 
 
-# A real nginx with the shipped site: ports moved, a self-signed certificate, logs in a temporary folder.
-
-
 @pytest.fixture
 def nginx_site() -> Iterator[tuple[int, Path]]:
-    if not shutil.which("nginx") or not shutil.which("openssl"):
-        pytest.skip("nginx or openssl is not installed (apt-get install nginx-light openssl)")
-    folder = Path(tempfile.mkdtemp(prefix="balai-nginx-"))
-    folder.chmod(0o755)
-    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
-    threading.Thread(target=upstream.serve_forever, daemon=True).start()
-    https_port, http_port = _free_port(), _free_port()
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1"),
-            *("-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    conf = NGINX_SITE.read_text(encoding="utf-8")
-    for old, new in {
-        "listen 80;": f"listen 127.0.0.1:{http_port};",
-        "listen [::]:80;": "",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-        "listen [::]:443 ssl http2;": "",
-        "/etc/letsencrypt/live/lapor.example.go.id/fullchain.pem": str(folder / "cert.pem"),
-        "/etc/letsencrypt/live/lapor.example.go.id/privkey.pem": str(folder / "key.pem"),
-        "/var/log/nginx/": f"{folder}/",
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream.server_address[1]};",
-    }.items():
-        assert old in conf
-        conf = conf.replace(old, new)
-    (folder / "site.conf").write_text(conf)
-    temp_paths = "".join(
-        f"{kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (folder / "nginx.conf").write_text(
-        f"pid {folder}/nginx.pid; error_log {folder}/main-error.log; events {{}}\n"
-        f"http {{ {temp_paths} access_log {folder}/main-access.log; include {folder}/site.conf; }}\n"
-    )
-    subprocess.run(["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)], check=True, capture_output=True)
-    try:
-        yield https_port, folder
-    finally:
-        subprocess.run(["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder), "-s", "stop"], check=False)
-        upstream.shutdown()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-class _Upstream(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    with shipped_nginx_site() as site:
+        yield site
 
 
 def test_a_real_nginx_logs_no_code_token_address_or_query(nginx_site: tuple[int, Path]) -> None:

@@ -3,9 +3,13 @@ STATIC_ROOT that nginx's own user cannot reach (issue 19: the site had no styles
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import ssl
 import tempfile
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,7 @@ from tests.platform.deploy_files import (
     nginx_blocks,
     read_env_file,
     settings_under,
+    shipped_nginx_site,
     without_comments,
 )
 
@@ -111,3 +116,33 @@ def test_check_deploy_accepts_a_static_root_open_to_the_web_server(settings: Any
 
 def _deploy_messages(message_id: str) -> list[CheckMessage]:
     return [message for message in run_checks(include_deployment_checks=True) if message.id == message_id]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="nginx's workers change to another user only when started by root")
+@pytest.mark.parametrize(("data_dir_mode", "status"), [(0o750, 403), (0o755, 200)])
+def test_a_real_nginx_reads_static_root_exactly_when_the_check_says_so(
+    open_dir: Path, data_dir_mode: int, status: int
+) -> None:
+    static = open_dir / "balai" / "static"
+    static.mkdir(parents=True)
+    static.chmod(0o755)
+    (static / "balai.css").write_text("body { margin: 0 }\n")
+    (static / "balai.css").chmod(0o644)
+    (open_dir / "balai").chmod(data_dir_mode)
+
+    with shipped_nginx_site(**{"alias /var/www/balai/static/;": f"alias {static}/;"}) as (port, _folder):
+        answered = _get(f"https://localhost:{port}/static/balai.css")
+
+    assert answered == status
+    assert (closed_to_others(static) is None) == (status == 200)
+
+
+def _get(url: str) -> int:
+    insecure = ssl.create_default_context()
+    insecure.check_hostname = False
+    insecure.verify_mode = ssl.CERT_NONE
+    try:
+        with urllib.request.urlopen(url, context=insecure) as response:  # noqa: S310 - a local test server
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code

@@ -10,16 +10,23 @@ PYTEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST := $(RUN) pytest -q -n $(PYTEST_JOBS) --dist loadgroup
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install system-deps vendor gates test-sqlite test-postgres messages bench lighthouse screenshots clean
+.PHONY: run test lint install install-production system-deps vendor gates test-sqlite test-postgres messages bench lighthouse screenshots clean
 
 run: install
 	$(RUN) balai run
 
 install:
-	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv \
-	  || $(PYTHON) -m pip install --quiet --disable-pip-version-check --user --break-system-packages uv
+	@PYTHON=$(PYTHON) scripts/ensure-uv.sh
 	@$(UV) sync --frozen --quiet
 	@scripts/vendor-static.sh
+
+# A server (docs/deploy.md, step 3): only what Balai needs to run, no test or lint tools. uv itself and the
+# package cache stay in this checkout (.cache/), not in the service user's home, which is the state directory.
+install-production: export PYTHONUSERBASE := $(or $(PYTHONUSERBASE),$(CURDIR)/.cache/python)
+install-production: export UV_CACHE_DIR := $(or $(UV_CACHE_DIR),$(CURDIR)/.cache/uv)
+install-production:
+	@PYTHON=$(PYTHON) scripts/ensure-uv.sh
+	@$(UV) sync --frozen --no-dev --quiet
 
 # Debian packages the tests need: chromium for browser tests, postgresql for the second run.
 system-deps:
@@ -40,12 +47,14 @@ lint: install
 	$(RUN) mypy balai
 	$(RUN) lint-imports
 
-# check --deploy judges the settings here: on an empty database, so that a demo in var/ (balai.E001, E002) does not count.
+# check --deploy judges the settings here: on an empty database, so that a demo in var/ (balai.E001, E002) does not count,
+# and with the STATIC_ROOT of deploy/balai.env.example, so that a clone in a 0750 home does not count (balai.W010).
 gates: install
 	$(RUN) python manage.py makemigrations --check --dry-run
 	$(RUN) python scripts/check_translations.py
 	BALAI_HTTPS=true SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-deploy-check-only-0123456789 \
-	  ALLOWED_HOSTS=balai.example.go.id SITE_URL=https://balai.example.go.id DATABASE_URL=sqlite://:memory: $(RUN) python manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=balai.example.go.id SITE_URL=https://balai.example.go.id DATABASE_URL=sqlite://:memory: \
+	  STATIC_ROOT=/var/www/balai/static $(RUN) python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install system-deps vendor
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(PYTEST) -p no:randomly

@@ -9,13 +9,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from balai.lib.env import env_bool, env_int, env_list, env_str, secret_key
+from balai.lib.env import env_bool, env_int, env_list, env_str, secret_key, secret_key_fallbacks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("BALAI_DATA_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(DATA_DIR / ".secret_key")
+# Former keys, still accepted for what they signed before a rotation (docs/deploy.md, "Changing SECRET_KEY").
+SECRET_KEY_FALLBACKS = secret_key_fallbacks()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The public address of this installation, for links in emails.
@@ -301,8 +303,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "balai.core.logging.JsonFormatter"}},
+    # Paths carry tracking codes and reporters' private links: lines about a request name its route instead.
+    "filters": {"routes_not_paths": {"()": "balai.core.logging.RoutesNotPaths"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json" if env_bool("LOG_JSON", True) else None},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env_bool("LOG_JSON", True) else None,
+            "filters": ["routes_not_paths"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

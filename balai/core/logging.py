@@ -1,4 +1,8 @@
-"""One JSON line per request: route, status, latency, size. No addresses, no query strings, no personal data."""
+"""One JSON line per request: route, status, latency, size. No addresses, no query strings, no personal data.
+
+Django's own lines about a request (a CSRF failure, a server error) name its path, which can carry a tracking
+code or a reporter's private link: the console handler puts the route pattern in its place (RoutesNotPaths).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ class RequestLogMiddleware:
                     {
                         "method": request.method,
                         # The route pattern, not the path: paths carry tracking codes.
-                        "route": f"/{match.route}" if match else "<unmatched>",
+                        "route": route_of(request),
                         "view": match.view_name if match else "",
                         "status": response.status_code,
                         "ms": round((time.perf_counter() - started) * 1000, 1),
@@ -36,6 +40,27 @@ class RequestLogMiddleware:
                 )
             )
         return response
+
+
+def route_of(request: HttpRequest) -> str:
+    """The URL pattern a request matched (`/lacak/<str:code>/`), never its path."""
+    match = getattr(request, "resolver_match", None)
+    return f"/{match.route}" if match else "<unmatched>"
+
+
+class RoutesNotPaths(logging.Filter):
+    """Replaces a request's path in any log line about it (Django's `Forbidden (CSRF token missing.): /lacak/…`,
+    `Internal Server Error: …`) by the route it matched."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", "")
+        if isinstance(request, HttpRequest) and path not in {"", "/"}:
+            message = record.getMessage()
+            if path in message:
+                record.msg = message.replace(path, route_of(request))
+                record.args = ()
+        return True
 
 
 class JsonFormatter(logging.Formatter):

@@ -32,9 +32,9 @@ def intake_address() -> str:
     return env_str("INTAKE_ADDRESS").strip().lower()
 
 
-def reply_key(code: str) -> str:
-    """The report's reply key: an HMAC of its code under SECRET_KEY with a purpose of its own."""
-    return salted_hmac(KEY_SALT, code.upper(), algorithm="sha256").hexdigest()[:KEY_LENGTH]
+def reply_key(code: str, secret: str | None = None) -> str:
+    """The report's reply key: an HMAC of its code under SECRET_KEY (or `secret`) with a purpose of its own."""
+    return salted_hmac(KEY_SALT, code.upper(), secret=secret, algorithm="sha256").hexdigest()[:KEY_LENGTH]
 
 
 def _tag(code: str) -> str:
@@ -66,6 +66,11 @@ def replied_code(values: Iterable[str]) -> str | None:
     """The code of the report whose reply key one of these header values carries, or None (a wrong key counts not)."""
     for value in values:
         for code, key in _TAGGED.findall(value.lower()):
-            if constant_time_compare(key, reply_key(code)):
+            # Emails sent before a SECRET_KEY rotation carry keys made with a former one (SECRET_KEY_FALLBACKS).
+            if any(constant_time_compare(key, reply_key(code, secret)) for secret in _secrets()):
                 return code.upper()
     return None
+
+
+def _secrets() -> list[str | None]:
+    return [None, *settings.SECRET_KEY_FALLBACKS]

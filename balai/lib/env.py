@@ -52,6 +52,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def secret_key_fallbacks() -> list[str]:
+    """SECRET_KEY_FALLBACKS: former keys, comma-separated, or one per line in the file named by _FILE.
+
+    Django still accepts what they signed (sessions, password-reset links, signed cookies) while new
+    signatures use SECRET_KEY, so a key can be changed without signing everyone out.
+    """
+    raw = env_str("SECRET_KEY_FALLBACKS")
+    return [key.strip() for key in raw.replace("\n", ",").split(",") if key.strip()]
+
+
 def secret_key(path: Path) -> str:
     """SECRET_KEY from the environment, else from a local file created with a fresh key on first use."""
     key = env_str("SECRET_KEY")

@@ -1,5 +1,5 @@
 """System checks of `balai check --deploy`: a server on HTTPS must not hold the demo city or its well-known logins,
-and a production server must know its public address."""
+a production server must know its public address, and nginx must be able to read the static files."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError, transaction
+
+from balai.lib.files import closed_to_others
 
 DEMO_DATA_HINT = (
     "This database holds the demo city (sample reports, the DEMO banner on every page). A real installation starts "
@@ -104,3 +106,28 @@ def site_url_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """balai.E003: a production server without its public address (SITE_URL unset, local or malformed)."""
     problem = site_url_problem(settings.SITE_URL)
     return [Error(problem, hint=SITE_URL_HINT, id="balai.E003")] if problem else []
+
+
+STATIC_ROOT_HINT = (
+    "nginx runs as its own user (www-data) and serves /static/ from STATIC_ROOT, so every directory on the way "
+    "must be open to others (mode 0755) or each static file answers 403 and the site has no styles and no map. "
+    "Keep STATIC_ROOT outside the private data directory, as in deploy/balai.env.example "
+    "(STATIC_ROOT=/var/www/balai/static), created by docs/deploy.md step 2: "
+    "`install -d -o balai -g balai -m 0755 /var/www/balai /var/www/balai/static`."
+)
+
+
+@register(Tags.security, deploy=True)
+def static_root_readable_by_web_server(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """balai.W010: a directory on the way to STATIC_ROOT that nginx's user cannot enter (e.g. the 0750 data dir)."""
+    closed = closed_to_others(settings.STATIC_ROOT)
+    if closed is None:
+        return []
+    return [
+        Warning(
+            f"The web server cannot read STATIC_ROOT={settings.STATIC_ROOT}: {closed} is closed to other users "
+            f"(mode {closed.stat().st_mode & 0o777:04o}).",
+            hint=STATIC_ROOT_HINT,
+            id="balai.W010",
+        )
+    ]

@@ -19,6 +19,8 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://lapor.bitungkota.go.id",
     "SITE_URL": "https://lapor.bitungkota.go.id",
     "DEBUG": "false",
+    # As deploy/balai.env.example: nginx's user must reach it (balai.W010), which a pytest tmp_path never allows.
+    "STATIC_ROOT": "/var/www/balai/static",
 }
 
 

@@ -3,8 +3,10 @@ undelivered for a person to send again; /readyz says "degraded" meanwhile, and "
 
 from __future__ import annotations
 
+import re
 import socket
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -185,3 +187,20 @@ def test_the_outbox_forgets_sent_emails_after_the_kept_days(city, time_machine, 
     time_machine.move_to(SUBMITTED + timedelta(days=30, minutes=1), tick=False)
     periodic_checks()
     assert OutgoingMail.objects.filter(to=REPORTER).count() == 0
+
+
+def test_no_module_sends_email_but_through_the_outbox():
+    """Read from the code: only the outbox talks to Django's mail API, so no email can skip its retries."""
+    import balai
+
+    root = Path(balai.__file__).resolve().parent
+    senders = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if re.search(
+            r"^\s*(from django\.core\.mail\b|from django\.core import mail\b|import django\.core\.mail)",
+            path.read_text(),
+            re.M,
+        )
+    )
+    assert senders == ["core/outbox.py"]

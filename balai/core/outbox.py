@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
@@ -184,11 +184,11 @@ def mail_failing(now: datetime) -> bool:
 
 def mail_health(now: datetime) -> dict[str, Any]:
     """The outbox for /readyz: counts only, no address."""
-    return {
-        "status": "failing" if mail_failing(now) else "ok",
-        "retrying": OutgoingMail.objects.filter(state=MailState.QUEUED, attempts__gt=0).count(),
-        "undelivered": OutgoingMail.objects.filter(state=MailState.UNDELIVERED).count(),
-    }
+    counts = OutgoingMail.objects.filter(state__in=[MailState.QUEUED, MailState.UNDELIVERED]).aggregate(
+        retrying=Count("id", filter=Q(state=MailState.QUEUED, attempts__gt=0)),
+        undelivered=Count("id", filter=Q(state=MailState.UNDELIVERED)),
+    )
+    return {"status": "failing" if mail_failing(now) else "ok", **counts}
 
 
 def mask_address(address: str) -> str:

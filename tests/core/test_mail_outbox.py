@@ -53,6 +53,7 @@ def _submitted_while_the_server_is_down(time_machine: Any) -> OutgoingMail:
 
 def _readyz(client: Any) -> tuple[int, dict[str, Any]]:
     response = client.get("/readyz")
+    assert response["Cache-Control"].startswith("max-age=0")
     return response.status_code, response.json()
 
 
@@ -127,6 +128,7 @@ def test_an_undelivered_email_is_listed_and_sent_again_from_the_page(
     assert kept.state == MailState.UNDELIVERED
 
     assert client_for(operator_pupr).get(PAGE).status_code == 403
+    assert 'href="/staf/surat-tidak-terkirim/"' not in text(client_for(operator_pupr).get("/staf/"))
     as_admin = text(client_for(sysadmin).get(PAGE))
     as_coordinator = text(client_for(coordinator).get(PAGE))
     assert REPORTER in as_admin

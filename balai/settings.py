@@ -241,6 +241,28 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Balai <noreply@localhost>")
+# A mail server that does not answer is given up on after this many seconds (the attempt is then retried).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+
+def _minutes(name: str, default: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(item) for item in env_list(name, default.split(",")))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be whole minutes separated by commas, e.g. {default}.") from exc
+    if not values or min(values) < 1:
+        raise ImproperlyConfigured(f"{name} must list at least one pause of 1 minute or more, e.g. {default}.")
+    return values
+
+
+# Every email goes through the outbox (balai.core.outbox, docs/deploy.md "When mail fails"): a failed attempt is
+# retried after each of these pauses in turn, then the email is undelivered and waits for a person to resend it.
+MAIL_RETRY_MINUTES = _minutes("MAIL_RETRY_MINUTES", "1,5,15,60,180,360,720")
+# /readyz says "degraded" while the newest delivery attempt of the last hours failed.
+MAIL_HEALTH_HOURS = env_int("MAIL_HEALTH_HOURS", 24)
+# How long the outbox keeps a sent email (its address and text), and an undelivered one (docs/security.md).
+MAIL_SENT_KEEP_DAYS = env_int("MAIL_SENT_KEEP_DAYS", 30)
+MAIL_UNDELIVERED_KEEP_DAYS = env_int("MAIL_UNDELIVERED_KEEP_DAYS", 90)
 
 # Background work goes through django-tasks; `balai run` and `balai worker` run the database worker.
 TASKS = {

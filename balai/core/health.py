@@ -1,4 +1,9 @@
-"""Liveness and readiness probes for load balancers and monitoring; no personal data, no session."""
+"""Liveness and readiness probes for load balancers and monitoring; no personal data, no session.
+
+/readyz answers 503 ("fail") only when this instance cannot serve: no database, or a task queue nobody works
+through. A mail server that refuses is "degraded" with 200: the site still takes reports (the outbox keeps their
+emails), and a 503 would make a load balancer take every instance out of service for a fault none of them has.
+Monitoring should alert on the body's "status" (docs/deploy.md "When mail fails")."""
 
 from __future__ import annotations
 
@@ -46,4 +51,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         checks["tasks"] = {"status": "unreachable"}
         healthy = False
-    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
+    if not healthy:
+        return JsonResponse({"status": "fail", "checks": checks}, status=503)
+    from .outbox import mail_health
+
+    try:
+        mail = mail_health(timezone.now())
+    except DatabaseError:
+        mail = {"status": "unreachable"}
+    checks["mail"] = mail
+    degraded = mail["status"] != "ok"
+    return JsonResponse({"status": "degraded" if degraded else "ok", "checks": checks})

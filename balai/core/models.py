@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -476,3 +477,42 @@ class TrainingRecord(TimestampedModel):
 
         if self.date is not None and self.date > timezone.localdate():
             raise ValidationError({"date": _("A training is recorded once it has taken place, not before.")})
+
+
+class MailState(models.TextChoices):
+    QUEUED = "queued", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    UNDELIVERED = "undelivered", _("undelivered")
+
+
+class OutgoingMail(TimestampedModel):
+    """One email as the module rendered it, kept until the mail server took it (balai.core.outbox): a server that
+    is down delays it, retried with growing pauses, and then it waits in the undelivered list for a person."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=60, help_text=_("Which email this is, e.g. lapor.received."))
+    to = models.EmailField(_("recipient"), max_length=254)
+    language = models.CharField(_("language"), max_length=8, default="id")
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    reply_to = models.CharField(_("reply-to"), max_length=254, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=MailState.choices, default=MailState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "next_attempt_at"], name="outgoingmail_state_next"),
+            # /readyz reads the newest attempt: one step down this index.
+            models.Index(fields=["-last_attempt_at"], name="outgoingmail_last_attempt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.get_state_display()} ({self.attempts})"

@@ -1,13 +1,11 @@
 """The daily digest, once a day after 07:00 local time: each OPD head gets their unit's open, new and overdue
 reports and its readiness across every module; each coordinator gets the OPD that are not ready, if any.
 
-Each email is claimed in NotificationLog before it is sent, in one transaction with the claim: a failing mail
-server rolls the claim back, and the next run tries again."""
+Each email is claimed in NotificationLog and handed to the outbox (balai.core.outbox) in one transaction: sent once
+a day, and a failing mail server delays it (the outbox retries) but loses nothing."""
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Callable
 from datetime import datetime, time
 from functools import partial
@@ -17,14 +15,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from balai.core.models import Membership, Role
+from balai.core.models import Membership, OutgoingMail, Role
+from balai.core.outbox import mail_deliver_all
 from balai.core.selectors import pemda_current
 from balai.lapor.models import Report, Status
 from balai.lapor.services import notification_claim
-from balai.lapor.tasks import send_staff, with_language
+from balai.lapor.tasks import compose_staff, with_language
 
 DIGEST_HOUR = 7
-log = logging.getLogger(__name__)
 
 
 def periodic_digest(now: datetime) -> dict[str, int]:
@@ -64,7 +62,7 @@ def send_digests(now: datetime, tz: str) -> int:
         opd_url = settings.SITE_URL + reverse("dasbor:readiness_detail", args=[opd.unit.slug]) if opd else ""
         key = f"{membership.user_id}:{membership.unit_id}:{local:%Y%m%d}"
         sent += _claim_and_send("digest", key, partial(
-            send_staff, "digest", None, with_language([membership.user]), unit=membership.unit, stats=stats,
+            compose_staff, "digest", None, with_language([membership.user]), unit=membership.unit, stats=stats,
             day=local.date(), readiness=opd, readiness_url=opd_url,
         ))  # fmt: skip
     if not readiness.not_ready:
@@ -75,21 +73,18 @@ def send_digests(now: datetime, tz: str) -> int:
     coordinators = get_user_model().objects.filter(pk__in=coordinator_ids, is_active=True).exclude(email="")
     for user in coordinators.order_by("pk"):
         sent += _claim_and_send("readiness_digest", f"{user.pk}:{local:%Y%m%d}", partial(
-            send_staff, "readiness_digest", None, with_language([user]), summary=readiness, rules=rules,
+            compose_staff, "readiness_digest", None, with_language([user]), summary=readiness, rules=rules,
             day=local.date(), readiness_url=readiness_url,
         ))  # fmt: skip
     return sent
 
 
-def _claim_and_send(kind: str, key: str, send: Callable[[], None]) -> int:
-    """Claim and send in one transaction; a mail server that refuses rolls the claim back (the next run, a few
-    minutes later, tries again) without holding back the other recipients. 1 if sent."""
-    try:
-        with transaction.atomic():
-            if not notification_claim(kind=kind, key=key):
-                return 0
-            send()
-    except (smtplib.SMTPException, OSError):
-        log.warning("%s %s not sent: the mail server refused; tried again on the next run", kind, key, exc_info=True)
-        return 0
+def _claim_and_send(kind: str, key: str, compose: Callable[[], list[OutgoingMail]]) -> int:
+    """Claim and compose into the outbox in one transaction, then try to send now; a refusing mail server leaves
+    the email to the outbox's retries without holding back the other recipients. 1 if claimed now."""
+    with transaction.atomic():
+        if not notification_claim(kind=kind, key=key):
+            return 0
+        mails = compose()
+    mail_deliver_all(mails)
     return 1

@@ -1,22 +1,23 @@
-"""Background work for reports: every email goes out from here, so a failing mail server delays but loses nothing."""
+"""Background work for reports: every email is composed here and handed to the outbox (balai.core.outbox), so a
+failing mail server delays it but loses nothing."""
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
-from balai.core.models import Membership, Role
+from balai.core.models import Membership, OutgoingMail, Role
+from balai.core.outbox import mail_deliver_all, mail_queue
 from balai.core.selectors import pemda_current
 
 from . import replies
@@ -39,25 +40,31 @@ def reporter_links(report: Report) -> dict[str, str]:
     }
 
 
-def send_email(template: str, context: dict[str, Any], to: list[str], language: str, *, reply_for: str = "") -> None:
-    """Render the template in the recipient's language and send it.
+def compose_email(
+    template: str, context: dict[str, Any], to: str, language: str, *, reply_for: str = ""
+) -> OutgoingMail:
+    """Render the template in the recipient's language and hand the email to the outbox (balai.core.outbox).
 
     `reply_for` is the code of the report whose reporter this is: the email then carries the report's reply key
     (balai.lapor.replies) in its Reply-To and Message-ID, so that the intake knows a reply for theirs.
     """
-    if not to:
-        return
     reply_address = replies.reply_address(reply_for) if reply_for else ""
     context = {**context, "can_reply": bool(reply_address)}
     with translation.override(language):
         subject = " ".join(render_to_string(f"lapor/email/{template}_subject.txt", context).split())
         body = render_to_string(f"lapor/email/{template}_body.txt", context)
-    message = EmailMessage(subject, body, None, to)
-    if reply_for:
-        message.extra_headers["Message-ID"] = replies.reply_message_id(reply_for)
-    if reply_address:
-        message.reply_to = [reply_address]
-    message.send()
+    headers = {"Message-ID": replies.reply_message_id(reply_for)} if reply_for else {}
+    return mail_queue(
+        kind=f"lapor.{template}", to=to, subject=subject, body=body, language=language, headers=headers,
+        reply_to=reply_address,
+    )  # fmt: skip
+
+
+def send_email(template: str, context: dict[str, Any], to: list[str], language: str, *, reply_for: str = "") -> None:
+    """Compose one email per address into the outbox (together or not at all), then try to send them now."""
+    with transaction.atomic():
+        mails = [compose_email(template, context, address, language, reply_for=reply_for) for address in to]
+    mail_deliver_all(mails)
 
 
 def reporter_recipients(report: Report) -> list[Report]:
@@ -100,9 +107,18 @@ def send_report_update(code: str, event_id: int, facts: dict[str, str] | None = 
     report = Report.objects.select_related("lead_unit").get(code=code)
     event = ReportEvent.objects.get(pk=event_id, report=report)
     about = update_context(event, facts if facts is not None else {"text": event.note})
-    for recipient in reporter_recipients(report):
-        context = {"report": report, **about, "pemda": pemda_current(), **reporter_links(recipient)}
-        send_email("update", context, [recipient.reporter_email], recipient.language, reply_for=recipient.code)
+    with transaction.atomic():
+        mails = [
+            compose_email(
+                "update",
+                {"report": report, **about, "pemda": pemda_current(), **reporter_links(recipient)},
+                recipient.reporter_email,
+                recipient.language,
+                reply_for=recipient.code,
+            )
+            for recipient in reporter_recipients(report)
+        ]
+    mail_deliver_all(mails)
 
 
 def staff_emails(unit_ids: Iterable[int | None], roles: Iterable[str]) -> list[tuple[str, str]]:
@@ -126,12 +142,23 @@ def coordinator_emails() -> list[tuple[str, str]]:
     return with_language(get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email=""))
 
 
-def send_staff(template: str, report: Report | None, recipients: list[tuple[str, str]], **extra: Any) -> None:
+def compose_staff(
+    template: str, report: Report | None, recipients: list[tuple[str, str]], **extra: Any
+) -> list[OutgoingMail]:
+    """One email per staff member into the outbox, each in their language; call it inside a transaction."""
+    mails = []
     for email, language in recipients:
         context = {"report": report, "pemda": pemda_current(), "inbox_url": _absolute(reverse("staff:inbox")), **extra}
         if report is not None:
             context["staff_url"] = _absolute(reverse("staff:report", args=[report.code]))
-        send_email(template, context, [email], language)
+        mails.append(compose_email(template, context, email, language))
+    return mails
+
+
+def send_staff(template: str, report: Report | None, recipients: list[tuple[str, str]], **extra: Any) -> None:
+    with transaction.atomic():
+        mails = compose_staff(template, report, recipients, **extra)
+    mail_deliver_all(mails)
 
 
 @task()
@@ -141,43 +168,23 @@ def notify_unit_dispatch(code: str) -> None:
     send_staff("dispatched", report, staff_emails([report.lead_unit_id], [Role.OPERATOR]))
 
 
-# A mail server that is down is retried with growing pauses (minutes), then the task fails for a person to see.
-RETRY_MINUTES = (1, 5, 15, 60, 180)
-
-
-def _retry_later(task_function: Any, attempt: int, *args: Any) -> bool:
-    """Queue the same email again after the pause for this attempt; False when the attempts are used up."""
-    if attempt > len(RETRY_MINUTES):
-        return False
-    when = timezone.now() + timedelta(minutes=RETRY_MINUTES[attempt - 1])
-    task_function.using(run_after=when).enqueue(*args, attempt + 1)
-    log.warning("email %s not sent (attempt %d), retried at %s", args[0], attempt, when.isoformat())
-    return True
-
-
 @task()
 def send_staff_email(template: str, code: str, email: str, language: str, attempt: int = 1) -> None:
-    """One escalation email to one staff member; an SMTP failure is retried without touching the others."""
+    """One escalation email to one staff member, through the outbox (which retries a failing mail server).
+
+    `attempt` is accepted for the retries that earlier versions queued; the outbox counts attempts now."""
     report = Report.objects.select_related("lead_unit", "category", "kelurahan").get(code=code)
-    try:
-        send_staff(template, report, [(email, language)])
-    except (smtplib.SMTPException, OSError):
-        if not _retry_later(send_staff_email, attempt, template, code, email, language):
-            raise
+    send_staff(template, report, [(email, language)])
 
 
 @task()
 def send_reporter_email(template: str, code: str, attempt: int = 1) -> None:
-    """An email to the reporter about their report (the 'is it fixed?' question), retried like the staff's."""
+    """An email to the reporter about their report (the 'is it fixed?' question), through the outbox."""
     report = Report.objects.select_related("category", "kelurahan", "lead_unit").get(code=code)
     if not report.reporter_email or report.email_opt_out:
         return
     context = {"report": report, "pemda": pemda_current(), **reporter_links(report)}
-    try:
-        send_email(template, context, [report.reporter_email], report.language, reply_for=report.code)
-    except (smtplib.SMTPException, OSError):
-        if not _retry_later(send_reporter_email, attempt, template, code):
-            raise
+    send_email(template, context, [report.reporter_email], report.language, reply_for=report.code)
 
 
 def periodic_checks(now: datetime) -> dict[str, int]:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("unit/", views.units, name="units"),
     path("unit/<slug:slug>/anggota/", views.unit_members, name="unit_members"),
     path("akun-terkunci/", views.locked_accounts, name="locked_accounts"),
+    path("surat-tidak-terkirim/", views.undelivered_mail, name="undelivered_mail"),
     path("", views.staff_home, name="staff_home"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -12,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from balai.core.access import PLATFORM, staff_scope
 from balai.core.middleware import client_address
-from balai.core.models import Membership, Role, TrainingRecord, Unit, UnitKind
+from balai.core.models import Membership, OutgoingMail, Role, TrainingRecord, Unit, UnitKind
+from balai.core.outbox import MailResendError, mail_resend, mails_needing_attention, mask_address
 from balai.core.registry import ModuleRole, registry
 from balai.core.selectors import login_lockouts, user_memberships
 from balai.core.services import MembershipError, login_unlock, membership_grant, membership_revoke
@@ -290,3 +292,52 @@ def locked_accounts(request: HttpRequest) -> HttpResponse:
             "minutes": round(settings.AXES_COOLOFF_TIME * 60),
         },
     )
+
+
+# --- undelivered mail --------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def undelivered_mail(request: HttpRequest) -> HttpResponse:
+    """Emails the mail server has not taken yet (still retried, or given up on), with "send again" (audited).
+
+    The system administrator sees each recipient's address (to find a typo or a refusing domain); a coordinator
+    sees it masked: they need to know that an email failed, not to whom it went (UU 27/2022, data minimisation)."""
+    scope = staff_scope(request.user)
+    if not scope.coordinator and not request.user.is_superuser:
+        raise PermissionDenied
+    if request.method == "POST":
+        mail = get_object_or_404(OutgoingMail, public_id=_uuid_or_404(request.POST.get("mail", "")))
+        try:
+            sent = mail_resend(actor=request.user, mail=mail, ip_address=client_address(request))
+        except MailResendError:
+            messages.info(request, _("That email was sent already."))
+        else:
+            if sent:
+                messages.success(request, _("The email was sent. The audit trail records that you sent it again."))
+            else:
+                messages.error(
+                    request,
+                    _("The mail server refused the email again; it stays in this list. Check the error shown."),
+                )
+        return redirect("platform:undelivered_mail")
+    full_address = scope.admin or request.user.is_superuser
+    page = Paginator(mails_needing_attention(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "platform/undelivered_mail.html",
+        {
+            "page": page,
+            "rows": [(mail, mail.to if full_address else mask_address(mail.to)) for mail in page],
+            "full_address": full_address,
+            "schedule": ", ".join(str(m) for m in settings.MAIL_RETRY_MINUTES),
+        },
+    )
+
+
+def _uuid_or_404(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise Http404 from exc

@@ -204,7 +204,7 @@ def test_an_smtp_failure_for_one_recipient_is_retried_later_without_holding_back
     from django.contrib.auth import get_user_model
     from django_tasks_db.models import DBTaskResult
 
-    from balai.core.models import Role, Unit
+    from balai.core.models import OutgoingMail, Role, Unit
     from balai.core.services import membership_grant
     from tests import mail_backends
     from tests.periodic import run_queued
@@ -220,20 +220,23 @@ def test_an_smtp_failure_for_one_recipient_is_retried_later_without_holding_back
 
     assert _about(late_report) == [(HEAD,)], "the head whose mail works is told at once"
     assert len(_escalations(late_report)) == 1
-    retry = [
-        row for row in DBTaskResult.objects.order_by("enqueued_at")
-        if "wakil.pupr@demo.balai.local" in row.args_kwargs["args"]
-    ]  # fmt: skip
-    # Queued at the same (frozen) moment: told apart by their state, not by their order.
-    assert sorted(row.status for row in retry) == ["READY", "SUCCESSFUL"], "the failed attempt queued its retry"
-    (waiting,) = [row for row in retry if row.status == "READY"]
-    assert waiting.run_after > timezone.now()
+    (kept,) = OutgoingMail.objects.filter(to="wakil.pupr@demo.balai.local", kind="lapor.overdue")
+    assert (kept.state, kept.attempts) == ("queued", 1), "the failed email waits in the outbox"
+    assert kept.next_attempt_at == timezone.now() + timedelta(minutes=1)
+    assert kept.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
+    (retry,) = [row for row in DBTaskResult.objects.filter(status="READY") if row.args_kwargs["args"] == [kept.pk, 2]]
+    assert retry.run_after == kept.next_attempt_at, "the failed attempt queued its retry"
+
+    def wakil_about_the_report() -> list[list[str]]:
+        return [m.to for m in mail.outbox if "wakil" in m.to[0] and late_report.code in m.subject + m.body]
 
     # The server is back; the retry runs when its time comes, and only then.
     mail_backends.DOWN_FOR.clear()
     run_queued()
-    assert [m.to for m in mail.outbox if "wakil" in m.to[0]] == []
+    assert wakil_about_the_report() == []
     time_machine.move_to(timezone.now() + timedelta(minutes=2), tick=False)
     run_queued()
-    assert [m.to for m in mail.outbox if "wakil" in m.to[0]] == [["wakil.pupr@demo.balai.local"]]
+    assert wakil_about_the_report() == [["wakil.pupr@demo.balai.local"]]
+    kept.refresh_from_db()
+    assert (kept.state, kept.attempts) == ("sent", 2)
     assert len(_escalations(late_report)) == 1, "a retried email is not a second escalation"

@@ -159,9 +159,7 @@ def coordinator_ready() -> GoLiveFinding:
     return GoLiveFinding(
         False,
         _("Nobody holds the coordinator role, so new reports would wait unverified."),
-        _(
-            "Give the role \"%(role)s\" to a person of Diskominfo at /staf/unit/ (the unit's people and roles)."
-        )
+        _('Give the role "%(role)s" to a person of Diskominfo at /staf/unit/ (the unit\'s people and roles).')
         % {"role": Role.KOORDINATOR.label},
     )
 

@@ -212,7 +212,8 @@ def mail_error_in_words(exc: BaseException) -> tuple[str, str]:
             _("Look up that answer in the mail server's log."),
         )
     return (
-        _("Sending through %(server)s failed: %(error)s.") % {"server": server, "error": str(exc) or type(exc).__name__},
+        _("Sending through %(server)s failed: %(error)s.")
+        % {"server": server, "error": str(exc) or type(exc).__name__},
         _("Check EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS and EMAIL_HOST_USER in %(file)s.") % {"file": settings_file},
     )
 

@@ -126,7 +126,7 @@ def site_url_ready() -> GoLiveFinding:
     expected = origin_of(settings.SITE_URL)
     # The visit is remembered by the site itself (balai/platform/origins.py), with the scheme and Host the web
     # server passes; the Origin header is the one a browser on SITE_URL would send with a form.
-    status, error = fetch(settings.SITE_URL + "/", origin=expected)
+    status, error = fetch(settings.SITE_URL + "/lacak/", origin=expected)  # a light public page
     seen = origins_seen(since=timezone.now() - ADDRESSES_SINCE)
     if not seen:
         return GoLiveFinding(

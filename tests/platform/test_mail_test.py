@@ -31,7 +31,7 @@ def test_a_test_email_reaches_the_outbox_in_the_pemdas_language(city: Pemda, cap
     assert message.subject == f"Email uji dari {city.name}"
     assert "balai mail test" in message.body
     assert "WITA" in message.body  # the time in the Pemda's zone (Bitung: Asia/Makassar)
-    assert "OK" in capsys.readouterr().out
+    assert "BERHASIL" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

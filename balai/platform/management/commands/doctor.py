@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(command_language(options.get("lang"))):
             results = doctor_run()
-            ok_label, todo_label = _("OK"), _("TO DO")
+            ok_label, todo_label = _("[OK]"), _("[TO DO]")
             width = max(len(ok_label), len(todo_label))
             for check, finding in results:
                 label = ok_label if finding.ok else todo_label

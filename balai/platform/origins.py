@@ -1,9 +1,10 @@
 """The public addresses in use, as this installation actually receives them, for `balai doctor`.
 
-Each process remembers, at most once a minute per address, what the web server passes on (scheme and `Host`, as
-Django sees them behind the proxy) and what the browser says it is on (the `Origin` header of a form post). They go
-to the shared cache (the database cache by default, so every worker and the `balai doctor` command see them), and
-are kept for a week. Health probes are left out: a load balancer probes app servers by their inner address.
+A request that carries an `Origin` header (a browser's form post or script call, and `balai doctor`'s own visit
+of SITE_URL) is remembered with what the web server passes on (scheme and `Host`, as Django sees them behind the
+proxy) beside what the browser says it is on. Each process writes a pair at most once a minute, to the shared cache
+(the database cache by default, so every worker and the `balai doctor` command see them); pairs are kept a week.
+Requests without `Origin` (most page views, health probes, API clients) cost nothing.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class PublicOriginMiddleware:
         self._written: dict[tuple[str, str], float] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(SKIPPED_PATHS):
+        if "Origin" in request.headers and not request.path.startswith(SKIPPED_PATHS):
             self._remember(request)
         return self.get_response(request)
 

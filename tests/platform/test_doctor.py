@@ -274,7 +274,10 @@ def test_a_site_reached_at_another_address_than_site_url_is_to_do(
     live_server: Any, real_city: Pemda, address: str, tmp_path: Path
 ) -> None:
     with web_front(address=address, static_root=with_css(tmp_path / "www"), backend=live_server.url) as front:
-        urllib.request.urlopen(front.url + "/lacak/", timeout=60).close()  # noqa: S310 - a citizen opens the site
+        # A browser on the front's address posts a form (its Origin header names that address).
+        post = urllib.request.Request(front.url + "/staf/masuk/", data=b"username=x", headers={"Origin": front.url})  # noqa: S310
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(post, timeout=60)  # noqa: S310 - refused (no CSRF token), but seen
 
         found = line(doctor()[1], "SITE_URL is the address people use")
 

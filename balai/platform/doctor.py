@@ -115,11 +115,14 @@ def time_zone_ready() -> GoLiveFinding:
 
 
 def site_url_ready() -> GoLiveFinding:
-    problem = site_url_problem(settings.SITE_URL)
-    if problem:
+    if site_url_problem(settings.SITE_URL):
         return GoLiveFinding(
             False,
-            problem,
+            _(
+                "SITE_URL (%(url)s) is unset, not an http(s) address, or names this machine itself: links in "
+                "emails, Open311 and the API would lead there."
+            )
+            % {"url": settings.SITE_URL},
             _("Set SITE_URL=https://YOUR.HOST.go.id in %(file)s and restart balai-web and balai-worker.")
             % {"file": SETTINGS_FILE},
         )

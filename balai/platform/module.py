@@ -23,6 +23,7 @@ MODULE = Module(
         MenuEntry(_("My work"), "platform:staff_home", order=0),
         MenuEntry(_("Units and people"), "platform:units", order=90, visible=_admin),
         MenuEntry(_("Locked sign-ins"), "platform:locked_accounts", order=95, visible=_coordinator),
+        MenuEntry(_("Before going live"), "platform:go_live", order=97, visible=_admin),
         MenuEntry(_("Guide"), "platform:guide", order=10, place="account"),
     ),
 )

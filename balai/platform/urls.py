@@ -9,5 +9,6 @@ urlpatterns = [
     path("unit/", views.units, name="units"),
     path("unit/<slug:slug>/anggota/", views.unit_members, name="unit_members"),
     path("akun-terkunci/", views.locked_accounts, name="locked_accounts"),
+    path("siap-tayang/", views.go_live, name="go_live"),
     path("", views.staff_home, name="staff_home"),
 ]

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from balai.core.models import AuditEvent, Pemda
 from balai.platform.mailtest import MAIL_TEST_PASSED, mail_proof_last
+from tests.platform.smtp_stub import smtp_stub
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -92,3 +93,54 @@ def test_the_console_backend_is_not_a_proof(city: Pemda, settings: Any, capsys: 
     assert exit_.value.code == 1
     assert "no email leaves this machine" in capsys.readouterr().err
     assert mail_proof_last() is None
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Any:
+    with smtp_stub() as (port, received):
+        settings.EMAIL_BACKEND = SMTP
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        yield received
+
+
+@pytest.mark.django_db
+def test_a_real_smtp_server_takes_the_test_email(city: Pemda, smtp: list[bytes]) -> None:
+    call_command("mail", "test", "admin@bitungkota.go.id")
+
+    [message] = smtp
+    assert b"balai mail test" in message
+    assert mail_proof_last() is not None
+
+
+@pytest.mark.django_db
+def test_starttls_asked_of_a_server_without_it_is_told_as_such(
+    city: Pemda, smtp: list[bytes], settings: Any, capsys: Any
+) -> None:
+    settings.EMAIL_USE_TLS = True
+
+    with pytest.raises(SystemExit):
+        call_command("mail", "test", "admin@bitungkota.go.id", "--lang", "en")
+
+    err = capsys.readouterr().err
+    assert f"The mail server 127.0.0.1:{settings.EMAIL_PORT} does not offer STARTTLS." in err
+    assert "587" in err and "EMAIL_USE_SSL" in err
+
+
+@pytest.mark.django_db
+def test_a_refused_password_is_told_with_the_servers_words(
+    city: Pemda, smtp: list[bytes], settings: Any, capsys: Any
+) -> None:
+    settings.EMAIL_HOST_USER = "lapor@bitungkota.go.id"
+    settings.EMAIL_HOST_PASSWORD = "wrong"
+
+    with pytest.raises(SystemExit):
+        call_command("mail", "test", "admin@bitungkota.go.id", "--lang", "en")
+
+    err = capsys.readouterr().err
+    assert "refused the user name or password (5.7.8 Authentication credentials invalid)" in err
+    assert "/etc/balai/email_password" in err
+    assert "wrong" not in err
+    assert smtp == []

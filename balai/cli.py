@@ -17,6 +17,8 @@ USAGE = """usage: balai <command> [options]
   pemda setup      create the Pemda profile and its units for a kabupaten/kota code
   email fetch      turn new messages of the reporting mailbox into reports
   apikey create    create an API key for an app (printed once); also list, revoke
+  doctor           list what still stands between this installation and going live (exit 1 while any)
+  mail test        send a test email through the configured mail server; say why it failed in plain words
   integrity        check that reports, events and files are consistent
   summary check    check the command center's summary tables against the reports; `summary rebuild` redoes them
   <django command> any manage.py command (migrate, createsuperuser, check, …)

@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "balai.core.middleware.ProxiedClientAddressMiddleware",
     "balai.core.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # After the HTTPS redirect: remembers the public address in use, for `balai doctor` (balai/platform/origins.py).
+    "balai.platform.origins.PublicOriginMiddleware",
     # Before WhiteNoise, so that static files carry the header too.
     "balai.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

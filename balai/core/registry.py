@@ -141,6 +141,27 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class GoLiveFinding:
+    """The answer of one go-live check: done or not, what was found, and (when not done) what fixes it."""
+
+    ok: bool
+    detail: Text
+    fix: Text = ""  # the exact command or setting, in the reader's language
+
+
+@dataclass(frozen=True)
+class GoLiveCheck:
+    """One item of `balai doctor` and of the "First hour after install" checklist of docs/deploy.md.
+
+    `title` names what must be true (it is also the checklist's item, which a test keeps in step with the guide);
+    `run()` looks at the installation now."""
+
+    key: str
+    title: Text
+    run: Callable[[], GoLiveFinding]
+
+
+@dataclass(frozen=True)
 class Module:
     """Everything a service module brings to the platform. Only `label` and `name` are required."""
 
@@ -157,6 +178,8 @@ class Module:
     readiness: ReadinessSource | None = None
     kpis: Callable[[frozenset[int] | None, datetime], list[Kpi]] | None = None
     search: Callable[[str, int], list[SearchHit]] | None = None
+    # What must be true of this module's data before the installation goes live (`balai doctor`).
+    go_live: tuple[GoLiveCheck, ...] = ()
 
     def role(self, code: str) -> ModuleRole | None:
         return next((r for r in self.roles if r.code == code), None)
@@ -218,6 +241,9 @@ class Registry:
 
     def readiness(self) -> list[tuple[Module, ReadinessSource]]:
         return [(m, m.readiness) for m in self.modules() if m.readiness is not None]
+
+    def go_live(self) -> list[GoLiveCheck]:
+        return [c for m in self.modules() for c in m.go_live]
 
     def search(self, query: str, limit: int) -> list[tuple[Module, list[SearchHit]]]:
         return [(m, m.search(query, limit)) for m in self.modules() if m.search is not None]

@@ -15,6 +15,8 @@ from balai.core.access import StaffScope
 from balai.core.models import Role
 from balai.core.registry import (
     Backlog,
+    GoLiveCheck,
+    GoLiveFinding,
     IntegrityCheck,
     Kpi,
     MenuEntry,
@@ -129,6 +131,39 @@ def integrity_checks(storage: Any, orphan_grace: Any) -> list[Any]:
     return find_problems(storage=storage, orphan_grace=orphan_grace)
 
 
+def categories_ready() -> GoLiveFinding:
+    """The report form needs at least one active category, each sent to an OPD by default."""
+    from .models import Category
+
+    count = Category.objects.filter(is_active=True).count()
+    if count:
+        return GoLiveFinding(True, _("%(count)d active categories.") % {"count": count})
+    return GoLiveFinding(
+        False,
+        _("There is no active report category, so the report form cannot be sent."),
+        _("Add the categories and their OPD at /staf/admin/lapor/category/ (as the system administrator)."),
+    )
+
+
+def coordinator_ready() -> GoLiveFinding:
+    """Someone must verify and dispatch new reports: an active person with the coordinator role."""
+    from balai.core.models import Membership
+
+    names = sorted(
+        Membership.objects.filter(module="lapor", role=Role.KOORDINATOR, is_active=True, user__is_active=True)
+        .values_list("user__username", flat=True)
+        .distinct()
+    )
+    if names:
+        return GoLiveFinding(True, _("Coordinator: %(names)s.") % {"names": ", ".join(names)})
+    return GoLiveFinding(
+        False,
+        _("Nobody holds the coordinator role, so new reports would wait unverified."),
+        _('Give the role "%(role)s" to a person of Diskominfo at /staf/unit/ (the unit\'s people and roles).')
+        % {"role": Role.KOORDINATOR.label},
+    )
+
+
 def _handles_reports(scope: StaffScope) -> bool:
     return scope.coordinator or scope.leadership or bool(scope.units)
 
@@ -173,4 +208,8 @@ MODULE = Module(
     ),
     kpis=kpis,
     search=search,
+    go_live=(
+        GoLiveCheck("lapor.categories", _("Citizens can choose a report category"), categories_ready),
+        GoLiveCheck("lapor.coordinator", _("A coordinator verifies new reports"), coordinator_ready),
+    ),
 )

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
@@ -496,3 +497,49 @@ def _extract_data(path: Path, manifest: dict[str, Any], target: Path) -> None:
                 raise BackupError(f"{DATA_NAME} changed while it was being restored; its hash no longer matches")
             return
     raise BackupError(f"{path} has no {DATA_NAME}")
+
+
+# --- The last backup (read by `balai doctor`) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackupRun:
+    finished_at: datetime.datetime
+    path: Path
+    bytes: int
+    offsite_configured: bool
+
+
+def backup_directories() -> list[Path]:
+    """Where archives are written: BACKUP_DIR when set, the command's default, the systemd timer's folder."""
+    configured = getattr(settings, "BACKUP_DIR", "")
+    candidates = [Path(configured)] if configured else []
+    candidates += [Path(settings.DATA_DIR) / "backups", Path("/var/backups/balai")]
+    return list(dict.fromkeys(candidates))
+
+
+def last_backup() -> BackupRun | None:
+    """The newest complete archive (`balai-*.tar.gz`; a partial one is named `.balai-…partial`), or None.
+
+    A minimal reader of what is on disk; `offsite_configured` says whether BACKUP_OFFSITE names a copy elsewhere."""
+    newest: tuple[float, Path, int] | None = None
+    for directory in backup_directories():
+        try:
+            archives = list(directory.glob("balai-*.tar.gz"))
+        except OSError:  # not readable by this user
+            continue
+        for archive in archives:
+            try:
+                stat = archive.stat()
+            except OSError:
+                continue
+            if newest is None or stat.st_mtime > newest[0]:
+                newest = (stat.st_mtime, archive, stat.st_size)
+    if newest is None:
+        return None
+    return BackupRun(
+        finished_at=datetime.datetime.fromtimestamp(newest[0], tz=datetime.UTC),
+        path=newest[1],
+        bytes=newest[2],
+        offsite_configured=bool(getattr(settings, "BACKUP_OFFSITE", "")),
+    )

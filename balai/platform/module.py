@@ -31,6 +31,7 @@ MODULE = Module(
         MenuEntry(_("Units and people"), "platform:units", order=90, visible=_admin),
         MenuEntry(_("Locked sign-ins"), "platform:locked_accounts", order=95, visible=_coordinator),
         MenuEntry(_("Undelivered mail"), "platform:undelivered_mail", order=96, visible=_mail_failing),
+        MenuEntry(_("Before going live"), "platform:go_live", order=97, visible=_admin),
         MenuEntry(_("Guide"), "platform:guide", order=10, place="account"),
     ),
     periodic=(PeriodicCheck("platform.mail_outbox", mail_upkeep),),

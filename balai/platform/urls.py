@@ -10,5 +10,6 @@ urlpatterns = [
     path("unit/<slug:slug>/anggota/", views.unit_members, name="unit_members"),
     path("akun-terkunci/", views.locked_accounts, name="locked_accounts"),
     path("surat-tidak-terkirim/", views.undelivered_mail, name="undelivered_mail"),
+    path("siap-tayang/", views.go_live, name="go_live"),
     path("", views.staff_home, name="staff_home"),
 ]

@@ -341,3 +341,20 @@ def _uuid_or_404(value: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError as exc:
         raise Http404 from exc
+# --- before going live -------------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def go_live(request: HttpRequest) -> HttpResponse:
+    """`balai doctor`'s findings for the system administrator: what still stands between the site and going live."""
+    if not staff_scope(request.user).admin and not request.user.is_superuser:
+        raise PermissionDenied
+    from .doctor import doctor_run
+
+    results = doctor_run()
+    return render(
+        request,
+        "platform/go_live.html",
+        {"results": results, "left": sum(not finding.ok for _check, finding in results)},
+    )

@@ -893,7 +893,7 @@ def main() -> int:
         print(f"FAIL docs/deploy.md lacks the smoke block(s) {missing}")
         return 1
     started = time.monotonic()
-    failures = 0
+    failures: list[str] = []
 
     def report(step: str, result: str, seconds: float) -> None:
         print(f"ok   {seconds:6.1f} s  {step}\n               {result}", flush=True)
@@ -903,37 +903,43 @@ def main() -> int:
         smoke = Smoke(m)
         pemda = next((c for c in blocks["prepare"] if " pemda setup " in c), "")
         smoke.pemda_code = pemda.split(" pemda setup ")[1].split()[0] if pemda else ""
-        steps: list[tuple[str, Callable[[], str]]] = [
-            *((name, lambda name=name: smoke.run_block(name, blocks[name], report) or "") for name in BLOCKS[:4]),
-            ("services: balai serve and balai worker (step 7)", lambda: smoke.start_services(["balai-web", "balai-worker"])),
-            ("check", lambda: smoke.run_block("check", blocks["check"], report) or ""),
-            ("a citizen reports with a photo through HTTPS", lambda: citizen_reports(smoke)),
-            ("the confirmation email reaches the SMTP server", lambda: confirmation_email_arrives(smoke)),
-            ("a static file and the map's script through nginx", lambda: static_and_map_script(smoke)),
-            ("upgrade, probed every 100 ms", lambda: upgrade_probed(smoke, blocks["upgrade"], report)),
-            ("rollback into a new database", lambda: rollback(smoke, blocks["rollback"], report)),
-            ("the restored copy matches the backup", lambda: restored_matches(smoke)),
+        # (name, step, fatal): after a failed check that later steps do not need, the run goes on, so that one
+        # run lists every failure; it still ends non-zero.
+        steps: list[tuple[str, Callable[[], str], bool]] = [
+            *((name, lambda name=name: smoke.run_block(name, blocks[name], report) or "", True) for name in BLOCKS[:4]),
+            ("services: balai serve and balai worker (step 7)", lambda: smoke.start_services(["balai-web", "balai-worker"]), True),
+            ("check", lambda: smoke.run_block("check", blocks["check"], report) or "", False),
+            ("a citizen reports with a photo through HTTPS", lambda: citizen_reports(smoke), False),
+            ("the confirmation email reaches the SMTP server", lambda: confirmation_email_arrives(smoke), False),
+            ("a static file and the map's script through nginx", lambda: static_and_map_script(smoke), False),
+            ("upgrade, probed every 100 ms", lambda: upgrade_probed(smoke, blocks["upgrade"], report), True),
+            ("rollback into a new database", lambda: rollback(smoke, blocks["rollback"], report), True),
+            ("the restored copy matches the backup", lambda: restored_matches(smoke), True),
         ]  # fmt: skip
         try:
-            for name, step in steps:
+            for name, step, fatal in steps:
                 step_started = time.monotonic()
-                result = step()
-                if result:
-                    report(name, result, time.monotonic() - step_started)
-        except (StepFailedError, subprocess.CalledProcessError, OSError) as error:
-            failures += 1
-            print(f"FAIL {name}: {error}", flush=True)
-            for log in ("web.log", "worker.log", "error.log"):
-                path = m.tmp / "log" / log
-                if path.exists():
-                    print(f"--- {log} (end)\n{path.read_text()[-2000:]}")
+                try:
+                    result = step()
+                except (StepFailedError, subprocess.CalledProcessError, OSError) as error:
+                    failures.append(name)
+                    print(f"FAIL {time.monotonic() - step_started:6.1f} s  {name}: {error}", flush=True)
+                    if fatal:
+                        for log in ("web.log", "worker.log", "error.log"):
+                            path = m.tmp / "log" / log
+                            if path.exists():
+                                print(f"--- {log} (end)\n{path.read_text()[-2000:]}")
+                        break
+                else:
+                    if result:
+                        report(name, result, time.monotonic() - step_started)
         finally:
             if smoke.probe is not None:
                 smoke.probe.running = False
             for name in ("nginx", "web", "worker"):
                 stop(smoke.processes.get(name))
             smoke.sink.shutdown()
-    verdict = "FAILED" if failures else "passed"
+    verdict = f"FAILED ({'; '.join(failures)})" if failures else "passed"
     print(f"deploy smoke {verdict} in {time.monotonic() - started:.0f} s")
     return 1 if failures else 0
 

@@ -7,12 +7,13 @@ becomes `balai X` with the environment the guide's /etc/balai/balai.env gives. A
 stops the run (and tests/platform/test_deploy_guide.py fails), so the guide and this script cannot drift apart.
 
 Run it through scripts/deploy-smoke.sh (a throw-away PostgreSQL, then this); it needs nginx and openssl.
+SMOKE_KEEP=1 keeps the temporary directory (logs, configuration); SMOKE_ADD_CATEGORY=1 adds a first category
+before the services start, standing in for the administrator, for a guide whose steps create none.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import html.parser
 import io
 import json
@@ -962,10 +963,6 @@ def rollback(smoke: Smoke, commands: list[str], report: Callable[[str, str, floa
     finally:
         smoke.restoring = False
     return ""
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 if __name__ == "__main__":

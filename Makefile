@@ -10,7 +10,7 @@ PYTEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST := $(RUN) pytest -q -n $(PYTEST_JOBS) --dist loadgroup
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install install-production system-deps vendor gates test-sqlite test-postgres messages bench lighthouse screenshots clean
+.PHONY: run test lint install install-production system-deps vendor gates test-sqlite test-postgres smoke messages bench lighthouse screenshots clean
 
 run: install
 	$(RUN) balai run
@@ -28,11 +28,14 @@ install-production:
 	@PYTHON=$(PYTHON) scripts/ensure-uv.sh
 	@$(UV) sync --frozen --no-dev --quiet
 
-# Debian packages the tests need: chromium for browser tests, postgresql for the second run.
+# Debian packages the tests need: chromium for browser tests, postgresql for the second run, nginx and openssl
+# for the deploy smoke test.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing fonts-noto-core >/dev/null; \
@@ -62,7 +65,13 @@ test-sqlite: install system-deps vendor
 test-postgres: install system-deps vendor
 	scripts/with-postgres.sh $(PYTEST)
 
-test: lint gates test-sqlite test-postgres
+# docs/deploy.md followed on this machine: PostgreSQL, nginx, balai serve and worker, a report, backup, restore, reload.
+smoke: install system-deps
+	@if ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null 2>&1; then echo "deploy smoke skipped: nginx is not installed (apt-get install nginx)"; \
+	elif ! command -v openssl >/dev/null 2>&1; then echo "deploy smoke skipped: openssl is not installed (apt-get install openssl)"; \
+	else scripts/deploy-smoke.sh; fi
+
+test: lint gates test-sqlite test-postgres smoke
 	@echo "make test: all checks passed on SQLite and PostgreSQL"
 
 messages: install

@@ -161,7 +161,7 @@ class Server:
         command = [
             sys.executable, "-m", "gunicorn", "balai.wsgi:application", "-b", f"127.0.0.1:{self.port}",
             "-w", "2", "--threads", "4", "--timeout", "60", "--graceful-timeout", "10", "--no-control-socket",
-            "--preload",  # Django is imported once, before the workers fork: a quicker start, as `balai serve` does
+            "--preload",  # Django is imported once, before the workers fork: a quicker start (the harness never reloads)
         ]  # fmt: skip
         self.process = subprocess.Popen(
             command, env=self.env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True

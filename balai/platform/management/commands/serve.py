@@ -53,8 +53,6 @@ def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int, gracef
         str(timeout),
         "--graceful-timeout",
         str(graceful_timeout),
-        # Load Django once in the master: workers fork ready, and a broken release fails before binding.
-        "--preload",
         # Recycle workers now and then so that a slow leak cannot grow for weeks.
         "--max-requests",
         "2000",
@@ -69,6 +67,9 @@ def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int, gracef
         # the server, and two servers of one user would fight over that path.
         "--no-control-socket",
     ]
+    # No --preload: the master never imports Balai, so on SIGHUP (`systemctl reload balai-web`) it starts workers
+    # that import the code now on disk, while the old ones finish their requests; the socket stays open throughout.
+    # A release that cannot even import is caught earlier, by `balai migrate` in the upgrade steps.
     shm = "/dev/shm"  # noqa: S108 - gunicorn's own heartbeat files, not ours
     if os.path.isdir(shm):
         # Worker heartbeats in memory, not on a possibly slow or overlay disk (containers).

@@ -5,10 +5,8 @@ Python's re agree on these simple ones); where nginx is installed, a real nginx 
 from __future__ import annotations
 
 import re
-import secrets
 import ssl
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.platform.deploy_files import NGINX_SITE, nginx_blocks, shipped_nginx_site, without_comments
 
 CODE = "BTG-7K3Q-9XFA"
-TOKEN = secrets.token_urlsafe(24)
-PHOTO = str(uuid.uuid4())
+# Fixed values (shaped like real ones): the test ids must be the same in every xdist worker.
+TOKEN = "E6QvZ_fA0K0Tsve-SD9ODRvvcQpTvkgl"
+PHOTO = "3f2b8c1e-9a4d-4c7e-b1f0-6d5a2e8c9b13"
 # URL parameters that carry a secret or identify a report, and what stands in for them in the sample paths.
 SECRET_PARAMETERS = {"code": CODE, "token": TOKEN, "service_request_id": CODE, "public_id": PHOTO}
 OTHER_PARAMETERS = {"fmt": "json", "action": "verifikasi", "app_label": "lapor", "url": "", "service_code": "jalan"}

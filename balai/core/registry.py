@@ -157,6 +157,9 @@ class Module:
     readiness: ReadinessSource | None = None
     kpis: Callable[[frozenset[int] | None, datetime], list[Kpi]] | None = None
     search: Callable[[str, int], list[SearchHit]] | None = None
+    # `balai pemda setup` calls this (actor) once the Pemda and its standard OPD exist, inside the setup's
+    # transaction: the module creates its own default rows (none twice) and returns lines for the operator.
+    pemda_setup: Callable[[Any], list[str]] | None = None
 
     def role(self, code: str) -> ModuleRole | None:
         return next((r for r in self.roles if r.code == code), None)
@@ -218,6 +221,9 @@ class Registry:
 
     def readiness(self) -> list[tuple[Module, ReadinessSource]]:
         return [(m, m.readiness) for m in self.modules() if m.readiness is not None]
+
+    def pemda_setup(self, actor: Any) -> list[str]:
+        return [line for m in self.modules() if m.pemda_setup is not None for line in m.pemda_setup(actor)]
 
     def search(self, query: str, limit: int) -> list[tuple[Module, list[SearchHit]]]:
         return [(m, m.search(query, limit)) for m in self.modules() if m.search is not None]

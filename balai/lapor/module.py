@@ -27,6 +27,7 @@ from balai.core.registry import (
 )
 
 from .models import Report, Status
+from .setup import default_categories_create
 
 HANDLING_STATUSES = (Status.DIDISPOSISIKAN, Status.DIPROSES)
 SEARCH_LIMIT = 20
@@ -173,4 +174,5 @@ MODULE = Module(
     ),
     kpis=kpis,
     search=search,
+    pemda_setup=default_categories_create,
 )

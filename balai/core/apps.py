@@ -14,7 +14,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from .changes import on_change
+        from django_tasks.signals import task_started
+
+        from .changes import memos_follow_shared_version, on_change
         from .models import CalendarDay, Pemda, Wilayah
         from .selectors import calendar_forget, pemda_forget
 
@@ -22,6 +24,8 @@ class CoreConfig(AppConfig):
         on_change(pemda_forget, Pemda, Wilayah, uid="core.pemda_forget")
         on_change(calendar_forget, CalendarDay, uid="core.calendar_forget")
         # A superuser made once the Pemda exists (`createsuperuser`) gets the roles the staff pages need at once.
+        # A task in the worker (which serves no requests) also starts from copies as new as the database's.
+        task_started.connect(memos_follow_shared_version, dispatch_uid="core.memos_follow_shared_version")
         post_save.connect(_superuser_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="core.superuser_roles")
 
 

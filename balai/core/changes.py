@@ -5,6 +5,10 @@ copy dropped only on those signals outlived such a write (`balai demo` marks the
 `balai wilayah import` writes in bulk). A model whose rows are kept in a process memo uses `NoticedQuerySet` (its
 bulk writes send `rows_changed`), and its copies connect with `on_change`, which listens to all three signals.
 Raw SQL is the one way around it: Balai writes these tables only through the ORM (and `loaddata`, which saves).
+
+Other server processes learn of the write through the database: every noticed write also adds one to the shared
+version (`SharedVersion`, in the writer's transaction), and each request first compares that number with the one
+its process saw last (`memos_follow_shared_version`, one query); if it moved, every copy of the process goes.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
+
+from balai.lib import memo
 
 M = TypeVar("M", bound=models.Model)
 
@@ -22,10 +29,41 @@ M = TypeVar("M", bound=models.Model)
 rows_changed = Signal()
 
 
+def shared_version_bump(using: str = "default") -> None:
+    """Add one to the shared version, inside the caller's transaction (a rollback takes it back too)."""
+    from .models import SharedVersion
+
+    if SharedVersion.objects.using(using).filter(pk=1).update(version=F("version") + 1):
+        return
+    try:
+        with transaction.atomic(using=using):
+            SharedVersion.objects.using(using).create(pk=1, version=1)
+    except IntegrityError:  # made meanwhile by another process
+        SharedVersion.objects.using(using).filter(pk=1).update(version=F("version") + 1)
+
+
+def shared_version() -> int:
+    from .models import SharedVersion
+
+    return SharedVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def memos_follow_shared_version(**_kwargs: Any) -> None:
+    """Drop this process's copies if another process changed what they hold (called once per request or task)."""
+    memo.follow(shared_version())
+
+
+def _bump_on_write(sender: type[models.Model], **kwargs: Any) -> None:
+    if not kwargs.get("after_commit"):  # that write was counted inside its transaction
+        shared_version_bump(kwargs.get("using") or "default")
+
+
 def _notice(model: type[models.Model], using: str) -> None:
-    rows_changed.send(sender=model)
+    rows_changed.send(sender=model, using=using)
     # Another read in this transaction may have put the old rows back into a copy: drop it again on commit.
-    transaction.on_commit(lambda: rows_changed.send(sender=model), using=using, robust=True)
+    transaction.on_commit(
+        lambda: rows_changed.send(sender=model, using=using, after_commit=True), using=using, robust=True
+    )
 
 
 class NoticedQuerySet(models.QuerySet[M]):
@@ -60,3 +98,4 @@ def on_change(receiver: Callable[..., None], *senders: type[models.Model], uid: 
             raise TypeError(f"{model.__name__}'s manager must be built on NoticedQuerySet for {uid}")
         for signal in (post_save, post_delete, rows_changed):
             signal.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}.{model.__name__}")
+            signal.connect(_bump_on_write, sender=model, weak=False, dispatch_uid=f"shared_version.{model.__name__}")

@@ -476,3 +476,22 @@ class TrainingRecord(TimestampedModel):
 
         if self.date is not None and self.date > timezone.localdate():
             raise ValidationError({"date": _("A training is recorded once it has taken place, not before.")})
+
+
+class SharedVersion(models.Model):
+    """One number that goes up, in the same transaction, with every write to a table that server processes keep
+    a copy of (balai.core.changes): each request compares it with the number its process saw last, and a
+    process whose copies are older drops them. So a change made by one worker is seen by every worker at once."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(_("version"), default=0)
+
+    # One row, ever.
+    grows_with_use: ClassVar[bool] = False
+
+    class Meta:
+        verbose_name = _("shared version of the kept copies")
+        verbose_name_plural = _("shared versions of the kept copies")
+
+    def __str__(self) -> str:
+        return str(self.version)

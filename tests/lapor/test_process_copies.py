@@ -66,7 +66,7 @@ def test_a_category_switched_off_leaves_the_form_and_is_refused(city, english):
     assert f'value="{category.pk}"' not in english.get(FORM_URL).content.decode()
     response = english.post(FORM_URL, report_data(category=category.pk))
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "The category “Jalan rusak” is no longer in use." in response.content.decode()
 
 
 def test_a_new_question_shows_on_the_form_at_once(city, client):

@@ -6,9 +6,10 @@ copy dropped only on those signals outlived such a write (`balai demo` marks the
 bulk writes send `rows_changed`), and its copies connect with `on_change`, which listens to all three signals.
 Raw SQL is the one way around it: Balai writes these tables only through the ORM (and `loaddata`, which saves).
 
-Other server processes learn of the write through the database: every noticed write also adds one to the shared
-version (`SharedVersion`, in the writer's transaction), and each request first compares that number with the one
-its process saw last (`memos_follow_shared_version`, one query); if it moved, every copy of the process goes.
+Other server processes learn of the write through the database: every noticed write also adds one to its table's
+shared version (`SharedVersion`, in the writer's transaction), and each request first compares those numbers with
+the ones its process saw last (`memos_follow_shared_version`, one query); for a table whose number moved, the
+process sends itself the notice a write made here would have sent, so the same copies go.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
@@ -29,33 +31,41 @@ M = TypeVar("M", bound=models.Model)
 rows_changed = Signal()
 
 
-def shared_version_bump(using: str = "default") -> None:
-    """Add one to the shared version, inside the caller's transaction (a rollback takes it back too)."""
+def shared_version_bump(model: type[models.Model], using: str = "default") -> None:
+    """Add one to the model's shared version, inside the caller's transaction (a rollback takes it back too)."""
     from .models import SharedVersion
 
-    if SharedVersion.objects.using(using).filter(pk=1).update(version=F("version") + 1):
+    rows = SharedVersion.objects.using(using).filter(name=model._meta.label_lower)
+    if rows.update(version=F("version") + 1):
         return
     try:
         with transaction.atomic(using=using):
-            SharedVersion.objects.using(using).create(pk=1, version=1)
+            SharedVersion.objects.using(using).create(name=model._meta.label_lower, version=1)
     except IntegrityError:  # made meanwhile by another process
-        SharedVersion.objects.using(using).filter(pk=1).update(version=F("version") + 1)
+        rows.update(version=F("version") + 1)
 
 
-def shared_version() -> int:
+def shared_versions() -> dict[str, int]:
     from .models import SharedVersion
 
-    return SharedVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    return dict(SharedVersion.objects.values_list("name", "version"))
 
 
 def memos_follow_shared_version(**_kwargs: Any) -> None:
-    """Drop this process's copies if another process changed what they hold (called once per request or task)."""
-    memo.follow(shared_version())
+    """Drop this process's copies of what another process changed (called once per request or task): the same
+    notice as a write made here, so the same copies go."""
+    for label in memo.follow(shared_versions()):
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        rows_changed.send(sender=model, replayed=True)
 
 
 def _bump_on_write(sender: type[models.Model], **kwargs: Any) -> None:
-    if not kwargs.get("after_commit"):  # that write was counted inside its transaction
-        shared_version_bump(kwargs.get("using") or "default")
+    # Not again after the commit (counted inside the transaction), nor for another process's write replayed here.
+    if not kwargs.get("after_commit") and not kwargs.get("replayed"):
+        shared_version_bump(sender, kwargs.get("using") or "default")
 
 
 def _notice(model: type[models.Model], using: str) -> None:

@@ -479,14 +479,14 @@ class TrainingRecord(TimestampedModel):
 
 
 class SharedVersion(models.Model):
-    """One number that goes up, in the same transaction, with every write to a table that server processes keep
-    a copy of (balai.core.changes): each request compares it with the number its process saw last, and a
-    process whose copies are older drops them. So a change made by one worker is seen by every worker at once."""
+    """A number per kept table that goes up, in the same transaction, with every write to it (balai.core.changes):
+    each request compares these numbers with the ones its process saw last, and a process drops its copies made
+    of a table whose number moved. So a change made by one worker is seen by every worker at once."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    name = models.CharField(_("table"), max_length=100, primary_key=True)  # the model's label, e.g. lapor.category
     version = models.BigIntegerField(_("version"), default=0)
 
-    # One row, ever.
+    # One row per kept table.
     grows_with_use: ClassVar[bool] = False
 
     class Meta:
@@ -494,4 +494,4 @@ class SharedVersion(models.Model):
         verbose_name_plural = _("shared versions of the kept copies")
 
     def __str__(self) -> str:
-        return str(self.version)
+        return f"{self.name} {self.version}"

@@ -16,8 +16,8 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 _ALL: list[ProcessMemo[object]] = []
-# The shared version this process's copies were made under (None: not known yet).
-_followed: list[int | None] = [None]
+# The shared versions (name -> number) this process's copies were made under; None: not known yet.
+_followed: list[dict[str, int] | None] = [None]
 _follow_lock = threading.Lock()
 
 
@@ -55,13 +55,13 @@ def clear_all() -> None:
     _followed[0] = None
 
 
-def follow(version: int) -> bool:
-    """Forget every value if `version` (shared by all processes) moved since the last call: True if it did."""
+def follow(versions: dict[str, int]) -> list[str]:
+    """The names whose shared version (one per kind of data, shared by all processes) moved since the last call;
+    the caller drops the copies made of them. The first call only notes the versions: what this process read
+    before it is as new as the database was then."""
     with _follow_lock:
-        if _followed[0] == version:
-            return False
-        moved = _followed[0] is not None
-        for memo in _ALL:
-            memo.clear()
-        _followed[0] = version
-        return moved
+        before = _followed[0]
+        _followed[0] = dict(versions)
+    if before is None or before == versions:
+        return []
+    return sorted(name for name in versions.keys() | before.keys() if versions.get(name) != before.get(name))

@@ -35,7 +35,8 @@ def test_a_change_to_the_pemda_shows_at_once(city, english):
 
 def test_a_change_made_by_another_process_shows_within_seconds(city, english, monkeypatch):
     english.get("/")
-    # As another process would: its write tells nothing to this process (any ORM write here would).
+    # Raw SQL tells nothing to this process and leaves the shared versions alone (an ORM write in another process
+    # moves them: tests/core/test_shared_version.py); the copy's time limit is the net under such a write.
     with connection.cursor() as cursor:
         cursor.execute("UPDATE core_pemda SET short_name = %s WHERE id = %s", ["Kota Lain", city.pk])
     assert "Kota Lain" not in english.get("/").content.decode()

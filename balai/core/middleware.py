@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from .auth import second_step_missing
+from .changes import memos_follow_shared_version
 from .selectors import pemda_current
 
 # Health probes answer without the database (liveness) or check it themselves (readiness).
@@ -29,6 +30,8 @@ class PemdaMiddleware:
         if request.path_info in PROBE_PATHS:
             request.pemda = None  # type: ignore[attr-defined]
             return self.get_response(request)
+        # Another process may have changed what this one keeps copies of: one query, before any copy is read.
+        memos_follow_shared_version()
         pemda = pemda_current()
         request.pemda = pemda  # type: ignore[attr-defined]
         if pemda is not None:

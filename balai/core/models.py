@@ -516,3 +516,20 @@ class OutgoingMail(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.get_state_display()} ({self.attempts})"
+class SharedVersion(models.Model):
+    """A number per kept table that goes up, in the same transaction, with every write to it (balai.core.changes):
+    each request compares these numbers with the ones its process saw last, and a process drops its copies made
+    of a table whose number moved. So a change made by one worker is seen by every worker at once."""
+
+    name = models.CharField(_("table"), max_length=100, primary_key=True)  # the model's label, e.g. lapor.category
+    version = models.BigIntegerField(_("version"), default=0)
+
+    # One row per kept table.
+    grows_with_use: ClassVar[bool] = False
+
+    class Meta:
+        verbose_name = _("shared version of the kept copies")
+        verbose_name_plural = _("shared versions of the kept copies")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"

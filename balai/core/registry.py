@@ -180,6 +180,9 @@ class Module:
     search: Callable[[str, int], list[SearchHit]] | None = None
     # What must be true of this module's data before the installation goes live (`balai doctor`).
     go_live: tuple[GoLiveCheck, ...] = ()
+    # `balai pemda setup` calls this (actor) once the Pemda and its standard OPD exist, inside the setup's
+    # transaction: the module creates its own default rows (none twice) and returns lines for the operator.
+    pemda_setup: Callable[[Any], list[str]] | None = None
 
     def role(self, code: str) -> ModuleRole | None:
         return next((r for r in self.roles if r.code == code), None)
@@ -244,6 +247,8 @@ class Registry:
 
     def go_live(self) -> list[GoLiveCheck]:
         return [c for m in self.modules() for c in m.go_live]
+    def pemda_setup(self, actor: Any) -> list[str]:
+        return [line for m in self.modules() if m.pemda_setup is not None for line in m.pemda_setup(actor)]
 
     def search(self, query: str, limit: int) -> list[tuple[Module, list[SearchHit]]]:
         return [(m, m.search(query, limit)) for m in self.modules() if m.search is not None]

@@ -15,8 +15,8 @@ from balai.lib.workdays import WorkCalendar
 from .models import CalendarDay, CalendarDayKind, Membership, Pemda, Role, Unit, Wilayah, WilayahBoundary
 
 # Every request reads the Pemda (middleware, forms, services): one copy per process, dropped on any write to the
-# Pemda in this process (balai.core.changes, connected in CoreConfig.ready), refreshed within PEMDA_TTL seconds
-# after a change made by another process.
+# Pemda in this process (balai.core.changes, connected in CoreConfig.ready) and at the next request after a write
+# in another process (the shared versions); PEMDA_TTL seconds at most in a process that serves no requests.
 PEMDA_TTL = 10
 _pemda: ProcessMemo[Pemda | None] = ProcessMemo("core.pemda", ttl=PEMDA_TTL)
 

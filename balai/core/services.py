@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balai.lib.geo import GeometryError, polygon_from_geojson
+from balai.lib.zones import WIB, WIT, WITA, zone_for_wilayah
 
 from .models import (
     AuditEvent,
@@ -338,6 +340,17 @@ def _territorial_kind(wilayah: Wilayah) -> str:
     return UnitKind.KELURAHAN if wilayah.is_kelurahan else UnitKind.DESA
 
 
+@dataclass(frozen=True)
+class PemdaSetup:
+    """What `pemda_setup` did: the Pemda, and lines for the person who ran it (time zone, modules' defaults)."""
+
+    pemda: Pemda
+    notes: list[str]
+
+
+ZONE_NAMES = {WIB: "WIB", WITA: "WITA", WIT: "WIT"}
+
+
 @transaction.atomic
 def pemda_setup(
     *,
@@ -345,12 +358,15 @@ def pemda_setup(
     wilayah_code: str,
     code_prefix: str,
     bounds: tuple[Decimal, Decimal, Decimal, Decimal],
-    time_zone: str = "Asia/Jakarta",
+    time_zone: str | None = None,
     with_standard_opd: bool = True,
-) -> Pemda:
-    """Create or refresh the Pemda profile and its units (standard OPD, every kecamatan and kelurahan/desa).
+    with_module_defaults: bool = True,
+) -> PemdaSetup:
+    """Create or refresh the Pemda profile and its units (standard OPD, every kecamatan and kelurahan/desa), let
+    each module add its defaults (report categories), and give superusers who hold no role the Pemda-wide ones.
 
-    Running it again adds what is missing and changes nothing else; wilayah must already be imported.
+    `time_zone` None takes the zone of the province (Keppres 41/1987). Running it again adds what is missing and
+    changes nothing else; wilayah must already be imported.
     """
     kabkota = wilayah_by_code(wilayah_code, level=WilayahLevel.KABUPATEN_KOTA)
     if kabkota is None:
@@ -360,6 +376,7 @@ def pemda_setup(
     plain = kabkota.name.split(" ", 1)[1].title() if " " in kabkota.name else kabkota.name.title()
     kind = PemdaKind.KOTA if is_kota else PemdaKind.KABUPATEN
     south, north, west, east = bounds
+    chosen_zone = time_zone or zone_for_wilayah(wilayah_code)
     pemda, created = Pemda.objects.get_or_create(
         singleton=True,
         defaults={
@@ -368,13 +385,14 @@ def pemda_setup(
             "kind": kind,
             "wilayah": kabkota,
             "code_prefix": code_prefix,
-            "time_zone": time_zone,
+            "time_zone": chosen_zone,
             "min_latitude": south,
             "max_latitude": north,
             "min_longitude": west,
             "max_longitude": east,
         },
     )
+    notes = [_zone_note(pemda, kabkota, created=created, given=time_zone)]
     if created:
         audit_record(actor=actor, action="pemda.setup", obj=pemda, changes={"wilayah": wilayah_code})
     elif wilayah_current_code(pemda.wilayah_id) == wilayah_current_code(wilayah_code):
@@ -409,7 +427,63 @@ def pemda_setup(
             audit_record(actor=actor, action="unit.create", obj=unit, changes={"name": unit.name})
         if wilayah.level == WilayahLevel.KECAMATAN:
             kecamatan_units[wilayah.code] = unit
-    return pemda
+    if with_module_defaults:
+        from .registry import registry
+
+        notes.extend(registry.pemda_setup(actor))
+    user_model = get_user_model()
+    for user in user_model.objects.filter(is_superuser=True, is_active=True, memberships__isnull=True):
+        granted = superuser_roles_grant(actor=actor, user=user)
+        if granted:
+            roles = ", ".join(m.role_label for m in granted)
+            notes.append(f"{user.get_username()} (superuser) now holds: {roles}.")
+    return PemdaSetup(pemda=pemda, notes=notes)
+
+
+def _zone_note(pemda: Pemda, kabkota: Wilayah, *, created: bool, given: str | None) -> str:
+    zone = f"{pemda.time_zone} ({ZONE_NAMES.get(pemda.time_zone, pemda.time_zone)})"
+    if not created:
+        return f"Time zone: {zone}, kept from the earlier setup (change it in the Pemda profile)."
+    if given:
+        return f"Time zone: {zone}, as given by --time-zone."
+    province = kabkota.parent.name.title() if kabkota.parent_id and kabkota.parent else kabkota.code[:2]
+    return f"Time zone: {zone}, the zone of the province {province} (pass --time-zone to choose another)."
+
+
+def wilayah_envelope(code: str) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+    """South, north, west, east around the imported kelurahan outlines of a kabupaten/kota, or None if it has none."""
+    rows = WilayahBoundary.objects.filter(wilayah__code__startswith=f"{code}.").values_list("geometry", flat=True)
+    boxes = [polygon_from_geojson(geometry).bounds for geometry in rows]
+    if not boxes:
+        return None
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return tuple(Decimal(str(round(v, 6))) for v in (south, north, west, east))  # type: ignore[return-value]
+
+
+# The unit where a superuser's Pemda-wide roles are held: the coordinator sits at Diskominfo (as in the demo).
+ROLE_HOME_UNITS = ("diskominfo", "setda")
+
+
+def superuser_roles_grant(*, actor: Actor, user: Any) -> list[Membership]:
+    """Give a superuser who holds no role at all (active or ended) the system administrator's role and every
+    module's Pemda-wide role (the coordinator's), so that the staff pages know them; nothing once a Pemda has
+    no OPD to hold the roles, nor for a user whose roles were set (or ended) by a person."""
+    if not user.is_superuser or Membership.objects.filter(user=user).exists():
+        return []
+    unit = (
+        next((u for slug in ROLE_HOME_UNITS for u in Unit.objects.filter(slug=slug, kind=UnitKind.OPD)), None)
+        or Unit.objects.filter(kind=UnitKind.OPD, is_active=True).order_by("pk").first()
+    )
+    if unit is None:
+        return []
+    from .registry import registry
+
+    granted = [membership_grant(actor=actor, user=user, unit=unit, role=Role.ADMIN_SISTEM)]
+    for module, role in registry.roles():
+        if role.pemda_wide:
+            granted.append(membership_grant(actor=actor, user=user, unit=unit, role=role.code, module=module.label))
+    return granted
 
 
 # The built-in roles' modules: the platform's own (admin sistem, pimpinan) and the reporting module's.

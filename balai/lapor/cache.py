@@ -2,7 +2,8 @@
 
 The active categories (with their OPD and extra questions) and the Pemda's kecamatan and kelurahan change a
 few times a year, through the admin or `balai wilayah import`. Any write in this process drops the
-copy at once (balai.core.changes); other server processes notice within `ttl` seconds. Nothing here depends on who asks.
+copy at once (balai.core.changes); other server processes drop theirs at their next request (the shared versions),
+or after `ttl` seconds if they serve none. Nothing here depends on who asks.
 """
 
 from __future__ import annotations

@@ -114,11 +114,23 @@ class CategoryChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         try:
-            return cache.categories().by_pk[int(value)]
-        except (KeyError, TypeError, ValueError) as exc:
+            pk = int(value)
+        except (TypeError, ValueError) as exc:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
             ) from exc
+        found = cache.categories().by_pk.get(pk)
+        if found is not None:
+            return found
+        # Not offered: say why in plain words (one read, only on this rare path).
+        retired = Category.objects.filter(pk=pk, is_active=False).values_list("name", flat=True).first()
+        if retired is not None:
+            message = _("The category “%(name)s” is no longer in use. Choose the one closest to your report.")
+            raise forms.ValidationError(message, code="invalid_choice", params={"name": retired})
+        raise forms.ValidationError(
+            _("That category is not on the list (any more). Choose the one closest to your report."),
+            code="invalid_choice",
+        )
 
 
 class BalaiForm(forms.Form):

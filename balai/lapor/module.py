@@ -29,6 +29,7 @@ from balai.core.registry import (
 )
 
 from .models import Report, Status
+from .setup import default_categories_create
 
 HANDLING_STATUSES = (Status.DIDISPOSISIKAN, Status.DIPROSES)
 SEARCH_LIMIT = 20
@@ -212,4 +213,5 @@ MODULE = Module(
         GoLiveCheck("lapor.categories", _("Citizens can choose a report category"), categories_ready),
         GoLiveCheck("lapor.coordinator", _("A coordinator verifies new reports"), coordinator_ready),
     ),
+    pemda_setup=default_categories_create,
 )

@@ -1,8 +1,9 @@
 """Values kept in this process for a short time, for reads that every request repeats and that rarely change.
 
 Each server process keeps its own copy: a change made in one process (a signal handler calls `clear`) is seen
-there at once and in the other processes when their copy expires (`ttl` seconds). Only for data where that
-delay is acceptable, and never for anything that depends on who asks.
+there at once; the other processes drop their copies when a shared version number they are told of moves
+(`follow`, once per request), and at the latest when a copy expires (`ttl` seconds, for a process that serves
+no requests). Never for anything that depends on who asks.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 _ALL: list[ProcessMemo[object]] = []
+# The shared versions (name -> number) this process's copies were made under; None: not known yet.
+_followed: list[dict[str, int] | None] = [None]
+_follow_lock = threading.Lock()
 
 
 class ProcessMemo(Generic[T]):
@@ -48,3 +52,16 @@ def clear_all() -> None:
     """Forget every value of every memo of this process (tests: the database was rolled back)."""
     for memo in _ALL:
         memo.clear()
+    _followed[0] = None
+
+
+def follow(versions: dict[str, int]) -> list[str]:
+    """The names whose shared version (one per kind of data, shared by all processes) moved since the last call;
+    the caller drops the copies made of them. The first call only notes the versions: what this process read
+    before it is as new as the database was then."""
+    with _follow_lock:
+        before = _followed[0]
+        _followed[0] = dict(versions)
+    if before is None or before == versions:
+        return []
+    return sorted(name for name in versions.keys() | before.keys() if versions.get(name) != before.get(name))

@@ -226,8 +226,13 @@ def load_demo(*, reports: int = 300, seed: int = 7171) -> Pemda:
     """Load everything; run it again and nothing is added twice (users and reports only on the first run)."""
     wilayah_import(only=BITUNG)
     pemda = pemda_setup(
-        actor=None, wilayah_code=BITUNG, code_prefix="BTG", bounds=BITUNG_BOUNDS, time_zone="Asia/Makassar"
-    )
+        actor=None,
+        wilayah_code=BITUNG,
+        code_prefix="BTG",
+        bounds=BITUNG_BOUNDS,
+        time_zone="Asia/Makassar",
+        with_module_defaults=False,  # the demo's own categories (below), with sample titles
+    ).pemda
     with transaction.atomic():
         for order, (slug, name, description, unit, weight, _titles) in enumerate(CATEGORIES):
             Category.objects.get_or_create(

@@ -7,7 +7,7 @@ becomes `balai X` with the environment the guide's /etc/balai/balai.env gives. A
 stops the run (and tests/platform/test_deploy_guide.py fails), so the guide and this script cannot drift apart.
 
 Run it through scripts/deploy-smoke.sh (a throw-away PostgreSQL, then this); it needs nginx and openssl.
-SMOKE_KEEP=1 keeps the temporary directory (logs, configuration); SMOKE_ADD_CATEGORY=1 adds a first category
+SMOKE_KEEP=1 keeps the temporary directory (logs, configuration);
 before the services start, standing in for the administrator, for a guide whose steps create none.
 """
 
@@ -690,22 +690,6 @@ class Browser:
             return error.code, error.url, error.read()
 
 
-ADD_CATEGORY = """
-from balai.core.models import Unit
-from balai.lapor.models import Category
-if not Category.objects.exists():
-    Category.objects.create(name="Jalan rusak", slug="jalan-rusak", default_unit=Unit.objects.filter(kind="opd").order_by("pk").first())
-"""
-
-
-def add_category(smoke: Smoke) -> str:
-    """Stand-in for the administrator's first category in /staf/admin/, for a guide whose steps create none."""
-    if not os.environ.get("SMOKE_ADD_CATEGORY"):
-        return ""
-    smoke.balai("shell", "-c", ADD_CATEGORY)
-    return "Jalan rusak, for the first OPD"
-
-
 def citizen_reports(smoke: Smoke) -> str:
     browser = Browser(smoke)
     form_url = f"{smoke.m.origin}/lapor/"
@@ -910,7 +894,6 @@ def main() -> int:
         # run lists every failure; it still ends non-zero.
         steps: list[tuple[str, Callable[[], str], bool]] = [
             *((name, lambda name=name: smoke.run_block(name, blocks[name], report) or "", True) for name in BLOCKS[:4]),
-            ("a first category (SMOKE_ADD_CATEGORY)", lambda: add_category(smoke), True),
             ("services: balai serve and balai worker (step 7)", lambda: smoke.start_services(["balai-web", "balai-worker"]), True),
             ("check", lambda: smoke.run_block("check", blocks["check"], report) or "", False),
             ("a citizen reports with a photo through HTTPS", lambda: citizen_reports(smoke), False),

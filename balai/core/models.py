@@ -516,6 +516,8 @@ class OutgoingMail(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.get_state_display()} ({self.attempts})"
+
+
 class SharedVersion(models.Model):
     """A number per kept table that goes up, in the same transaction, with every write to it (balai.core.changes):
     each request compares these numbers with the ones its process saw last, and a process drops its copies made

@@ -247,6 +247,7 @@ class Registry:
 
     def go_live(self) -> list[GoLiveCheck]:
         return [c for m in self.modules() for c in m.go_live]
+
     def pemda_setup(self, actor: Any) -> list[str]:
         return [line for m in self.modules() if m.pemda_setup is not None for line in m.pemda_setup(actor)]
 

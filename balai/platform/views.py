@@ -341,6 +341,8 @@ def _uuid_or_404(value: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError as exc:
         raise Http404 from exc
+
+
 # --- before going live -------------------------------------------------------------------------------------------
 
 

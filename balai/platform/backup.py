@@ -6,7 +6,7 @@ An archive (format 2) holds
   manifest.json  written last: format, Balai version, time, applied migrations, rows per model, the sha256 of
                  data.jsonl, and for every media file its name, sha256 and size. A truncated archive has no
                  manifest and is refused.
-The media files themselves live once in a content-addressed store beside the archives, `media/<sha256[:2]>/<sha256>`:
+The media files themselves live once in a content-addressed store beside the archives, `media-store/<sha256[:2]>/<sha256>`:
 a photo already stored by an earlier night is referred to, not copied again. Archives of format 1 (every media
 file inside the archive, under media/<name>) are still read and restored.
 """
@@ -50,7 +50,7 @@ DATA_NAME = "data.jsonl"
 MANIFEST_NAME = "manifest.json"
 MEDIA_PREFIX = "media/"
 # The content-addressed media store, a folder beside the archives, and the log of backup runs.
-STORE_NAME = "media"
+STORE_NAME = "media-store"
 RUNS_NAME = "backup-runs.jsonl"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1024 * 1024
@@ -112,7 +112,7 @@ def default_backup_path(directory: Path) -> Path:
 
 
 def store_beside(archive: Path) -> Path:
-    """The media store that belongs to an archive: the `media` folder in the archive's own folder."""
+    """The media store that belongs to an archive: the `media-store` folder in the archive's own folder."""
     return archive.resolve().parent / STORE_NAME
 
 
@@ -136,6 +136,7 @@ def backup_create(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResul
         )
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    backup_folder_check(output.parent)
     store = store_beside(output)
     known = _media_of_newest_archive(output.parent)
     partial = output.with_name(f".{output.name}.partial")
@@ -208,6 +209,20 @@ def backup_create(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResul
         media_added=added,
         media_added_bytes=added_bytes,
     )
+
+
+def backup_folder_check(directory: Path) -> None:
+    """Refuse a backup folder whose media store would mix with the uploaded files (a local MEDIA_ROOT)."""
+    store = directory.resolve() / STORE_NAME
+    location = getattr(default_storage, "location", None)
+    if location is None:
+        return
+    media_root = Path(location).resolve()
+    if store == media_root or store.is_relative_to(media_root) or media_root.is_relative_to(store):
+        raise BackupError(
+            f"the media store {store} would be inside the uploaded files ({media_root}) or hold them: "
+            "write backups to a folder of their own (BACKUP_DIR, by default BALAI_DATA_DIR/backups)"
+        )
 
 
 def _store_put(store: Path, stream: IO[bytes]) -> tuple[dict[str, Any], bool]:

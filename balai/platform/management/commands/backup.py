@@ -7,7 +7,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from balai.platform.backup import BackupError, backup_create, default_backup_path, record_run
+from balai.platform.backup import (
+    BackupError,
+    backup_create,
+    backup_folder_check,
+    default_backup_path,
+    record_run,
+)
 from balai.platform.backup_retention import RetentionPolicy, backup_lock, backup_prune, offsite_copy
 
 
@@ -44,6 +50,7 @@ class Command(BaseCommand):
             output = default_backup_path(output)
         directory = output.resolve().parent
         try:
+            backup_folder_check(directory)
             with backup_lock(directory, wait_seconds=options["wait"]):
                 self._run(output, directory, prune=into_directory and not options["no_prune"])
         except BackupError as exc:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
@@ -28,7 +29,11 @@ OFFSITE_TIMEOUT_SECONDS = 6 * 3600
 
 @dataclass(frozen=True)
 class RetentionPolicy:
-    """Keep the newest archive of each of the last `daily` days, `weekly` ISO weeks and `monthly` months (UTC)."""
+    """Keep the newest archive of each of the last `daily` days, `weekly` ISO weeks and `monthly` months.
+
+    Days are those of TIME_ZONE, so that the nightly run (early in the day) and a backup made by hand before an
+    upgrade that day fall in the same day, and the later, hand-made one is the day's archive kept.
+    """
 
     daily: int
     weekly: int
@@ -72,11 +77,13 @@ def archives_to_keep(stamps: dict[Path, datetime.datetime], policy: RetentionPol
 
 
 def timestamped_archives(directory: Path) -> dict[Path, datetime.datetime]:
+    """Archives named by `balai backup` and their time (from the name, which is UTC) in TIME_ZONE."""
+    zone = ZoneInfo(settings.TIME_ZONE)
     stamps = {}
     for path in directory.iterdir():
         if match := TIMESTAMPED.match(path.name):
             moment = datetime.datetime.strptime(match[1], "%Y%m%dT%H%M%S").replace(tzinfo=datetime.UTC)
-            stamps[path] = moment
+            stamps[path] = moment.astimezone(zone)
     return stamps
 
 

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from balai.core.models import Pemda
 from balai.lapor.services import pending_photo_discard, pending_photo_store, report_submit
 from balai.platform.backup import backup_inspect, last_backup
-from balai.platform.backup_retention import RetentionPolicy, archives_to_keep, backup_lock
+from balai.platform.backup_retention import RetentionPolicy, archives_to_keep, backup_lock, timestamped_archives
 from tests.factories import ReportInputFactory, processed_photo
 
 STORE = "media-store"
@@ -56,6 +56,23 @@ def test_the_newest_archive_is_kept_even_by_a_policy_that_keeps_nothing() -> Non
     stamps = {Path("a"): at("2026-12-01T02:30"), Path("b"): at("2026-12-04T02:30"), Path("c"): at("2026-11-01T02:30")}
 
     assert archives_to_keep(stamps, RetentionPolicy(daily=0, weekly=0, monthly=0)) == {Path("b")}
+
+
+def test_days_are_those_of_the_city_so_a_backup_before_a_daytime_upgrade_is_the_day_s_archive(
+    tmp_path: Path, settings: Any
+) -> None:
+    settings.TIME_ZONE = "Asia/Makassar"  # WITA, UTC+8: the nightly 02:30 run is at 18:30 UTC the day before
+    names = [
+        "balai-20261101T183000Z.tar.gz",  # nightly, 2 November 02:30 WITA
+        "balai-20261102T020000Z.tar.gz",  # by hand before an upgrade, 2 November 10:00 WITA
+        "balai-20261102T183000Z.tar.gz",  # nightly, 3 November 02:30 WITA (the same UTC day as the one by hand)
+    ]
+    for name in names:
+        (tmp_path / name).touch()
+
+    kept = archives_to_keep(timestamped_archives(tmp_path), RetentionPolicy(daily=7, weekly=0, monthly=0))
+
+    assert sorted(path.name for path in kept) == names[1:]
 
 
 def nightly(directory: Path, when: str, **options: Any) -> tuple[str, str]:

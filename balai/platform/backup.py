@@ -67,6 +67,10 @@ class BackupError(Exception):
     """The archive is unusable or the restore cannot go ahead; the message says why."""
 
 
+class NotABackupError(BackupError):
+    """A complete tar.gz without a manifest: some other file (a copy of /etc/balai, say), not a damaged backup."""
+
+
 @dataclass(frozen=True)
 class BackupResult:
     path: Path
@@ -415,7 +419,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
                     return manifest
     except (tarfile.TarError, EOFError, zlib.error, OSError, ValueError) as exc:
         raise BackupError(f"{path} is not a readable backup archive: {exc}") from exc
-    raise BackupError(f"{path} has no {MANIFEST_NAME}: the archive is incomplete")
+    raise NotABackupError(f"{path} has no {MANIFEST_NAME}: not a Balai backup")
 
 
 def backup_inspect(path: Path) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from balai.platform.backup import FORMAT, STORE_NAME, BackupError, read_manifest, store_object
+from balai.platform.backup import FORMAT, STORE_NAME, BackupError, NotABackupError, read_manifest, store_object
 
 LOCK_NAME = ".backup.lock"
 # Only archives `balai backup` named itself are pruned; an archive named by hand is kept, and so is its media.
@@ -105,6 +105,8 @@ def backup_prune(*, directory: Path, policy: RetentionPolicy) -> PruneResult:
     for archive in sorted(directory.glob("*.tar.gz")):
         try:
             manifest = read_manifest(archive)
+        except NotABackupError:
+            continue
         except BackupError as exc:
             # Its media cannot be told apart from garbage: collect nothing rather than lose them.
             result.store_untouched = str(exc)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import tarfile
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -102,6 +103,9 @@ def test_prune_keeps_the_policy_s_archives_and_removes_media_only_pruned_ones_re
     by_hand = tmp_path / "before-upgrade.tar.gz"
     call_command("backup", output=by_hand, stdout=io.StringIO())
     pending_photo_discard(form_token=form, public_ids=[pending.public_id])
+    # A copy of /etc/balai kept beside the backups, as the guide suggests: not an archive, it blocks nothing.
+    with tarfile.open(tmp_path / "etc-balai.tar.gz", "w:gz") as tar:
+        tar.add(Path(__file__), arcname="etc/balai/balai.env")
     leftover = tmp_path / STORE / ".partial-killed-run"
     leftover.write_bytes(b"half a photo")
 
@@ -117,12 +121,13 @@ def test_prune_keeps_the_policy_s_archives_and_removes_media_only_pruned_ones_re
     assert sorted(path.name for path in tmp_path.glob("*.tar.gz")) == [
         "balai-20261103T023000Z.tar.gz",
         "balai-20261104T023000Z.tar.gz",
+        "etc-balai.tar.gz",
     ]
     assert "kept 2 archives, removed 1; removed 1 unreferenced media objects" in out
     assert pending_sha not in objects(tmp_path)
     # What is left is exactly what the kept archives refer to.
     referred = set()
-    for archive in tmp_path.glob("*.tar.gz"):
+    for archive in tmp_path.glob("balai-*.tar.gz"):
         referred |= {entry["sha256"] for entry in backup_inspect(archive)["media"].values()}
     assert objects(tmp_path) == referred
     assert len(referred) == 1

@@ -726,8 +726,12 @@ def backup_runs(directory: Path | None = None) -> list[dict[str, Any]]:
 
 
 def last_backup(directory: Path | None = None) -> LastBackup | None:
-    """The newest successful run recorded in `directory` (default settings.BACKUP_DIR), or None if none ran yet."""
-    for run in reversed(backup_runs(directory)):
+    """The newest successful run recorded in `directory` (default settings.BACKUP_DIR), or None if none ran yet.
+
+    Archives written before runs were recorded count too: without a recorded run, the newest `balai-<time>.tar.gz`
+    there (its time that of the file)."""
+    folder = Path(directory or settings.BACKUP_DIR)
+    for run in reversed(backup_runs(folder)):
         if run.get("ok"):
             return LastBackup(
                 finished_at=datetime.datetime.fromisoformat(run["finished_at"]),
@@ -738,4 +742,16 @@ def last_backup(directory: Path | None = None) -> LastBackup | None:
                 media_added_bytes=int(run.get("media_added_bytes", 0)),
                 offsite_ok=run.get("offsite_ok"),
             )
-    return None
+    try:
+        archives = [(path.stat(), path) for path in folder.glob("balai-*Z.tar.gz")]
+    except OSError:  # the folder is not readable by this user
+        return None
+    if not archives:
+        return None
+    stat, path = max(archives, key=lambda item: item[0].st_mtime)
+    return LastBackup(
+        finished_at=datetime.datetime.fromtimestamp(stat.st_mtime, tz=datetime.UTC),
+        path=path,
+        bytes=stat.st_size,
+        offsite_configured=bool(settings.BACKUP_OFFSITE),
+    )

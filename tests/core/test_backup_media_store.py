@@ -150,3 +150,16 @@ def test_each_run_is_recorded_for_balai_doctor(city_with_photos: Pemda, tmp_path
     [run] = backup_runs()
     assert run["ok"] is True
     assert run["media_added"] == 2
+
+
+@pytest.mark.django_db
+def test_an_archive_from_before_runs_were_recorded_counts_as_the_last_backup(tmp_path: Path, settings: Any) -> None:
+    settings.BACKUP_DIR = tmp_path
+    older = tmp_path / "balai-20261101T023000Z.tar.gz"
+    older.write_bytes(b"x" * 10)
+
+    latest = last_backup()
+
+    assert latest is not None
+    assert latest.path == older
+    assert latest.bytes == 10

@@ -25,6 +25,7 @@ LOCK_NAME = ".backup.lock"
 TIMESTAMPED = re.compile(r"^balai-(\d{8}T\d{6})Z\.tar\.gz$")
 _OBJECT = re.compile(r"^[0-9a-f]{64}$")
 OFFSITE_TIMEOUT_SECONDS = 6 * 3600
+RECENT = datetime.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,13 @@ class PruneResult:
 
 
 def archives_to_keep(stamps: dict[Path, datetime.datetime], policy: RetentionPolicy) -> set[Path]:
-    """The archives the policy keeps, the newest always among them."""
+    """The archives the policy keeps: the newest, every one made in the 24 hours before it (a backup made by hand
+    is not lost to the next run that day), and the newest of each of the policy's days, weeks and months."""
     newest_first = sorted(stamps, key=lambda path: stamps[path], reverse=True)
-    keep = set(newest_first[:1])
+    if not newest_first:
+        return set()
+    newest = stamps[newest_first[0]]
+    keep = {path for path in newest_first if newest - stamps[path] < RECENT}
     buckets: list[tuple[int, Callable[[datetime.datetime], Hashable]]] = [
         (policy.daily, lambda moment: moment.date()),
         (policy.weekly, lambda moment: moment.isocalendar()[:2]),

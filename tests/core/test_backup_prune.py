@@ -49,8 +49,22 @@ def test_the_policy_keeps_the_newest_of_each_recent_day_week_and_month() -> None
         "20261202T0230",
         "20261203T0230",
         "20261204T0230",
-        "20261205T1000",  # the newest: today, this week, this month (the 02:30 run of that day goes)
+        "20261205T0230",  # within 24 hours of the newest
+        "20261205T1000",  # the newest: today, this week, this month
     ]
+
+
+def test_a_backup_made_by_hand_is_not_pruned_by_the_next_run_that_day() -> None:
+    stamps = {Path("by-hand"): at("2026-12-04T10:00"), Path("nightly"): at("2026-12-04T18:30")}
+
+    kept = archives_to_keep(stamps, RetentionPolicy(daily=7, weekly=0, monthly=0))
+
+    assert kept == {Path("by-hand"), Path("nightly")}  # not the day's newest, but within 24 hours of the newest
+    later = {**stamps, Path("next-nightly"): at("2026-12-05T18:30")}
+    assert archives_to_keep(later, RetentionPolicy(daily=7, weekly=0, monthly=0)) == {
+        Path("nightly"),
+        Path("next-nightly"),
+    }
 
 
 def test_the_newest_archive_is_kept_even_by_a_policy_that_keeps_nothing() -> None:

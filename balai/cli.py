@@ -11,7 +11,7 @@ USAGE = """usage: balai <command> [options]
   demo             load the demo city (Kota Bitung) with users and sample reports
   worker           run the background task worker (emails, escalations)
   serve            serve in production with gunicorn (never migrates; see docs/deploy.md)
-  backup           write one consistent archive: all data, the photos, a manifest of hashes
+  backup           write one consistent archive of all data, new photos into the media store; prune, copy off-site
   restore          check an archive and restore it into an empty database
   wilayah import   import or refresh the Kemendagri wilayah table from a code,name CSV
   pemda setup      create the Pemda profile and its units for a kabupaten/kota code

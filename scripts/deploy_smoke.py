@@ -287,9 +287,11 @@ class Smoke:
                 "DJANGO_SUPERUSER_EMAIL": "admin@localhost",
                 "DJANGO_SUPERUSER_PASSWORD": uuid.uuid4().hex,
             }
-        before = set(self.m.tmp.joinpath("backups").iterdir())
+        before = set(self.m.tmp.joinpath("backups").glob("balai-*.tar.gz"))
         out = self.balai(*args, extra_env=extra_env)
-        self.archives += sorted(set(self.m.tmp.joinpath("backups").iterdir()) - before, key=lambda p: p.stat().st_mtime)
+        self.archives += sorted(
+            set(self.m.tmp.joinpath("backups").glob("balai-*.tar.gz")) - before, key=lambda p: p.stat().st_mtime
+        )
         return out.splitlines()[-1] if out else "ok"
 
     def install_env_file(self, _: list[str]) -> str:
@@ -807,8 +809,7 @@ def restored_matches(smoke: Smoke) -> str:
     first, second = manifest(original), manifest(copy)
     if first["counts"] != second["counts"]:
         raise StepFailedError(f"row counts differ: {first['counts']} != {second['counts']}")
-    media = {name: entry["sha256"] for name, entry in first["files"].items() if name.startswith("media/")}
-    media_copy = {name: entry["sha256"] for name, entry in second["files"].items() if name.startswith("media/")}
+    media, media_copy = media_hashes(first), media_hashes(second)
     if media != media_copy or not media:
         raise StepFailedError(f"media files differ or are missing: {len(media)} vs {len(media_copy)}")
     data = "data hash identical" if first["files"].get("data.jsonl") == second["files"].get("data.jsonl") else ""
@@ -816,6 +817,14 @@ def restored_matches(smoke: Smoke) -> str:
     return f"{rows} rows in {len(first['counts'])} models, {len(media)} file(s) by sha256 identical; {data}".rstrip(
         "; "
     )
+
+
+def media_hashes(manifest: dict[str, Any]) -> dict[str, str]:
+    """The uploaded files an archive names, with their sha256: listed apart since backups keep media once
+    (`media`, format balai-backup/2), or among the archive's own files before that (`media/...`)."""
+    if isinstance(manifest.get("media"), dict):
+        return {name: entry["sha256"] for name, entry in manifest["media"].items()}
+    return {name: entry["sha256"] for name, entry in manifest["files"].items() if name.startswith("media/")}
 
 
 def self_signed_certificate(m: Machine) -> None:

@@ -1,11 +1,14 @@
-"""Backups: one tar.gz with every row as Django JSON lines (any database engine), the media files and a manifest.
+"""Backups: a tar.gz with every row as Django JSON lines (any database engine) and a manifest; media kept once.
 
-An archive holds
+An archive (format 2) holds
   data.jsonl     every row of every backed-up model, read in one snapshot of the database; content types,
                  permissions and users are referred to by natural key, so it loads into any fresh database
-  media/<name>   every file a row refers to, read through the storage API (filesystem or S3)
-  manifest.json  written last: format, Balai version, time, applied migrations, rows per model, sha256 of
-                 each file. A truncated archive has no manifest and is refused.
+  manifest.json  written last: format, Balai version, time, applied migrations, rows per model, the sha256 of
+                 data.jsonl, and for every media file its name, sha256 and size. A truncated archive has no
+                 manifest and is refused.
+The media files themselves live once in a content-addressed store beside the archives, `media-store/<sha256[:2]>/<sha256>`:
+a photo already stored by an earlier night is referred to, not copied again. Archives of format 1 (every media
+file inside the archive, under media/<name>) are still read and restored.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import tarfile
 import tempfile
 import time
@@ -40,33 +44,44 @@ from django.utils import timezone
 
 from balai.core.registry import registry
 
-FORMAT = "balai-backup/1"
+FORMAT = "balai-backup/2"
+FORMAT_V1 = "balai-backup/1"
 DATA_NAME = "data.jsonl"
 MANIFEST_NAME = "manifest.json"
 MEDIA_PREFIX = "media/"
+# The content-addressed media store, a folder beside the archives, and the log of backup runs.
+STORE_NAME = "media-store"
+RUNS_NAME = "backup-runs.jsonl"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1024 * 1024
 _MANIFEST_MAX_BYTES = 256 * 1024 * 1024
 
 # Not backed up: rebuilt by `migrate` (content types, permissions) or short-lived (sessions, login
 # throttling, the task queue: queued jobs restored elsewhere would send again the emails the old server
-# sent after the backup was taken). The shared versions of the processes' copies (balai.core.changes) are not
-# data: every write of the restore moves them again.
+# sent after the backup was taken).
 EXCLUDED_APPS = frozenset({"contenttypes", "sessions", "axes", "django_tasks_database"})
-EXCLUDED_MODELS = frozenset({"auth.permission", "core.sharedversion"})
+EXCLUDED_MODELS = frozenset({"auth.permission"})
 
 
 class BackupError(Exception):
     """The archive is unusable or the restore cannot go ahead; the message says why."""
 
 
+class NotABackupError(BackupError):
+    """A complete tar.gz without a manifest: some other file (a copy of /etc/balai, say), not a damaged backup."""
+
+
 @dataclass(frozen=True)
 class BackupResult:
     path: Path
     counts: dict[str, int]
-    files: int
+    media_files: int
     size: int
     missing_media: list[str]
     seconds: float
+    # Objects (and their bytes) this run added to the media store: files no earlier backup had.
+    media_added: int = 0
+    media_added_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,8 +115,22 @@ def default_backup_path(directory: Path) -> Path:
 # --- Backup ----------------------------------------------------------------------------------------
 
 
+def store_beside(archive: Path) -> Path:
+    """The media store that belongs to an archive: the `media-store` folder in the archive's own folder."""
+    return archive.resolve().parent / STORE_NAME
+
+
+def store_object(store: Path, sha256: str) -> Path:
+    return store / sha256[:2] / sha256
+
+
 def backup_create(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResult:
-    """Write a backup archive to `output` (mode 0600: it holds personal data); never leave a partial file there."""
+    """Write a backup archive to `output` (mode 0600: it holds personal data); never leave a partial file there.
+
+    Media files go to the store beside it (`store_beside`), each content once; a file whose name and size the
+    newest earlier archive there already lists is taken from that manifest without being read again (photos
+    are written once and never changed).
+    """
     started = time.monotonic()
     executor = MigrationExecutor(connections[using])
     if pending := executor.migration_plan(executor.loader.graph.leaf_nodes()):
@@ -111,9 +140,13 @@ def backup_create(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResul
         )
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    backup_folder_check(output.parent)
+    store = store_beside(output)
+    known = _media_of_newest_archive(output.parent)
     partial = output.with_name(f".{output.name}.partial")
     counts: dict[str, int] = {}
     media_names: set[str] = set()
+    added = added_bytes = 0
     try:
         # The data file is staged next to the archive, not in /tmp, which is often a small tmpfs.
         with tempfile.TemporaryDirectory(dir=output.parent, prefix=".balai-backup-") as tmp:
@@ -129,21 +162,28 @@ def backup_create(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResul
                     # PostgreSQL's jsonb reorders keys: sorted, the same data dumps to the same bytes on any engine.
                     sort_keys=True,
                 )
-            files: dict[str, dict[str, Any]] = {}
+            media: dict[str, dict[str, Any]] = {}
             missing: list[str] = []
+            for name in sorted(media_names):
+                # Photos are written once and never changed, so reading them after the snapshot is safe.
+                if not default_storage.exists(name):
+                    missing.append(name)
+                    continue
+                size = default_storage.size(name)
+                earlier = known.get(name)
+                if earlier is not None and earlier["size"] == size and _object_size(store, earlier["sha256"]) == size:
+                    media[name] = earlier
+                    continue
+                with default_storage.open(name, "rb") as handle:
+                    media[name], is_new = _store_put(store, handle)
+                if is_new:
+                    added += 1
+                    added_bytes += media[name]["size"]
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as raw:
                 with tarfile.open(fileobj=raw, mode="w:gz") as tar:
                     with data_path.open("rb") as handle:
-                        files[DATA_NAME] = _add_member(tar, DATA_NAME, handle, data_path.stat().st_size)
-                    for name in sorted(media_names):
-                        # Photos are written once and never changed, so reading them after the snapshot is safe.
-                        if not default_storage.exists(name):
-                            missing.append(name)
-                            continue
-                        size = default_storage.size(name)
-                        with default_storage.open(name, "rb") as handle:
-                            files[MEDIA_PREFIX + name] = _add_member(tar, MEDIA_PREFIX + name, handle, size)
+                        data_entry = _add_member(tar, DATA_NAME, handle, data_path.stat().st_size)
                     manifest = {
                         "format": FORMAT,
                         "balai_version": _balai_version(),
@@ -151,7 +191,8 @@ def backup_create(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResul
                         "database": connections[using].vendor,
                         "migrations": migrations,
                         "counts": counts,
-                        "files": files,
+                        "files": {DATA_NAME: data_entry},
+                        "media": media,
                         "missing_media": missing,
                     }
                     body = json.dumps(manifest, indent=2, sort_keys=True).encode()
@@ -165,11 +206,80 @@ def backup_create(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> BackupResul
     return BackupResult(
         path=output,
         counts=counts,
-        files=len(files),
+        media_files=len(media),
         size=output.stat().st_size,
         missing_media=missing,
         seconds=time.monotonic() - started,
+        media_added=added,
+        media_added_bytes=added_bytes,
     )
+
+
+def backup_folder_check(directory: Path) -> None:
+    """Refuse a backup folder whose media store would mix with the uploaded files (a local MEDIA_ROOT)."""
+    store = directory.resolve() / STORE_NAME
+    location = getattr(default_storage, "location", None)
+    if location is None:
+        return
+    media_root = Path(location).resolve()
+    if store == media_root or store.is_relative_to(media_root) or media_root.is_relative_to(store):
+        raise BackupError(
+            f"the media store {store} would be inside the uploaded files ({media_root}) or hold them: "
+            "write backups to a folder of their own (BACKUP_DIR, by default BALAI_DATA_DIR/backups)"
+        )
+
+
+def _store_put(store: Path, stream: IO[bytes]) -> tuple[dict[str, Any], bool]:
+    """Copy a stream into the store under its sha256; True if the store did not hold that content yet."""
+    store.mkdir(mode=0o700, exist_ok=True)
+    fd, staged_name = tempfile.mkstemp(dir=store, prefix=".partial-")
+    staged = Path(staged_name)
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        sha256 = digest.hexdigest()
+        target = store_object(store, sha256)
+        if target.is_file() and target.stat().st_size == size:
+            staged.unlink()
+            return {"sha256": sha256, "size": size}, False
+        target.parent.mkdir(mode=0o700, exist_ok=True)
+        os.replace(staged, target)
+        return {"sha256": sha256, "size": size}, True
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+
+
+def _object_size(store: Path, sha256: str) -> int | None:
+    try:
+        return store_object(store, sha256).stat().st_size
+    except OSError:
+        return None
+
+
+def _media_of_newest_archive(directory: Path) -> dict[str, dict[str, Any]]:
+    """name -> {sha256, size} from the newest format-2 archive in `directory` that reads cleanly, or nothing."""
+    for archive in sorted(directory.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            manifest = read_manifest(archive)
+        except BackupError:
+            continue
+        if manifest.get("format") == FORMAT and isinstance(manifest.get("media"), dict):
+            return {
+                name: entry
+                for name, entry in manifest["media"].items()
+                if isinstance(entry, dict)
+                and isinstance(entry.get("size"), int)
+                and _SHA256.match(str(entry.get("sha256")))
+            }
+    return {}
 
 
 @contextmanager
@@ -295,8 +405,28 @@ def _add_member(tar: tarfile.TarFile, name: str, stream: Any, size: int) -> dict
 # --- Checking an archive ---------------------------------------------------------------------------
 
 
+def read_manifest(path: Path) -> dict[str, Any]:
+    """An archive's manifest, read without checking the other members (for pruning and for the next backup)."""
+    try:
+        with tarfile.open(path, "r:gz") as tar:
+            for member in tar:
+                if member.name == MANIFEST_NAME and member.isfile():
+                    stream = tar.extractfile(member)
+                    assert stream is not None  # noqa: S101 - regular files always have one
+                    manifest = json.loads(stream.read(_MANIFEST_MAX_BYTES))
+                    if not isinstance(manifest, dict):
+                        raise BackupError(f"{path}: {MANIFEST_NAME} is not an object")
+                    return manifest
+    except (tarfile.TarError, EOFError, zlib.error, OSError, ValueError) as exc:
+        raise BackupError(f"{path} is not a readable backup archive: {exc}") from exc
+    raise NotABackupError(f"{path} has no {MANIFEST_NAME}: not a Balai backup")
+
+
 def backup_inspect(path: Path) -> dict[str, Any]:
-    """Read the whole archive, check every file against the manifest, and return the manifest."""
+    """Read the whole archive, check every file against the manifest, and return the manifest.
+
+    For format 2 this checks the archive only; `store_check` checks the media store it refers to.
+    """
     digests: dict[str, str] = {}
     raw_manifest: bytes | None = None
     try:
@@ -320,12 +450,26 @@ def backup_inspect(path: Path) -> dict[str, Any]:
         manifest = json.loads(raw_manifest)
     except ValueError as exc:
         raise BackupError(f"{path}: {MANIFEST_NAME} is not valid JSON") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"{path} is not a {FORMAT} archive")
+    if not isinstance(manifest, dict) or manifest.get("format") not in {FORMAT, FORMAT_V1}:
+        raise BackupError(f"{path} is not a {FORMAT} (or {FORMAT_V1}) archive")
     listed = manifest.get("files")
     counts = manifest.get("counts")
     if not isinstance(listed, dict) or not isinstance(counts, dict) or DATA_NAME not in listed:
         raise BackupError(f"{path}: the manifest lacks its list of files or of row counts")
+    if manifest["format"] == FORMAT:
+        if set(listed) != {DATA_NAME}:
+            raise BackupError(f"{path}: a format-2 archive holds only {DATA_NAME} (media live in the store)")
+        media = manifest.get("media")
+        if not isinstance(media, dict):
+            raise BackupError(f"{path}: the manifest lacks its list of media files")
+        for name, entry in media.items():
+            _check_member_name(MEDIA_PREFIX + name)
+            if (
+                not isinstance(entry, dict)
+                or not _SHA256.match(str(entry.get("sha256")))
+                or not isinstance(entry.get("size"), int)
+            ):
+                raise BackupError(f"{path}: the manifest's entry for {name} has no valid sha256 and size")
     for name in listed:
         _check_member_name(name)
     if missing := sorted(set(listed) - set(digests)):
@@ -336,6 +480,25 @@ def backup_inspect(path: Path) -> dict[str, Any]:
         if not isinstance(entry, dict) or digests[name] != entry.get("sha256"):
             raise BackupError(f"{path}: {name} does not match its sha256 in the manifest (damaged or altered)")
     return manifest
+
+
+def store_check(manifest: dict[str, Any], store: Path) -> None:
+    """Check that the store holds every media file of a format-2 manifest, each matching its sha256."""
+    media: dict[str, dict[str, Any]] = manifest.get("media") or {}
+    lacking = [name for name, entry in sorted(media.items()) if _object_size(store, entry["sha256"]) != entry["size"]]
+    if lacking:
+        first = lacking[0]
+        raise BackupError(
+            f"the media store {store} lacks {len(lacking)} of the {len(media)} media files this archive refers to "
+            f"(first: {first}, object {media[first]['sha256']}): copy the {STORE_NAME}/ folder that sits beside "
+            "the archives along with them, or name it with --store"
+        )
+    for name, entry in sorted(media.items()):
+        with store_object(store, entry["sha256"]).open("rb") as handle:
+            if _sha256(handle) != entry["sha256"]:
+                raise BackupError(
+                    f"the media store's object {entry['sha256']} ({name}) does not match its sha256 (damaged or altered)"
+                )
 
 
 def _check_member_name(name: str) -> None:
@@ -380,8 +543,10 @@ def backup_restore(
     force: bool = False,
     using: str = DEFAULT_DB_ALIAS,
     progress: Callable[[str], None] = lambda message: None,
+    store: Path | None = None,
 ) -> RestoreResult:
-    """Restore an archive: check it, migrate, write the media, load the data and check the row counts.
+    """Restore an archive: check it (and its media in `store`, by default the one beside it), migrate, write the
+    media, load the data and check the row counts.
 
     Refuses a database that already holds data unless `force`, which replaces everything in it. Loading
     and counting happen in one transaction, so a failed restore leaves the database as it was (media
@@ -390,6 +555,10 @@ def backup_restore(
     started = time.monotonic()
     progress("checking the archive")
     manifest = backup_inspect(path)
+    store = store or store_beside(path)
+    if manifest["format"] == FORMAT:
+        progress("checking the media store")
+        store_check(manifest, store)
     unknown, older = _compare_migrations(manifest)
     if unknown:
         raise BackupError(
@@ -407,7 +576,10 @@ def backup_restore(
     call_command("migrate", interactive=False, verbosity=0, database=using)
     call_command("createcachetable", verbosity=0, database=using)
     progress("writing media files")
-    written, unchanged = _restore_media(path, manifest)
+    if manifest["format"] == FORMAT:
+        written, unchanged = _restore_media_from_store(manifest, store)
+    else:
+        written, unchanged = _restore_media(path, manifest)
     counts: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="balai-restore-") as tmp:
         data_path = Path(tmp) / DATA_NAME
@@ -468,6 +640,17 @@ def _restore_media(path: Path, manifest: dict[str, Any]) -> tuple[int, int]:
     return written, unchanged
 
 
+def _restore_media_from_store(manifest: dict[str, Any], store: Path) -> tuple[int, int]:
+    written = unchanged = 0
+    for name, entry in sorted(manifest["media"].items()):
+        with store_object(store, entry["sha256"]).open("rb") as stream:
+            if _write_media(default_storage, name, stream, entry["size"], entry["sha256"]):
+                written += 1
+            else:
+                unchanged += 1
+    return written, unchanged
+
+
 def _write_media(storage: Storage, name: str, stream: IO[bytes], size: int, expected: str) -> bool:
     """Put one file in storage under exactly `name`; False if an identical file is already there."""
     if storage.exists(name):
@@ -500,47 +683,75 @@ def _extract_data(path: Path, manifest: dict[str, Any], target: Path) -> None:
     raise BackupError(f"{path} has no {DATA_NAME}")
 
 
-# --- The last backup (read by `balai doctor`) --------------------------------------------------------------
+# --- The log of backup runs ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class BackupRun:
+class LastBackup:
+    """The newest successful `balai backup` run in BACKUP_DIR, for `balai doctor` and monitoring."""
+
     finished_at: datetime.datetime
     path: Path
-    bytes: int
-    offsite_configured: bool
+    bytes: int  # the archive's size; media the run added to the store are in `media_added_bytes`
+    offsite_configured: bool  # BACKUP_OFFSITE is set now
+    seconds: float = 0.0
+    media_added_bytes: int = 0
+    offsite_ok: bool | None = None  # None: that run made no off-site copy
 
 
-def backup_directories() -> list[Path]:
-    """Where archives are written: BACKUP_DIR when set, the command's default, the systemd timer's folder."""
-    configured = getattr(settings, "BACKUP_DIR", "")
-    candidates = [Path(configured)] if configured else []
-    candidates += [Path(settings.DATA_DIR) / "backups", Path("/var/backups/balai")]
-    return list(dict.fromkeys(candidates))
+def record_run(directory: Path, entry: dict[str, Any]) -> None:
+    """Append one run (success or failure) to BACKUP_DIR/backup-runs.jsonl, one JSON object a line."""
+    directory.mkdir(parents=True, exist_ok=True)
+    fd = os.open(directory / RUNS_NAME, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as log:
+        log.write(json.dumps(entry, sort_keys=True, cls=DjangoJSONEncoder) + "\n")
 
 
-def last_backup() -> BackupRun | None:
-    """The newest complete archive (`balai-*.tar.gz`; a partial one is named `.balai-…partial`), or None.
-
-    A minimal reader of what is on disk; `offsite_configured` says whether BACKUP_OFFSITE names a copy elsewhere."""
-    newest: tuple[float, Path, int] | None = None
-    for directory in backup_directories():
+def backup_runs(directory: Path | None = None) -> list[dict[str, Any]]:
+    """Every recorded run, oldest first; lines that do not parse (a run cut off mid-write) are skipped."""
+    log = Path(directory or settings.BACKUP_DIR) / RUNS_NAME
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    runs = []
+    for line in lines:
         try:
-            archives = list(directory.glob("balai-*.tar.gz"))
-        except OSError:  # not readable by this user
+            run = json.loads(line)
+        except ValueError:
             continue
-        for archive in archives:
-            try:
-                stat = archive.stat()
-            except OSError:
-                continue
-            if newest is None or stat.st_mtime > newest[0]:
-                newest = (stat.st_mtime, archive, stat.st_size)
-    if newest is None:
+        if isinstance(run, dict):
+            runs.append(run)
+    return runs
+
+
+def last_backup(directory: Path | None = None) -> LastBackup | None:
+    """The newest successful run recorded in `directory` (default settings.BACKUP_DIR), or None if none ran yet.
+
+    Archives written before runs were recorded count too: without a recorded run, the newest `balai-<time>.tar.gz`
+    there (its time that of the file)."""
+    folder = Path(directory or settings.BACKUP_DIR)
+    for run in reversed(backup_runs(folder)):
+        if run.get("ok"):
+            return LastBackup(
+                finished_at=datetime.datetime.fromisoformat(run["finished_at"]),
+                path=Path(run["archive"]),
+                bytes=int(run.get("bytes", 0)),
+                offsite_configured=bool(settings.BACKUP_OFFSITE),
+                seconds=float(run.get("seconds", 0.0)),
+                media_added_bytes=int(run.get("media_added_bytes", 0)),
+                offsite_ok=run.get("offsite_ok"),
+            )
+    try:
+        archives = [(path.stat(), path) for path in folder.glob("balai-*Z.tar.gz")]
+    except OSError:  # the folder is not readable by this user
         return None
-    return BackupRun(
-        finished_at=datetime.datetime.fromtimestamp(newest[0], tz=datetime.UTC),
-        path=newest[1],
-        bytes=newest[2],
-        offsite_configured=bool(getattr(settings, "BACKUP_OFFSITE", "")),
+    if not archives:
+        return None
+    stat, path = max(archives, key=lambda item: item[0].st_mtime)
+    return LastBackup(
+        finished_at=datetime.datetime.fromtimestamp(stat.st_mtime, tz=datetime.UTC),
+        path=path,
+        bytes=stat.st_size,
+        offsite_configured=bool(settings.BACKUP_OFFSITE),
     )

@@ -26,10 +26,12 @@ from balai.platform.backup import (
     BackupError,
     backed_up_models,
     backup_inspect,
+    backup_runs,
 )
 from tests.factories import make_report
 
 from .as_operator import ROOT, FreshDatabase, balai, operator_env, python
+from .backup_formats import to_format_1
 
 
 def counts_now() -> dict[str, int]:
@@ -149,6 +151,30 @@ def test_a_backup_restored_into_a_fresh_database_has_every_row_photo_and_permiss
     assert facts["new_audit_pk"] > max_audit_pk
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_in_the_old_format_restores_into_a_fresh_database_exactly(
+    busy_city: Pemda, fresh: FreshDatabase, tmp_path: Path
+) -> None:
+    call_command("backup", output=tmp_path / "new" / "balai.tar.gz", stdout=io.StringIO())
+    # In a folder of its own, with no media store beside it: every photo comes from the archive.
+    old = to_format_1(tmp_path / "new" / "balai.tar.gz", tmp_path / "old" / "balai.tar.gz")
+    assert backup_inspect(old)["format"] == "balai-backup/1"
+    source_counts = counts_now()
+    source_hashes = photo_hashes()
+
+    env = operator_env(fresh, tmp_path / "restored")
+    restored = balai(env, "restore", str(old))
+    assert restored.returncode == 0, restored.stderr
+    assert "row counts match the backup" in restored.stdout
+
+    facts_run = python(env, RESTORED_FACTS)
+    assert facts_run.returncode == 0, facts_run.stderr
+    facts = json.loads(facts_run.stdout)
+    assert facts["counts"] == source_counts
+    assert facts["hashes"] == source_hashes
+    assert len(facts["hashes"]) == 4
+
+
 def test_backup_reads_one_snapshot_while_another_connection_keeps_writing(fresh: FreshDatabase, tmp_path: Path) -> None:
     env = operator_env(fresh, tmp_path)
     done = subprocess.run(
@@ -192,10 +218,23 @@ def _a_photo(archive: Path) -> str:
 
 
 @pytest.mark.django_db
-def test_restore_refuses_an_archive_whose_photo_was_altered(archive: Path, tmp_path: Path) -> None:
-    photo = _a_photo(archive)
+def test_restore_refuses_an_archive_whose_photo_was_altered_in_the_store(archive: Path) -> None:
+    manifest = backup_inspect(archive)
+    name, entry = sorted(manifest["media"].items())[0]
+    stored = archive.parent / "media-store" / entry["sha256"][:2] / entry["sha256"]
+    stored.write_bytes(stored.read_bytes()[:-1] + b"\x00")
+
+    with pytest.raises(CommandError, match=re.escape(f"object {entry['sha256']} ({name}) does not match its sha256")):
+        call_command("restore", str(archive), force=True, stdout=io.StringIO())
+    assert Report.objects.count() == 3  # nothing was touched
+
+
+@pytest.mark.django_db
+def test_restore_refuses_an_old_format_archive_whose_photo_was_altered(archive: Path, tmp_path: Path) -> None:
+    old = to_format_1(archive, tmp_path / "old" / "balai.tar.gz")
+    photo = _a_photo(old)
     altered = tmp_path / "altered.tar.gz"
-    rewrite(archive, altered, lambda name, data: (name, data[:-1] + b"\x00" if name == photo else data))
+    rewrite(old, altered, lambda name, data: (name, data[:-1] + b"\x00" if name == photo else data))
 
     with pytest.raises(CommandError, match=re.escape(f"{photo} does not match its sha256")):
         call_command("restore", str(altered), force=True, stdout=io.StringIO())
@@ -227,7 +266,27 @@ def test_restore_refuses_files_the_manifest_does_not_list(archive: Path, tmp_pat
 
 @pytest.mark.django_db
 def test_restore_refuses_a_path_that_climbs_out_of_the_media_folder(archive: Path, tmp_path: Path) -> None:
-    photo = _a_photo(archive)
+    evil = "../../etc/cron.d/balai"
+
+    def climb(name: str, data: bytes) -> tuple[str, bytes]:
+        if name == MANIFEST_NAME:
+            manifest = json.loads(data)
+            photo = sorted(manifest["media"])[0]
+            manifest["media"][evil] = manifest["media"].pop(photo)
+            return name, json.dumps(manifest).encode()
+        return name, data
+
+    unsafe = tmp_path / "unsafe.tar.gz"
+    rewrite(archive, unsafe, climb)
+
+    with pytest.raises(BackupError, match="unsafe name"):
+        backup_inspect(unsafe)
+
+
+@pytest.mark.django_db
+def test_restore_refuses_an_old_format_path_that_climbs_out_of_the_media_folder(archive: Path, tmp_path: Path) -> None:
+    old = to_format_1(archive, tmp_path / "old" / "balai.tar.gz")
+    photo = _a_photo(old)
     evil = "media/../../etc/cron.d/balai"
 
     def climb(name: str, data: bytes) -> tuple[str, bytes]:
@@ -238,7 +297,7 @@ def test_restore_refuses_a_path_that_climbs_out_of_the_media_folder(archive: Pat
         return (evil if name == photo else name), data
 
     unsafe = tmp_path / "unsafe.tar.gz"
-    rewrite(archive, unsafe, climb)
+    rewrite(old, unsafe, climb)
 
     with pytest.raises(BackupError, match="unsafe name"):
         backup_inspect(unsafe)
@@ -275,7 +334,11 @@ def test_backup_refuses_a_database_behind_the_code_and_leaves_no_file(fresh: Fre
 
     assert done.returncode == 1
     assert "run `balai migrate` first" in done.stderr
-    assert not (tmp_path / "backups").exists() or list((tmp_path / "backups").iterdir()) == []
+    # No archive and no media: only the lock file and the run log, which records the failure.
+    assert sorted(path.name for path in (tmp_path / "backups").iterdir()) == [".backup.lock", "backup-runs.jsonl"]
+    [run] = backup_runs(tmp_path / "backups")
+    assert run["ok"] is False
+    assert "run `balai migrate` first" in run["error"]
 
 
 @pytest.mark.django_db
@@ -289,7 +352,7 @@ def test_a_photo_missing_from_storage_is_reported_and_everything_else_is_kept(bu
     manifest = backup_inspect(tmp_path / "b.tar.gz")
     assert f"{lost} is referenced in the database but missing from storage" in errors.getvalue()
     assert manifest["missing_media"] == [lost]
-    assert sorted(name for name in manifest["files"] if name.startswith("media/")) == sorted(
-        f"media/{name}" for name in ReportPhoto.objects.values_list("file", flat=True) if name != lost
+    assert sorted(manifest["media"]) == sorted(
+        name for name in ReportPhoto.objects.values_list("file", flat=True) if name != lost
     )
     assert manifest["counts"]["lapor.reportphoto"] == 4

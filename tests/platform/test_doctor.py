@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import datetime
+import json
 import socket
 import urllib.error
 import urllib.request
@@ -209,9 +210,11 @@ def test_no_backup_is_to_do_until_one_is_made(real_city: Pemda, settings: Any) -
 @pytest.mark.django_db
 def test_an_old_backup_is_to_do(real_city: Pemda, settings: Any) -> None:
     call_command("backup", output=f"{settings.BACKUP_DIR}/")
-    [archive] = Path(settings.BACKUP_DIR).glob("balai-*.tar.gz")
-    three_days_ago = archive.stat().st_mtime - 3 * 86400
-    os.utime(archive, (three_days_ago, three_days_ago))
+    # The run log says when the backup finished (balai.platform.backup.last_backup): move that run three days back.
+    runs = Path(settings.BACKUP_DIR) / "backup-runs.jsonl"
+    [run] = [json.loads(entry) for entry in runs.read_text(encoding="utf-8").splitlines()]
+    run["finished_at"] = (datetime.datetime.fromisoformat(run["finished_at"]) - datetime.timedelta(days=3)).isoformat()
+    runs.write_text(json.dumps(run) + "\n", encoding="utf-8")
 
     found = line(doctor()[1], "A backup was made in the last 36 hours")
     assert found.startswith("[TO DO]")

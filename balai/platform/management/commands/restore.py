@@ -18,6 +18,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Restore into a database that already holds data: EVERYTHING in it is replaced.",
         )
+        parser.add_argument(
+            "--store",
+            type=Path,
+            help="The media store the archive refers to (default: the media/ folder beside the archive).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         archive: Path = options["archive"]
@@ -25,7 +30,10 @@ class Command(BaseCommand):
             raise CommandError(f"{archive} is not a file")
         try:
             result = backup_restore(
-                path=archive, force=options["force"], progress=lambda message: self.stdout.write(f"{message}…")
+                path=archive,
+                force=options["force"],
+                store=options["store"],
+                progress=lambda message: self.stdout.write(f"{message}…"),
             )
         except BackupError as exc:
             raise CommandError(f"restore refused: {exc}") from exc

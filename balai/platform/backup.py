@@ -58,9 +58,10 @@ _MANIFEST_MAX_BYTES = 256 * 1024 * 1024
 
 # Not backed up: rebuilt by `migrate` (content types, permissions) or short-lived (sessions, login
 # throttling, the task queue: queued jobs restored elsewhere would send again the emails the old server
-# sent after the backup was taken).
+# sent after the backup was taken). The shared versions of the processes' copies (balai.core.changes) are not
+# data: every write of the restore moves them again.
 EXCLUDED_APPS = frozenset({"contenttypes", "sessions", "axes", "django_tasks_database"})
-EXCLUDED_MODELS = frozenset({"auth.permission"})
+EXCLUDED_MODELS = frozenset({"auth.permission", "core.sharedversion"})
 
 
 class BackupError(Exception):

@@ -107,3 +107,15 @@ def python(env: dict[str, str], code: str, timeout: float = 120) -> subprocess.C
         timeout=timeout,
         check=False,
     )
+
+
+def set_up_bitung(env: dict[str, str]) -> None:
+    """The steps of docs/deploy.md's section 6, shortened to one kota: a database ready to serve Kota Bitung."""
+    for step in [
+        ("migrate", "--verbosity", "0"),
+        ("createcachetable",),
+        ("wilayah", "import", "--only", "71.72"),
+        ("pemda", "setup", "71.72", "--prefix", "BTG", "--bounds", "1.36,1.62,124.98,125.36"),
+    ]:
+        done = balai(env, *step)
+        assert done.returncode == 0, f"{step}: {done.stderr}"

@@ -81,13 +81,6 @@ def busy_city(city: Pemda, sysadmin: Any) -> Pemda:
     return city
 
 
-@pytest.fixture
-def fresh(tmp_path: Path) -> Any:
-    database = FreshDatabase.create(tmp_path)
-    yield database
-    database.drop()
-
-
 RESTORED_FACTS = """
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage

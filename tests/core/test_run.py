@@ -6,21 +6,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
-import pytest
 
 from .as_operator import ROOT, FreshDatabase, operator_env
 from .test_serve import free_port, get
-
-
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[FreshDatabase]:
-    database = FreshDatabase.create(tmp_path)
-    yield database
-    database.drop()
 
 
 def test_sigterm_stops_balai_run_and_its_worker(fresh: FreshDatabase, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from django.core.management import CommandError
 
 from balai.platform.management.commands.serve import bind_address, default_workers, gunicorn_argv
 
-from .as_operator import ROOT, FreshDatabase, balai, operator_env
+from .as_operator import ROOT, FreshDatabase, operator_env, set_up_bitung
 
 
 def free_port() -> int:
@@ -72,26 +72,12 @@ def serving(env: dict[str, str], log: Path, *args: str) -> Iterator[tuple[subpro
                 process.wait(timeout=10)
 
 
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[FreshDatabase]:
-    database = FreshDatabase.create(tmp_path)
-    yield database
-    database.drop()
-
-
 def test_serve_answers_through_gunicorn_workers_and_stops_gracefully(fresh: FreshDatabase, tmp_path: Path) -> None:
     env = operator_env(
         fresh, tmp_path, ALLOWED_HOSTS="127.0.0.1", SITE_URL="https://lapor.bitungkota.go.id", LOG_JSON="true"
     )
     # The steps of docs/deploy.md, shortened to one kota.
-    for step in [
-        ("migrate", "--verbosity", "0"),
-        ("createcachetable",),
-        ("wilayah", "import", "--only", "71.72"),
-        ("pemda", "setup", "71.72", "--prefix", "BTG", "--bounds", "1.36,1.62,124.98,125.36"),
-    ]:
-        done = balai(env, *step)
-        assert done.returncode == 0, f"{step}: {done.stderr}"
+    set_up_bitung(env)
     log = tmp_path / "serve.log"
 
     with serving(env, log, "--workers", "2") as (process, port):

@@ -3,34 +3,15 @@ every page either worker serves next (the workers' kept copies follow the shared
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from .as_operator import FreshDatabase, balai, operator_env, python
+from .as_operator import operator_env, python, set_up_bitung
 from .test_serve import get, serving
 
 REQUESTS = 12
 
 
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[FreshDatabase]:
-    database = FreshDatabase.create(tmp_path)
-    yield database
-    database.drop()
-
-
 def test_a_category_added_by_another_process_is_on_every_workers_next_form(fresh, tmp_path):
     env = operator_env(fresh, tmp_path, ALLOWED_HOSTS="127.0.0.1", SITE_URL="https://lapor.bitungkota.go.id")
-    for step in [
-        ("migrate", "--verbosity", "0"),
-        ("createcachetable",),
-        ("wilayah", "import", "--only", "71.72"),
-        ("pemda", "setup", "71.72", "--prefix", "BTG", "--bounds", "1.36,1.62,124.98,125.36"),
-    ]:
-        done = balai(env, *step)
-        assert done.returncode == 0, f"{step}: {done.stderr}"
+    set_up_bitung(env)
 
     with serving(env, tmp_path / "serve.log", "--workers", "2") as (_process, port):
         before = [get(port, "/lapor/") for _ in range(REQUESTS)]  # both workers keep the categories

@@ -10,7 +10,8 @@ it registers a receiver, and the firing module never learns who listens.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import random
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -162,6 +163,68 @@ class GoLiveCheck:
 
 
 @dataclass(frozen=True)
+class DatasetColumn:
+    """One column of a generated dataset, for its data dictionary."""
+
+    name: str
+    title: Text
+    description: Text = ""
+    type: str = "string"  # string | integer | number | date | datetime | boolean
+
+
+@dataclass(frozen=True)
+class GeneratedDataset:
+    """A table a module publishes as open data; the open-data module lists it in the catalogue and refreshes it.
+
+    `rows()` yields one sequence per row in `columns` order and never carries personal data (names, contacts,
+    identity numbers, the words of a confidential report): each module's public-output privacy test covers it."""
+
+    key: str  # stable and unique across modules: "<module label>-<what>", used in URLs and CKAN names
+    title: Text
+    description: Text
+    columns: tuple[DatasetColumn, ...]
+    rows: Callable[[], Iterable[Sequence[Any]]]
+    unit_slug: str | None = None  # the producing OPD; None: the Pemda as a whole
+    frequency: str = "monthly"  # daily | weekly | monthly | quarterly | yearly
+    tags: tuple[str, ...] = ()
+    source_url: str = ""  # the live public page the table comes from (a path)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a module's own data shows for one SPBE indicator (PermenPANRB 59/2020 numbering), computed now."""
+
+    indicator: int
+    title: Text
+    facts: tuple[tuple[Text, str], ...]  # (what, value as displayed)
+    as_of: datetime
+    url: str = ""  # the live page that shows it (a path)
+
+
+@dataclass(frozen=True)
+class SitePanel:
+    """A module's part of a unit's public website: the PPID page of an OPD, a kelurahan's KIM news, the
+    complaint figures. Rendered by the website module with `template` and `context`; public data only."""
+
+    key: str
+    title: Text
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 50
+    url: str = ""  # the module's own page for more (a path)
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """What `balai demo` hands each module: the demo Pemda, the password every demo login shares, a seeded
+    random generator (the same data on every run)."""
+
+    pemda: Any
+    password: str
+    rng: random.Random
+
+
+@dataclass(frozen=True)
 class Module:
     """Everything a service module brings to the platform. Only `label` and `name` are required."""
 
@@ -183,6 +246,16 @@ class Module:
     # `balai pemda setup` calls this (actor) once the Pemda and its standard OPD exist, inside the setup's
     # transaction: the module creates its own default rows (none twice) and returns lines for the operator.
     pemda_setup: Callable[[Any], list[str]] | None = None
+    # Tables the module publishes as open data (the open-data module's catalogue).
+    datasets: Callable[[], list[GeneratedDataset]] | None = None
+    # What the module's data shows for SPBE indicators (the self-assessment's automatic evidence).
+    evidence: Callable[[datetime], list[Evidence]] | None = None
+    # The module's panels on a unit's public website (unit, now).
+    site_panels: Callable[[Any, datetime], list[SitePanel]] | None = None
+    # `balai demo` calls this after the platform's demo city exists; it must add nothing twice.
+    demo: Callable[[DemoContext], None] | None = None
+    # The demo's logins this module adds: (username, what the login shows), printed by `make run`.
+    demo_logins: tuple[tuple[str, Text], ...] = ()
 
     def role(self, code: str) -> ModuleRole | None:
         return next((r for r in self.roles if r.code == code), None)
@@ -250,6 +323,24 @@ class Registry:
 
     def pemda_setup(self, actor: Any) -> list[str]:
         return [line for m in self.modules() if m.pemda_setup is not None for line in m.pemda_setup(actor)]
+
+    def datasets(self) -> list[tuple[Module, GeneratedDataset]]:
+        return [(m, d) for m in self.modules() if m.datasets is not None for d in m.datasets()]
+
+    def evidence(self, now: datetime) -> list[tuple[Module, Evidence]]:
+        return [(m, e) for m in self.modules() if m.evidence is not None for e in m.evidence(now)]
+
+    def site_panels(self, unit: Any, now: datetime) -> list[SitePanel]:
+        panels = [p for m in self.modules() if m.site_panels is not None for p in m.site_panels(unit, now)]
+        return sorted(panels, key=lambda p: p.order)
+
+    def demo(self, context: DemoContext) -> None:
+        for module in self.modules():
+            if module.demo is not None:
+                module.demo(context)
+
+    def demo_logins(self) -> list[tuple[str, Text]]:
+        return [login for m in self.modules() for login in m.demo_logins]
 
     def search(self, query: str, limit: int) -> list[tuple[Module, list[SearchHit]]]:
         return [(m, m.search(query, limit)) for m in self.modules() if m.search is not None]

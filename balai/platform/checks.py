@@ -64,15 +64,13 @@ def _demo_present() -> tuple[str, list[str]]:
     from django.contrib.auth.hashers import check_password
 
     from balai.core.models import Pemda
+    from balai.core.registry import registry
     from balai.platform.demo import DEMO_PASSWORD, DEMO_USERS
 
     demo_pemda = ", ".join(Pemda.objects.filter(is_demo=True).values_list("name", flat=True))
+    demo_usernames = [user.username for user in DEMO_USERS] + [name for name, _shows in registry.demo_logins()]
     # A real account may well be called "admin": what makes it a demo account is the password anyone can read.
-    candidates = (
-        get_user_model()
-        .objects.filter(username__in=[user.username for user in DEMO_USERS], is_active=True)
-        .order_by("username")
-    )
+    candidates = get_user_model().objects.filter(username__in=demo_usernames, is_active=True).order_by("username")
     demo_accounts = [user.username for user in candidates if check_password(DEMO_PASSWORD, user.password, setter=None)]
     return demo_pemda, demo_accounts
 

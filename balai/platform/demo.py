@@ -18,6 +18,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from balai.core.models import Membership, Pemda, Role, Unit, Wilayah, WilayahLevel
+from balai.core.registry import DemoContext, registry
 from balai.core.services import membership_grant, pemda_setup, wilayah_import
 from balai.lapor import services
 from balai.lapor.models import Category, CategoryQuestion, QuestionType, Report, ReportKind, Weight
@@ -262,6 +263,9 @@ def load_demo(*, reports: int = 300, seed: int = 7171) -> Pemda:
         _sample_reports(pemda, count=reports, rng=random.Random(seed))  # noqa: S311 - sample data, not security
         # Sample history must not email the demo staff when the worker starts.
         DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()
+    # Each module adds its own demo rows (and logins) through the registry; none adds anything twice.
+    registry.demo(DemoContext(pemda=pemda, password=DEMO_PASSWORD, rng=random.Random(seed + 1)))  # noqa: S311
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()
     Pemda.objects.filter(pk=pemda.pk).update(is_demo=True)
     pemda.is_demo = True
     return pemda

@@ -23,5 +23,9 @@ def print_logins(out: Any) -> None:
     from balai.platform.demo import DEMO_PASSWORD, DEMO_USERS
 
     out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    from balai.core.registry import registry
+
     for user in DEMO_USERS:
         out.write(f"  {user.username:<16} {user.role}")
+    for username, shows in registry.demo_logins():
+        out.write(f"  {username:<16} {shows}")

@@ -500,7 +500,7 @@ def prepare_database() -> None:
 
     call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
-    load_demo(reports=0)
+    load_demo(reports=0, modules=False)
 
 
 def main() -> None:

@@ -41,7 +41,7 @@ PREPARE = (
     "call_command('migrate', interactive=False, verbosity=0)\n"
     "call_command('createcachetable', verbosity=0)\n"
     "from balai.platform.demo import load_demo\n"
-    "load_demo(reports=0)\n"
+    "load_demo(reports=0, modules=False)\n"
     "from balai.lapor.models import Category\n"
     "from balai.core.models import Wilayah\n"
     "print(Category.objects.get(slug='jalan-rusak').pk,"

@@ -91,19 +91,20 @@ def _fresh_rate_limits(request: Any, django_db_blocker: Any) -> Any:
 
 @pytest.fixture
 def city(db: Any) -> Pemda:
-    """Kota Bitung with its OPD, kecamatan, kelurahan, categories and one user per role (no reports)."""
+    """Kota Bitung with its OPD, kecamatan, kelurahan, categories and one user per role (no reports, and none of
+    the other modules' demo rows: a module's tests ask for those themselves)."""
     from balai.platform.demo import load_demo
 
     existing = Pemda.objects.filter(singleton=True).first()
     if existing is not None and get_user_model().objects.filter(username="koordinator").exists():
         return existing
     if existing is not None or get_user_model().objects.exists():
-        return load_demo(reports=0)  # a test set something up first: the real loader, which adds to it
-    return _demo_rows.load(lambda: load_demo(reports=0))
+        return load_demo(reports=0, modules=False)  # a test set something up first: the real loader, which adds to it
+    return _demo_rows.load(lambda: load_demo(reports=0, modules=False))
 
 
 class _DemoRows:
-    """The rows `load_demo(reports=0)` writes into an empty database, written again by one insert per table.
+    """The rows `load_demo(reports=0, modules=False)` writes into an empty database, written again by one insert per table.
 
     The loader itself takes about a second (some 600 queries through the services, each with its audit row); more
     than a thousand tests ask for the city. The first time in a process the real loader runs, and the rows it added

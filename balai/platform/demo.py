@@ -223,8 +223,10 @@ def demo_loaded() -> bool:
     return Pemda.objects.filter(is_demo=True).exists()
 
 
-def load_demo(*, reports: int = 300, seed: int = 7171) -> Pemda:
-    """Load everything; run it again and nothing is added twice (users and reports only on the first run)."""
+def load_demo(*, reports: int = 300, seed: int = 7171, modules: bool = True) -> Pemda:
+    """Load everything; run it again and nothing is added twice (users and reports only on the first run).
+
+    `modules=False` leaves out what the other modules add through the registry (the tests' `city`)."""
     wilayah_import(only=BITUNG)
     pemda = pemda_setup(
         actor=None,
@@ -264,7 +266,8 @@ def load_demo(*, reports: int = 300, seed: int = 7171) -> Pemda:
         # Sample history must not email the demo staff when the worker starts.
         DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()
     # Each module adds its own demo rows (and logins) through the registry; none adds anything twice.
-    registry.demo(DemoContext(pemda=pemda, password=DEMO_PASSWORD, rng=random.Random(seed + 1)))  # noqa: S311
+    if modules:
+        registry.demo(DemoContext(pemda=pemda, password=DEMO_PASSWORD, rng=random.Random(seed + 1)))  # noqa: S311
     DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()
     Pemda.objects.filter(pk=pemda.pk).update(is_demo=True)
     pemda.is_demo = True

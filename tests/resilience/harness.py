@@ -46,7 +46,7 @@ from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 call_command("createcachetable", verbosity=0)
 from balai.platform.demo import load_demo
-load_demo(reports=0)
+load_demo(reports=0, modules=False)
 """
 
 

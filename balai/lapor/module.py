@@ -165,6 +165,12 @@ def coordinator_ready() -> GoLiveFinding:
     )
 
 
+def complaint_evidence(now: datetime) -> list[Any]:
+    from .evidence import evidence
+
+    return evidence(now)
+
+
 def _handles_reports(scope: StaffScope) -> bool:
     return scope.coordinator or scope.leadership or bool(scope.units)
 
@@ -214,4 +220,5 @@ MODULE = Module(
         GoLiveCheck("lapor.coordinator", _("A coordinator verifies new reports"), coordinator_ready),
     ),
     pemda_setup=default_categories_create,
+    evidence=complaint_evidence,
 )

@@ -49,14 +49,9 @@ def load(context: DemoContext) -> None:
 
     # Last year: every indicator reviewed.
     last, _created = services.framework_ensure(actor=None, year=year - 1)
-    for assessment in Assessment.objects.filter(indicator__framework=last).select_related("indicator"):
-        if assessment.status != "draft":
-            continue
-        level = rng.choice((1, 2, 2, 3, 3, 3, 4))
-        a = services.assessment_save(actor=coordinator, assessment=assessment, version=None, level=level,
-                                     justification=f"{DEMO_NOTE}Penilaian mandiri {year - 1}.")  # fmt: skip
-        a = services.assessment_submit(actor=coordinator, assessment=a, version=None)
-        services.assessment_review(actor=coordinator, assessment=a, version=None)
+    levels = {number: rng.choice((1, 2, 2, 3, 3, 3, 4)) for number in range(1, 48)}
+    services.levels_record(actor=None, framework=last, levels=levels,
+                           note=f"{DEMO_NOTE}Hasil evaluasi SPBE {year - 1}.")  # fmt: skip
 
     # This year: a copy of last year's framework, partly done.
     current, _created = services.framework_ensure(actor=None, year=year)
@@ -69,15 +64,14 @@ def load(context: DemoContext) -> None:
     }
     for number in OFFICER_INDICATORS:
         services.assessment_assign(actor=coordinator, assessment=assessments[number], version=None, officer=officer)
-    for number, assessment in sorted(assessments.items()):
-        if number in OFFICER_INDICATORS:
-            continue
+    # The coordinator has filled a few of the others: some accepted, some waiting for review, some drafts.
+    for number in (1, 2, 3, 11, 12, 15, 16, 19, 21, 29, 32, 33, 36, 40):
         level = min(5, (previous_levels.get(number) or 1) + rng.choice((0, 0, 1)))
-        a = services.assessment_save(actor=coordinator, assessment=assessment, version=None, level=level,
+        a = services.assessment_save(actor=coordinator, assessment=assessments[number], version=None, level=level,
                                      justification=f"{DEMO_NOTE}Dokumen kebijakan dan laporan pelaksanaan tersedia.")  # fmt: skip
         if number <= 31:
             a = services.assessment_submit(actor=coordinator, assessment=a, version=None)
-            if number <= 24:
+            if number <= 19:
                 services.assessment_review(actor=coordinator, assessment=a, version=None)
     # The officer's indicators: one submitted with evidence, the rest still to fill.
     assessment = Assessment.objects.get(pk=assessments[43].pk)

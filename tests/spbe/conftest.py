@@ -62,3 +62,7 @@ def signed_in(user: Any) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+# The browser journey's fixtures (Playwright with Debian's chromium, the live server, axe).
+from tests.e2e.conftest import axe_js, browser, new_page, site  # noqa: E402, F401

@@ -124,7 +124,9 @@ def _png() -> bytes:
 
 
 def test_evidence_is_a_link_a_pdf_or_a_photo_checked_by_content(assigned, officer):
-    link = services.evidence_add(actor=officer, assessment=assigned, version=None, title="SK", url="https://jdih.example.go.id/sk")
+    link = services.evidence_add(
+        actor=officer, assessment=assigned, version=None, title="SK", url="https://jdih.example.go.id/sk"
+    )
     assert link.kind == EvidenceKind.LINK
     pdf = SimpleUploadedFile("sop.pdf", b"%PDF-1.4\n% sop\n%%EOF\n", content_type="application/pdf")
     doc = services.evidence_add(actor=officer, assessment=assigned, version=None, title="SOP", upload=pdf)

@@ -11,6 +11,7 @@ from .assessment import (
     comment_add,
     evidence_add,
     evidence_remove,
+    levels_record,
     officers,
 )
 from .errors import ActionError, StaleVersionError
@@ -39,6 +40,7 @@ __all__ = [
     "framework_create_year",
     "framework_ensure",
     "indicator_update",
+    "levels_record",
     "officers",
     "shipped_framework",
 ]

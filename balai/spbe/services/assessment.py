@@ -186,6 +186,9 @@ def assessment_submit(*, actor: Any, assessment: Assessment, version: int | None
     _save(locked, ["status", "submitted_at"])
     _audit(actor, "submit", locked, {"level": locked.level})
     indicator = locked.indicator
+    recipients = [address for address in coordinator_emails() if address]
+    if not recipients:
+        return locked
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("SPBE indicator %(number)d submitted for review") % {"number": indicator.number}
         body = _(
@@ -193,7 +196,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment, version: int | None
             "Review it: %(url)s\n"
         ) % {"who": _label(actor), "number": indicator.number, "name": indicator.name,
              "year": indicator.framework.year, "level": locked.level, "url": _page_url(locked)}  # fmt: skip
-    _mail("submitted", coordinator_emails(), subject, body)
+    _mail("submitted", recipients, subject, body)
     return locked
 
 
@@ -214,6 +217,8 @@ def assessment_review(*, actor: Any, assessment: Assessment, version: int | None
     _save(locked, ["status", "reviewed_at", "reviewed_by", "review_note"])
     _audit(actor, "review", locked, {"level": locked.level, "note": locked.review_note})
     indicator = locked.indicator
+    if locked.officer is None or not locked.officer.email:
+        return locked
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("SPBE indicator %(number)d reviewed") % {"number": indicator.number}
         body = _("The coordinator accepted level %(level)d for indicator %(number)d (%(name)s).\n\n%(url)s\n") % {
@@ -235,6 +240,8 @@ def assessment_return(*, actor: Any, assessment: Assessment, version: int | None
     _save(locked, ["status", "review_note", "reviewed_at", "reviewed_by"])
     _audit(actor, "return", locked, {"note": locked.review_note})
     indicator = locked.indicator
+    if locked.officer is None or not locked.officer.email:
+        return locked
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("SPBE indicator %(number)d returned for changes") % {"number": indicator.number}
         body = _("The coordinator returned indicator %(number)d (%(name)s):\n\n%(note)s\n\n%(url)s\n") % {
@@ -290,3 +297,33 @@ def comment_add(*, actor: Any, assessment: Assessment, text: str, scope: StaffSc
     comment = Comment.objects.create(assessment=locked, author=actor, author_label=_label(actor), text=text[:2000])
     _audit(actor, "comment", locked, {"comment": comment.pk})
     return comment
+
+
+@transaction.atomic
+def levels_record(*, actor: Any, framework: Any, levels: dict[int, int], note: str,
+                  scope: StaffScope | None = None) -> int:  # fmt: skip
+    """Record a finished evaluation's levels at once (the levels KemenPANRB published for a past year, say): the
+    draft indicators named get their level as reviewed, with `note` as the justification. The system
+    administrator's (or the system's) action; one audit event for the year. Returns how many were recorded."""
+    if actor is not None:
+        refusal = rules.framework_refusal(scope if scope is not None else staff_scope(actor))
+        if refusal:
+            raise ActionError(refusal)
+    if any(level not in (1, 2, 3, 4, 5) for level in levels.values()):
+        raise ActionError(_("Choose a level from 1 to 5."))
+    now = timezone.now()
+    rows = list(
+        Assessment.objects.select_for_update()
+        .filter(indicator__framework=framework, indicator__number__in=list(levels), status=Status.DRAFT)
+        .select_related("indicator")
+    )
+    for row in rows:
+        row.level = levels[row.indicator.number]
+        row.justification = note
+        row.status, row.reviewed_at, row.reviewed_by = Status.REVIEWED, now, actor
+        row.version += 1
+    Assessment.objects.bulk_update(rows, ["level", "justification", "status", "reviewed_at", "reviewed_by",
+                                          "version", "updated_at"])  # fmt: skip
+    audit_record(actor=actor, action="spbe.levels_record", obj=framework,
+                 changes={"year": framework.year, "levels": {r.indicator.number: r.level for r in rows}})  # fmt: skip
+    return len(rows)

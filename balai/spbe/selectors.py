@@ -219,7 +219,8 @@ class YearOnYear:
 
 
 def year_on_year(limit: int = 10) -> YearOnYear:
-    """Each year's index, per domain and aspect (oldest first), and what changed between the last two years."""
+    """Each year's index, per domain and aspect (oldest first), and what changed between the last two years: a
+    reviewed level that moved, or a weight."""
     chosen = list(Framework.objects.order_by("-year")[:limit])[::-1]
     indicators = list(
         Indicator.objects.filter(framework__in=chosen)
@@ -256,6 +257,8 @@ def year_on_year(limit: int = 10) -> YearOnYear:
             old = before.get(i.number)
             level_before = counted_level(old) if old else None
             weight_before = old.weight if old else Decimal(0)
-            if level_before != counted_level(i) or weight_before != i.weight:
-                changes.append(Change(i.number, i.name, level_before, counted_level(i), weight_before, i.weight))
+            level_after = counted_level(i)
+            moved = level_before is not None and level_after is not None and level_before != level_after
+            if moved or weight_before != i.weight:
+                changes.append(Change(i.number, i.name, level_before, level_after, weight_before, i.weight))
     return YearOnYear(rows, domain_names, aspect_names, changes, compared)

@@ -22,6 +22,8 @@ from . import exports, forms, rules, selectors, services
 from .models import EvidenceItem, Framework, Indicator, Status
 from .scoring import PREDICATES
 
+RAISE_FIRST = 15  # the raise list shows this many first (a phone's screenful or two), then all on request
+
 spbe_staff = staff_view(lambda request, scope: rules.admitted(scope))
 spbe_readers = staff_view(lambda request, scope: rules.reads_all(scope))
 spbe_admin = staff_view(lambda request, scope: scope.admin)
@@ -225,7 +227,10 @@ def evidence_file(request: StaffRequest, public_id: UUID) -> FileResponse:
 @spbe_readers
 def raise_index(request: StaffRequest, year: int) -> HttpResponse:
     framework = _framework(year)
-    return render(request, "spbe/raise.html", {"framework": framework, "rows": selectors.raise_list(framework)})
+    everything = request.GET.get("semua") == "1"
+    rows = selectors.raise_list(framework, None if everything else RAISE_FIRST)
+    return render(request, "spbe/raise.html", {"framework": framework, "rows": rows, "everything": everything,
+                                               "first": RAISE_FIRST})  # fmt: skip
 
 
 @require_safe

@@ -73,7 +73,7 @@ def test_the_overview_explains_the_index_and_shows_the_reviewed_share(filled, sp
 
 
 def test_the_raise_list_puts_the_heaviest_gain_first_with_the_next_level(filled, spbe_coordinator):
-    page = signed_in(spbe_coordinator).get(f"/staf/spbe/{YEAR}/naikkan/").content.decode()
+    page = signed_in(spbe_coordinator).get(f"/staf/spbe/{YEAR}/naikkan/?semua=1").content.decode()
     # Unreviewed 43–47 (3.00 × 4 = 12.00) first, then 32–41 (2.75 × 4 = 11.00); 42, reviewed at level 3, has
     # 3.00 × 2 = 6.00 to gain.
     assert page.index("43. Tingkat") < page.index("32. Tingkat") < page.index("42. Tingkat")

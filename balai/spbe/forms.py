@@ -31,6 +31,7 @@ class AssessmentForm(VersionedForm):
         empty_value=None,
         required=False,
         help_text=_("Choose the level whose criteria (above) the evidence shows in full."),
+        error_messages={"invalid_choice": _("Choose a level from 1 to 5.")},
     )
     justification = forms.CharField(
         label=_("Justification"),

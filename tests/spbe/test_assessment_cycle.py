@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from balai.core.models import AuditEvent, OutgoingMail
@@ -17,6 +18,13 @@ from balai.spbe.models import EvidenceKind, Status
 from .conftest import assessment
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    # The services answer in the person's language; these tests read the English messages.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from balai.core.models import AuditEvent
 from balai.spbe import services
@@ -13,6 +14,13 @@ from balai.spbe.models import Framework
 from .conftest import assessment
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    # The services answer in the person's language; these tests read the English messages.
+    with translation.override("en"):
+        yield
 
 
 def test_the_shipped_data_names_its_source_and_the_47_indicators():

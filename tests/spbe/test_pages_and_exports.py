@@ -46,7 +46,7 @@ def test_a_bad_level_keeps_the_justification_and_says_why(framework, spbe_coordi
     page = response.content.decode()
     assert response.status_code == 400
     assert "Teks panjang yang tidak boleh hilang" in page
-    assert "Pilih pilihan yang valid" in page  # Django's own message, in Indonesian
+    assert "Pilih tingkat 1 sampai 5." in page
     assert assessment(framework, 42).justification == ""
 
 

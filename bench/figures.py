@@ -32,6 +32,10 @@ KEYS: dict[str, str] = {
         "peak resident MB of one gunicorn worker (8 threads) while 8 invalid forms, each with the worst photo "
         "constructed, arrive at once; the worst of bench/photo_decode.py's photos (printed by that script only)"
     ),
+    "spbe_overview_ratio": (
+        "p95 of the SPBE overview page (47 indicators) with 5 evaluation years ÷ with 1 (bench/spbe.py only)"
+    ),
+    "spbe_index_ratio": "p95 of the SPBE index computation with 5 evaluation years ÷ with 1 (bench/spbe.py only)",
 }
 PER_DATABASE: dict[str, str] = {
     "intake_ratio": "as intake_ratio, this database",
@@ -53,6 +57,8 @@ GOALS = {
     "form_kb": "<= 50",
     "home_kb": "<= 50",
     "rss_mb": "<= 150",
+    "spbe_overview_ratio": "<= 1.5",
+    "spbe_index_ratio": "<= 1.5",
 }
 # How the plain keys pick the worse of the databases.
 WORSE = {

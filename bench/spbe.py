@@ -48,6 +48,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
@@ -57,6 +58,9 @@ def main() -> None:
     from balai.spbe import selectors, services
 
     setup_test_environment()
+    # Served in-process without `collectstatic`: the static files' plain names, as in the tests.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
     call_command("migrate", verbosity=0)
     load_demo(reports=0, modules=False)
     client = Client()

@@ -130,3 +130,20 @@ def test_the_command_center_reads_the_index_predicate_and_share(filled):
     assert kpis["spbe.index"].value == 2.7 and "Baik" in str(kpis["spbe.index"].label)
     assert kpis["spbe.assessed"].value == float("4.26")  # 2 of 47 = 4.255… → 4.26 %
     assert registry.get("spbe").kpis(frozenset({1}), timezone.now()) == []  # type: ignore[union-attr,misc]
+
+
+def test_the_overview_and_an_action_take_a_fixed_number_of_queries(filled, spbe_coordinator, sysadmin,
+                                                                   django_assert_max_num_queries):  # fmt: skip
+    client = signed_in(spbe_coordinator)
+    client.get(f"/staf/spbe/{YEAR}/")  # the per-process copies (Pemda, menu) are filled once
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/staf/spbe/{YEAR}/").status_code == 200
+    # A second year adds no query per indicator.
+    services.framework_create_year(actor=sysadmin, year=YEAR + 1)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/staf/spbe/{YEAR + 1}/").status_code == 200
+    a = assessment(filled.indicator.framework, 2)
+    with django_assert_max_num_queries(14):
+        response = client.post(f"/staf/spbe/{YEAR}/indikator/2/save/",
+                               {"save-version": a.version, "save-level": "2", "save-justification": "x"})  # fmt: skip
+    assert response.status_code == 302

@@ -85,9 +85,11 @@ def kpis(unit_ids: frozenset[int] | None, now: datetime) -> list[Kpi]:
 def competence_evidence(now: datetime) -> list[Evidence]:
     """Indicator 25: the staff's recorded trainings (core's TrainingRecord) in the last twelve months."""
     from balai.core.models import Membership, TrainingKind, TrainingRecord
+    from balai.core.selectors import work_calendar
 
-    since = (now - timedelta(days=365)).date()
-    records = TrainingRecord.objects.filter(date__gte=since, date__lte=now.date())
+    # Training dates are the Pemda's calendar days: today is the Pemda's today, not UTC's.
+    today = work_calendar().local_date(now)
+    records = TrainingRecord.objects.filter(date__gt=today - timedelta(days=365), date__lte=today)
     by_kind = dict(records.order_by().values_list("kind").annotate(n=Count("id")))
     staff = set(Membership.objects.filter(is_active=True, user__is_active=True).values_list("user_id", flat=True))
     trained = set(records.exclude(kind=TrainingKind.GUIDE).values_list("user_id", flat=True)) & staff

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from balai.core.models import TrainingKind, TrainingRecord
 from balai.core.registry import Evidence, Module, registry
+from balai.core.selectors import work_calendar
 from balai.lapor.evidence import complaint_figures, evidence
 from balai.lapor.models import Channel, Report, Status
 from balai.spbe.module import competence_evidence
@@ -79,7 +80,8 @@ def test_the_complaint_evidence_never_carries_a_report_text_or_a_reporter(city):
 
 
 def test_competence_evidence_counts_trainings_of_staff_in_the_last_year(city, coordinator, operator_pupr):
-    today = timezone.localdate()
+    # The Pemda's today (Kota Bitung is WITA): just after midnight there, UTC's date is still yesterday's.
+    today = work_calendar().local_date(timezone.now())
     TrainingRecord.objects.create(user=coordinator, kind=TrainingKind.BIMTEK, title="Bimtek", date=today)
     TrainingRecord.objects.create(user=operator_pupr, kind=TrainingKind.DIKLAT, title="Diklat",
                                   date=today - timedelta(days=400))  # fmt: skip

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "balai.core",
     "balai.lapor",
+    "balai.desa",
     "balai.api",
     "balai.dasbor",
     "balai.platform",
@@ -358,3 +359,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Village reports by email (balai.desa): the local part of their address, at INTAKE_ADDRESS's domain.
+DESA_MAIL_LOCAL_PART = env_str("DESA_MAIL_LOCAL_PART", "desa").strip().lower()

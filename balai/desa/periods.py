@@ -10,6 +10,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from balai.lib.workdays import WorkCalendar
 
@@ -121,8 +122,8 @@ def timeliness(*, first_sent_at: dt.datetime | None, due_at: dt.datetime, now: d
 
 
 TIMELINESS_LABELS = {
-    Timeliness.ON_TIME: "on time",
-    Timeliness.LATE: "late",
-    Timeliness.MISSING: "missing",
-    Timeliness.PENDING: "not yet due",
+    Timeliness.ON_TIME: gettext_lazy("on time"),
+    Timeliness.LATE: gettext_lazy("late"),
+    Timeliness.MISSING: gettext_lazy("missing"),
+    Timeliness.PENDING: gettext_lazy("not yet due"),
 }

@@ -18,7 +18,9 @@ from balai.core.selectors import work_calendar
 
 from . import rules
 from .models import FieldKind, Kim, KimMember, KimPost, Period, PostStatus, ReportType, Submission, SubmissionStatus
-from .periods import ReportPeriod, Timeliness, deadline, periods_ended, timeliness
+from .periods import TIMELINESS_LABELS, ReportPeriod, Timeliness, deadline, periods_ended, timeliness
+
+__all__ = ['TIMELINESS_LABELS', 'Timeliness']
 
 ACTIVE_DAYS = 92  # "active when it posted or reported in the last 3 months"
 COUNTED = (SubmissionStatus.SENT, SubmissionStatus.ACCEPTED)

@@ -97,3 +97,12 @@ FULL = {
     "kamtibmas": "Aman",
     "kegiatan": "Kerja bakti dan posyandu.",
 }
+
+
+INTAKE = "lapor@bitungkota.go.id"
+
+
+@pytest.fixture(autouse=True)
+def _intake_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The village-report address is desa@ at the reporting address's domain.
+    monkeypatch.setenv("INTAKE_ADDRESS", INTAKE)

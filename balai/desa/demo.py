@@ -5,6 +5,7 @@ a dozen KIM have members and posts. Nothing is added twice; everything is labell
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from email.message import EmailMessage
 from unittest import mock
 
@@ -93,11 +94,11 @@ def demo_load(context: DemoContext) -> None:
                     actor=lurah[i], actors=actors, unit=unit, report_type=report_type, period_key=period.key,
                     values=values, send=True,
                 )  # fmt: skip
-            if m < 2 or i == 2:
+            if m < 2 or i == 0:
                 with _at(moment + dt.timedelta(days=1)):
                     services.submission_review(
-                        actor=camat, actors={rules.Actor.CAMAT}, submission=sent, accept=not (m == 2 and i == 2),
-                        note="Mohon lengkapi data kegiatan dan jumlah warga pindah." if m == 2 and i == 2 else "",
+                        actor=camat, actors={rules.Actor.CAMAT}, submission=sent, accept=not (m == 2 and i == 0),
+                        note="Mohon lengkapi data kegiatan dan jumlah warga pindah." if m == 2 and i == 0 else "",
                     )  # fmt: skip
     _demo_kim(context, kecamatan)
 
@@ -142,7 +143,7 @@ def _demo_kim(context: DemoContext, kecamatan: list[Unit]) -> None:
             data=services.KimInput(
                 unit=unit, name=f"KIM {unit.name.title()}", sk_number=f"{100 + n}/KIM/2025",
                 sk_date=dt.date(2025, 3, 1), contact=f"kim{n + 1}@{DEMO_DOMAIN}", media_channels="Facebook, WhatsApp",
-                latitude=round(lat, 6), longitude=round(lng, 6), trusted=n % 3 == 0,
+                latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lng:.6f}"), trusted=n % 3 == 0,
             ),
         )  # fmt: skip
         # The slug marks demo rows (the loader checks it to add nothing twice).

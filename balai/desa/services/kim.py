@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -92,7 +93,10 @@ def kim_save(
         kim.name = data.name.strip()
         if sk_scan is not None:
             kim.sk_scan.save("sk.pdf", ContentFile(sk_scan), save=False)
-        kim.full_clean(exclude=["unit"])
+        try:
+            kim.full_clean(exclude=["unit"])
+        except ValidationError as exc:
+            raise DesaError(" ".join(m for ms in exc.message_dict.values() for m in ms)) from exc
         kim.save()
         audit_record(actor=actor, action=f"desa.kim.{action}", obj=kim, changes={"name": kim.name})
     return kim

@@ -26,7 +26,11 @@ DEMO_DOMAIN = "demo.balai.local"
 LURAH_UNITS = 6  # the first kelurahan of the first kecamatan get a lurah each
 KIM_COUNT = 12
 POSTS = [
-    ("berita", "Kerja bakti membersihkan saluran air", "Warga lingkungan 1 dan 2 bergotong royong membersihkan saluran."),
+    (
+        "berita",
+        "Kerja bakti membersihkan saluran air",
+        "Warga lingkungan 1 dan 2 bergotong royong membersihkan saluran.",
+    ),
     ("pengumuman", "Posyandu balita pekan ini", "Posyandu dibuka Kamis pukul 08.00 di balai kelurahan."),
     ("agenda", "Musyawarah kelurahan", "Musyawarah perencanaan pembangunan kelurahan, terbuka untuk warga."),
 ]
@@ -44,7 +48,7 @@ def _user(username: str, name: str, password: str) -> object:
     return user
 
 
-def _at(moment: dt.datetime):  # noqa: ANN202 - a context manager
+def _at(moment: dt.datetime):
     return mock.patch.object(timezone, "now", lambda: moment)
 
 
@@ -60,9 +64,17 @@ def demo_load(context: DemoContext) -> None:
     camat = _user("camat.girian", f"Camat {first.name}", context.password)
     membership_grant(actor=None, user=camat, unit=first, role=rules.Role.CAMAT, module=rules.MODULE)
     office = _user("pemerintahan", "Bagian Pemerintahan", context.password)
-    membership_grant(actor=None, user=office, unit=Unit.objects.get(slug="setda"), role=rules.Role.PEMERINTAHAN, module=rules.MODULE)
+    membership_grant(
+        actor=None, user=office, unit=Unit.objects.get(slug="setda"), role=rules.Role.PEMERINTAHAN, module=rules.MODULE
+    )
     moderator = _user("moderator.kim", "Moderator KIM Diskominfo", context.password)
-    membership_grant(actor=None, user=moderator, unit=Unit.objects.get(slug="diskominfo"), role=rules.Role.MODERATOR, module=rules.MODULE)
+    membership_grant(
+        actor=None,
+        user=moderator,
+        unit=Unit.objects.get(slug="diskominfo"),
+        role=rules.Role.MODERATOR,
+        module=rules.MODULE,
+    )
     lurah = []
     for i, unit in enumerate(kelurahan):
         name = "lurah.girian" if i == 0 else f"lurah.{i + 1}"
@@ -107,7 +119,9 @@ def _demo_email(unit: Unit, slug: str, period: str, values: dict[str, object], m
     """A report as the demo mailbox sends it: to the unit's keyed address, from its registered sender."""
     message = EmailMessage()
     message["From"] = unit.desa_mailbox.sender_email
-    address = services.unit_reply_address(unit.slug) or f"desa+{unit.slug}.{services.unit_reply_key(unit.slug)}@{DEMO_DOMAIN}"
+    address = (
+        services.unit_reply_address(unit.slug) or f"desa+{unit.slug}.{services.unit_reply_key(unit.slug)}@{DEMO_DOMAIN}"
+    )
     message["To"] = address
     message["Subject"] = f"{slug} {period}"
     message["Message-ID"] = f"<demo-{unit.slug}-{period}@{DEMO_DOMAIN}>"

@@ -20,8 +20,7 @@ def table_response(name: str, header: Sequence[Any], rows: Iterable[Sequence[Any
         from openpyxl import Workbook
 
         workbook = Workbook()
-        sheet = workbook.active
-        assert sheet is not None
+        sheet = workbook.worksheets[0]
         sheet.append(header)
         for row in rows:
             sheet.append(list(row))
@@ -44,8 +43,7 @@ def template_xlsx(report_type: ReportType) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
+    sheet = workbook.worksheets[0]
     sheet.title = report_type.slug[:30]
     sheet.append(["kode", "isian", "nilai"])
     for field in report_type.fields.all():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +20,12 @@ class SubmissionForm(forms.Form):
         self.report_type = report_type
         for field in report_type.fields.all():
             name = f"f_{field.key}"
-            common = {"label": field.label, "required": False}
+            common: dict[str, Any] = {"label": field.label, "required": False}
             if field.kind == FieldKind.NUMBER:
                 self.fields[name] = forms.CharField(
-                    **common, max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+                    **common,
+                    max_length=20,
+                    widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
                 )
             elif field.kind == FieldKind.TEXT:
                 self.fields[name] = forms.CharField(**common, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -56,7 +58,10 @@ class SubmissionForm(forms.Form):
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(
-        label=_("Note to the kelurahan (required to return)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note to the kelurahan (required to return)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -69,13 +74,16 @@ class ToOpdForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     category = forms.ChoiceField(label=_("Category"))
     title = forms.CharField(label=_("Title"), max_length=160)
-    description = forms.CharField(label=_("What the OPD must do"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("What the OPD must do"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from balai.lapor.selectors import categories_active
 
-        self.fields["category"].choices = [(c.pk, c.name) for c in categories_active()]
+        choices = [(c.pk, c.name) for c in categories_active()]
+        self.fields["category"].choices = choices  # type: ignore[attr-defined]
 
 
 class MailboxForm(forms.Form):
@@ -84,7 +92,7 @@ class MailboxForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.slug, u.name) for u in units]
+        self.fields["unit"].choices = [(u.slug, u.name) for u in units]  # type: ignore[attr-defined]
 
 
 class PostForm(forms.Form):
@@ -92,7 +100,9 @@ class PostForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PostKind.choices)
     title = forms.CharField(label=_("Title"), max_length=160)
     body = forms.CharField(label=_("Text"), max_length=6000, widget=forms.Textarea(attrs={"rows": 6}))
-    event_date = forms.DateField(label=_("Date of the event (agenda)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    event_date = forms.DateField(
+        label=_("Date of the event (agenda)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     photo = forms.FileField(
         label=_("Photo"), required=False, help_text=_("JPEG or PNG; it is resized and its location data removed."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
@@ -119,8 +129,18 @@ class KimForm(forms.ModelForm):
 
     class Meta:
         model = Kim
-        fields = ("unit", "name", "sk_number", "sk_date", "contact", "media_channels", "latitude", "longitude", "trusted")
-        widgets: Any = {"sk_date": forms.DateInput(attrs={"type": "date"})}
+        fields = (
+            "unit",
+            "name",
+            "sk_number",
+            "sk_date",
+            "contact",
+            "media_channels",
+            "latitude",
+            "longitude",
+            "trusted",
+        )
+        widgets: ClassVar[dict[str, Any]] = {"sk_date": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

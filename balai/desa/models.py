@@ -34,9 +34,7 @@ class ReportType(TimestampedModel):
     slug = models.SlugField(_("short code"), max_length=40, unique=True, help_text=_("Named in email subjects."))
     description = models.TextField(_("description"), blank=True)
     period = models.CharField(_("period"), max_length=10, choices=Period.choices, default=Period.MONTHLY)
-    deadline_days = models.PositiveSmallIntegerField(
-        _("deadline (working days after the period ends)"), default=5
-    )
+    deadline_days = models.PositiveSmallIntegerField(_("deadline (working days after the period ends)"), default=5)
     for_kelurahan = models.BooleanField(_("every kelurahan sends it"), default=True)
     for_desa = models.BooleanField(_("every desa sends it"), default=True)
     for_kecamatan = models.BooleanField(_("every kecamatan sends it"), default=False)
@@ -54,7 +52,11 @@ class ReportType(TimestampedModel):
     def unit_kinds(self) -> list[str]:
         return [
             kind
-            for kind, wanted in (("kelurahan", self.for_kelurahan), ("desa", self.for_desa), ("kecamatan", self.for_kecamatan))
+            for kind, wanted in (
+                ("kelurahan", self.for_kelurahan),
+                ("desa", self.for_desa),
+                ("kecamatan", self.for_kecamatan),
+            )
             if wanted
         ]
 
@@ -101,7 +103,9 @@ class Submission(TimestampedModel):
     report_type = models.ForeignKey(ReportType, on_delete=models.PROTECT, related_name="submissions")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="desa_submissions")
     period_key = models.CharField(_("period"), max_length=20)
-    status = models.CharField(_("status"), max_length=14, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=14, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
     values = models.JSONField(_("values"), default=dict, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.WEB)
     due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
@@ -131,7 +135,7 @@ class Submission(TimestampedModel):
 
 
 def attachment_path(instance: SubmissionAttachment, filename: str) -> str:
-    return f"desa/lampiran/{instance.submission.public_id}/{uuid.uuid4().hex}{filename[filename.rfind('.'):][:8]}"
+    return f"desa/lampiran/{instance.submission.public_id}/{uuid.uuid4().hex}{filename[filename.rfind('.') :][:8]}"
 
 
 class SubmissionAttachment(TimestampedModel):
@@ -159,7 +163,9 @@ class NoteKind(models.TextChoices):
 
 class SubmissionNote(TimestampedModel):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=14, choices=NoteKind.choices)
     text = models.TextField(_("text"), max_length=4000)
     lapor_code = models.CharField(_("report code"), max_length=20, blank=True)
@@ -269,7 +275,9 @@ class KimPost(TimestampedModel):
     photo = models.ImageField(_("photo"), upload_to=post_photo_path, blank=True, max_length=200)
     status = models.CharField(_("status"), max_length=14, choices=PostStatus.choices, default=PostStatus.SUBMITTED)
     moderation_note = models.CharField(_("moderator's reason"), max_length=500, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -288,7 +296,9 @@ class KimRelay(TimestampedModel):
 
     kim = models.ForeignKey(Kim, on_delete=models.CASCADE, related_name="relays")
     lapor_code = models.CharField(_("report code"), max_length=20)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("relayed problem")

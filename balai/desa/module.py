@@ -59,8 +59,12 @@ def work(request: Any, scope: StaffScope, now: datetime) -> WorkSection | None:
     if own:
         missing = sum(late_counts(list(own), now).values())
         returned = submissions_visible_to(scope).filter(unit_id__in=own, status=SubmissionStatus.RETURNED).count()
-        items.append(WorkItem("desa.missing", _("Village reports past their deadline"), missing, home, urgent=bool(missing)))
-        items.append(WorkItem("desa.returned", _("Village reports returned to you"), returned, home, urgent=bool(returned)))
+        items.append(
+            WorkItem("desa.missing", _("Village reports past their deadline"), missing, home, urgent=bool(missing))
+        )
+        items.append(
+            WorkItem("desa.returned", _("Village reports returned to you"), returned, home, urgent=bool(returned))
+        )
     camat = scope.units_with(LABEL, Role.CAMAT)
     if camat:
         waiting = submissions_visible_to(scope).filter(unit__parent_id__in=camat, status=SubmissionStatus.SENT).count()
@@ -69,7 +73,9 @@ def work(request: Any, scope: StaffScope, now: datetime) -> WorkSection | None:
         unread = submissions_visible_to(scope).filter(status__in=("terkirim", "diterima"), read_at=None).count()
         held = IncomingMail.objects.filter(outcome=MailOutcome.HELD).count()
         items.append(WorkItem("desa.unread", _("Village reports not yet read"), unread, home))
-        items.append(WorkItem("desa.held", _("Report emails held for a person"), held, reverse("desa:mail"), urgent=bool(held)))
+        items.append(
+            WorkItem("desa.held", _("Report emails held for a person"), held, reverse("desa:mail"), urgent=bool(held))
+        )
     if moderates_kim(scope):
         from .models import KimPost
 
@@ -244,7 +250,10 @@ def site_panels(unit: Any, now: datetime) -> list[SitePanel]:
     from .models import Kim
     from .selectors import posts_public
 
-    kims = list(Kim.objects.filter(unit_id=getattr(unit, "pk", None)))
+    pk = getattr(unit, "pk", None)
+    if pk is None:
+        return []
+    kims = list(Kim.objects.filter(unit_id=pk))
     if not kims:
         return []
     posts = list(posts_public().filter(kim__in=kims)[:PANEL_POSTS])

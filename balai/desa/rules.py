@@ -90,7 +90,9 @@ POST_RULES: dict[str, Rule] = {
     "edit": Rule(frozenset({Actor.SENDER}), frozenset({P.RETURNED}), P.SUBMITTED, gettext_lazy("changed")),
     "approve": Rule(frozenset({Actor.OFFICE}), frozenset({P.SUBMITTED}), P.PUBLISHED, gettext_lazy("approved")),
     "return": Rule(frozenset({Actor.OFFICE}), frozenset({P.SUBMITTED}), P.RETURNED, gettext_lazy("returned")),
-    "refuse": Rule(frozenset({Actor.OFFICE}), frozenset({P.SUBMITTED, P.PUBLISHED}), P.REFUSED, gettext_lazy("refused")),
+    "refuse": Rule(
+        frozenset({Actor.OFFICE}), frozenset({P.SUBMITTED, P.PUBLISHED}), P.REFUSED, gettext_lazy("refused")
+    ),
 }
 
 

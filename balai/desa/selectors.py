@@ -20,7 +20,7 @@ from . import rules
 from .models import FieldKind, Kim, KimMember, KimPost, Period, PostStatus, ReportType, Submission, SubmissionStatus
 from .periods import TIMELINESS_LABELS, ReportPeriod, Timeliness, deadline, periods_ended, timeliness
 
-__all__ = ['TIMELINESS_LABELS', 'Timeliness']
+__all__ = ["TIMELINESS_LABELS", "Timeliness"]
 
 ACTIVE_DAYS = 92  # "active when it posted or reported in the last 3 months"
 COUNTED = (SubmissionStatus.SENT, SubmissionStatus.ACCEPTED)
@@ -93,7 +93,9 @@ def matrix(
     unit_list = list(units.only("id", "name", "slug", "parent_id"))
     found: dict[tuple[int, str], tuple[Any, str, Any]] = {}
     rows = (
-        Submission.objects.filter(report_type=report_type, period_key__in=list(dues), unit_id__in=[u.pk for u in unit_list])
+        Submission.objects.filter(
+            report_type=report_type, period_key__in=list(dues), unit_id__in=[u.pk for u in unit_list]
+        )
         .values_list("unit_id", "period_key", "first_sent_at", "status", "public_id")
         .order_by()
     )
@@ -105,7 +107,9 @@ def matrix(
         for period in periods:
             first_sent_at, status, public_id = found.get((unit.pk, period.key), (None, "", None))
             cells.append(
-                Cell(period, timeliness(first_sent_at=first_sent_at, due_at=dues[period.key], now=now), status, public_id)
+                Cell(
+                    period, timeliness(first_sent_at=first_sent_at, due_at=dues[period.key], now=now), status, public_id
+                )
             )
         result.append(MatrixRow(unit, cells))
     return result
@@ -183,7 +187,9 @@ def kims_public() -> QuerySet[Kim]:
 
 
 def posts_public() -> QuerySet[KimPost]:
-    return KimPost.objects.filter(status=PostStatus.PUBLISHED).select_related("kim", "kim__unit").order_by("-published_at")
+    return (
+        KimPost.objects.filter(status=PostStatus.PUBLISHED).select_related("kim", "kim__unit").order_by("-published_at")
+    )
 
 
 def posts_visible_to(scope: StaffScope, kim_ids: frozenset[int]) -> QuerySet[KimPost]:
@@ -225,7 +231,9 @@ def kim_overview(now: dt.datetime, months: int = 6) -> tuple[list[str], list[Kec
     by_kim = {k.pk: (k.unit.parent.name if k.unit.parent else k.unit.name) for k in kims}
     table: dict[str, dict[str, Any]] = {}
     for kim in kims:
-        row = table.setdefault(by_kim[kim.pk], {"total": 0, "active": 0, "trained": 0, "months": dict.fromkeys(month_keys, 0)})
+        row = table.setdefault(
+            by_kim[kim.pk], {"total": 0, "active": 0, "trained": 0, "months": dict.fromkeys(month_keys, 0)}
+        )
         row["total"] += 1
         row["active"] += kim_is_active(kim, now)
         row["trained"] += len(member_users[kim.pk] & trained_users)

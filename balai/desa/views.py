@@ -35,7 +35,6 @@ from .models import (
     FieldKind,
     IncomingMail,
     Kim,
-    KimPost,
     MailOutcome,
     Period,
     PostStatus,
@@ -84,13 +83,17 @@ def home(request: HttpRequest) -> HttpResponse:
         for unit in own_units:
             if unit.kind not in report_type.unit_kinds:
                 continue
-            for row in selectors.matrix(report_type, Unit.objects.filter(pk=unit.pk), selectors.matrix_periods(report_type, now, 3), now):
+            for row in selectors.matrix(
+                report_type, Unit.objects.filter(pk=unit.pk), selectors.matrix_periods(report_type, now, 3), now
+            ):
                 todo += [(report_type, unit, cell) for cell in row.cells]
     visible = selectors.submissions_visible_to(scope)
     camat_units = scope.units_with(rules.MODULE, rules.Role.CAMAT)
     to_review = visible.filter(status=SubmissionStatus.SENT, unit__parent_id__in=camat_units).order_by("sent_at")[:50]
     newest = (
-        visible.filter(status__in=selectors.COUNTED).order_by("-sent_at")[:20] if selectors.reads_everything(scope) else []
+        visible.filter(status__in=selectors.COUNTED).order_by("-sent_at")[:20]
+        if selectors.reads_everything(scope)
+        else []
     )
     return _render(
         request,
@@ -134,7 +137,7 @@ def submission_form(request: HttpRequest, type_slug: str, unit_slug: str, period
         for key, message in errors.items():
             form.add_error(f"f_{key}", message)
         files = [
-            services.UploadedFile(name=upload.name, content=upload.read(), field_key=f.key)
+            services.UploadedFile(name=upload.name or "lampiran", content=upload.read(), field_key=f.key)
             for f in report_type.fields.all()
             if f.kind == FieldKind.ATTACHMENT and (upload := request.FILES.get(f"f_{f.key}"))
         ]
@@ -157,7 +160,9 @@ def submission_form(request: HttpRequest, type_slug: str, unit_slug: str, period
             except services.DesaError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("Report sent. A receipt goes to your email.") if send else _("Draft saved."))
+                messages.success(
+                    request, _("Report sent. A receipt goes to your email.") if send else _("Draft saved.")
+                )
                 if send:
                     return redirect("desa:submission", saved.public_id)
                 return redirect(request.path)
@@ -406,7 +411,9 @@ def post_new(request: HttpRequest, slug: str) -> HttpResponse:
                 event_date=form.cleaned_data["event_date"], photo=_photo_bytes(request),
             )  # fmt: skip
         except services.DesaError as exc:
-            form.add_error("photo" if "photo" in exc.message.lower() or "file" in exc.message.lower() else None, exc.message)
+            form.add_error(
+                "photo" if "photo" in exc.message.lower() or "file" in exc.message.lower() else None, exc.message
+            )
         else:
             messages.success(
                 request,
@@ -425,7 +432,13 @@ def post_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     actors = rules.post_actors(scope, post.kim, kim_ids)
     moderation = ModerationForm(initial={"version": post.version})
     edit = PostForm(
-        initial={"version": post.version, "kind": post.kind, "title": post.title, "body": post.body, "event_date": post.event_date}
+        initial={
+            "version": post.version,
+            "kind": post.kind,
+            "title": post.title,
+            "body": post.body,
+            "event_date": post.event_date,
+        }
     )
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -484,7 +497,9 @@ def relay(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Sent to the reporting module as %(code)s.") % {"code": done.lapor_code})
             return redirect("desa:kim_home")
-    return _render(request, "desa/relay_form.html", {"form": form, "kim": kim, "relays": kim.relays.order_by("-created_at")[:20]})
+    return _render(
+        request, "desa/relay_form.html", {"form": form, "kim": kim, "relays": kim.relays.order_by("-created_at")[:20]}
+    )
 
 
 @staff_member_required

@@ -67,7 +67,14 @@ def test_a_body_with_the_fields_is_taken_and_receipted(cast: Cast) -> None:
 def test_a_filled_spreadsheet_and_a_scan_are_taken_and_a_fake_file_is_named(cast: Cast) -> None:
     workbook = load_workbook(io.BytesIO(template_xlsx(cast.report_type)))
     sheet = workbook.active
-    answers = {"lahir": 7, "meninggal": 0, "pindah_datang": 1, "pindah_keluar": 1, "kamtibmas": "Waspada", "kegiatan": "Ronda"}
+    answers = {
+        "lahir": 7,
+        "meninggal": 0,
+        "pindah_datang": 1,
+        "pindah_keluar": 1,
+        "kamtibmas": "Waspada",
+        "kegiatan": "Ronda",
+    }
     for row in sheet.iter_rows(min_row=2):
         if row[0].value in answers:
             row[2].value = answers[row[0].value]

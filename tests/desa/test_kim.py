@@ -50,7 +50,9 @@ def test_a_post_waits_for_moderation_and_its_photo_is_cleaned(cast: Cast) -> Non
 
 def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_written(cast: Cast) -> None:
     with pytest.raises(DesaError):
-        post_create(actor=cast.member_a, actors=SENDER, kim=cast.kim_a, kind="berita", title="T", body="B", photo=b"GIF89a")
+        post_create(
+            actor=cast.member_a, actors=SENDER, kim=cast.kim_a, kind="berita", title="T", body="B", photo=b"GIF89a"
+        )
     assert not KimPost.objects.exists()
 
 
@@ -58,7 +60,9 @@ def test_the_moderator_returns_with_a_reason_the_member_corrects_and_it_is_appro
     post = post_create(actor=cast.member_a, actors=SENDER, kim=cast.kim_a, kind="berita", title="Judul", body="Teks.")
     with pytest.raises(DesaError):
         post_moderate(actor=cast.moderator, actors=OFFICE, post=post, action="return", reason="")
-    returned = post_moderate(actor=cast.moderator, actors=OFFICE, post=post, action="return", reason="Tambahkan tanggal.")
+    returned = post_moderate(
+        actor=cast.moderator, actors=OFFICE, post=post, action="return", reason="Tambahkan tanggal."
+    )
     assert returned.status == PostStatus.RETURNED
     assert mail.outbox[-1].to == ["kim_a@example.org"] and "Tambahkan tanggal." in mail.outbox[-1].body
     again = post_create(
@@ -79,7 +83,9 @@ def test_the_moderator_returns_with_a_reason_the_member_corrects_and_it_is_appro
 def test_a_trusted_kim_publishes_at_once(cast: Cast) -> None:
     kim_save(actor=None, data=KimInput(unit=cast.kel_a, name=cast.kim_a.name, trusted=True), kim=cast.kim_a)
     cast.kim_a.refresh_from_db()
-    post = post_create(actor=cast.member_a, actors=SENDER, kim=cast.kim_a, kind="pengumuman", title="Posyandu", body="Kamis.")
+    post = post_create(
+        actor=cast.member_a, actors=SENDER, kim=cast.kim_a, kind="pengumuman", title="Posyandu", body="Kamis."
+    )
     assert post.status == PostStatus.PUBLISHED
     page = Client().get(reverse("desa:kim_detail", args=[cast.kim_a.slug])).content.decode()
     assert "Posyandu" in page
@@ -100,7 +106,9 @@ def test_a_kim_relays_a_citizens_problem_as_a_report(cast: Cast) -> None:
     page = Client().get(reverse("lapor:track_detail", args=[relay.lapor_code])).content.decode()
     assert "Ibu Rina" not in page and "081234" not in page
     with pytest.raises(DesaError):
-        kim_relay(actor=cast.member_c, actors=set(), kim=cast.kim_a, category_id=category.pk, title="x", description="y")
+        kim_relay(
+            actor=cast.member_c, actors=set(), kim=cast.kim_a, category_id=category.pk, title="x", description="y"
+        )
 
 
 def test_the_sk_scan_must_be_a_pdf_by_its_content(cast: Cast) -> None:

@@ -10,7 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from balai.desa.models import Period
-from balai.desa.periods import PeriodError, Timeliness, deadline, period_containing, period_parse, periods_ended, timeliness
+from balai.desa.periods import (
+    PeriodError,
+    Timeliness,
+    deadline,
+    period_containing,
+    period_parse,
+    periods_ended,
+    timeliness,
+)
 from balai.lib.workdays import WorkCalendar
 
 WITA = ZoneInfo("Asia/Makassar")

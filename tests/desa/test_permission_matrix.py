@@ -13,14 +13,24 @@ from django.urls import reverse
 from balai.core.access import staff_scope
 from balai.desa import rules
 from balai.desa.models import KimPost
-from balai.desa.services import UploadedFile, kim_save, post_create, submission_save, values_clean
-from balai.desa.services import KimInput
+from balai.desa.services import KimInput, UploadedFile, kim_save, post_create, submission_save, values_clean
 
 from .conftest import FULL, Cast
 
 pytestmark = pytest.mark.django_db
 LOGIN = "login"
-ROLES = ["anonymous", "outsider", "operator_pupr", "lurah_a", "lurah_c", "camat_1", "office", "moderator", "member_a", "member_c"]
+ROLES = [
+    "anonymous",
+    "outsider",
+    "operator_pupr",
+    "lurah_a",
+    "lurah_c",
+    "camat_1",
+    "office",
+    "moderator",
+    "member_a",
+    "member_c",
+]
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 # url key -> the roles that get 200; every other signed-in staff member gets 404, a non-staff account 403.
@@ -61,7 +71,12 @@ def _urls(cast: Cast) -> dict[str, str]:
     sub_c = send(cast.lurah_c, cast.kel_c, [])
     kim_save(actor=None, data=KimInput(unit=cast.kel_a, name=cast.kim_a.name), kim=cast.kim_a, sk_scan=PDF)
     post = post_create(
-        actor=cast.member_a, actors={rules.Actor.SENDER}, kim=cast.kim_a, kind="berita", title="Kerja bakti", body="Teks."
+        actor=cast.member_a,
+        actors={rules.Actor.SENDER},
+        kim=cast.kim_a,
+        kind="berita",
+        title="Kerja bakti",
+        body="Teks.",
     )
     rt = cast.report_type.slug
     return {

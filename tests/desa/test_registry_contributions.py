@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 MODULE = registry.get("desa")
 
 
-def _send(cast: Cast, unit, user, at: dt.datetime) -> Submission:  # noqa: ANN001
+def _send(cast: Cast, unit, user, at: dt.datetime) -> Submission:
     values, _ = values_clean(cast.report_type, FULL)
     with time_machine.travel(at, tick=False):
         return submission_save(
@@ -72,9 +72,23 @@ def test_readiness_kpis_and_work_count_the_missing_reports(cast: Cast) -> None:
 
 
 def test_search_datasets_and_site_panels_show_only_published_posts(cast: Cast) -> None:
-    shown = post_create(actor=cast.member_a, actors={rules.Actor.SENDER}, kim=cast.kim_a, kind="berita", title="Lomba perahu", body="Teks.")
+    shown = post_create(
+        actor=cast.member_a,
+        actors={rules.Actor.SENDER},
+        kim=cast.kim_a,
+        kind="berita",
+        title="Lomba perahu",
+        body="Teks.",
+    )
     post_moderate(actor=cast.moderator, actors={rules.Actor.OFFICE}, post=shown, action="approve")
-    post_create(actor=cast.member_a, actors={rules.Actor.SENDER}, kim=cast.kim_a, kind="berita", title="Lomba rahasia", body="Teks.")
+    post_create(
+        actor=cast.member_a,
+        actors={rules.Actor.SENDER},
+        kim=cast.kim_a,
+        kind="berita",
+        title="Lomba rahasia",
+        body="Teks.",
+    )
     assert [h.title for h in MODULE.search("lomba", 10)] == ["Lomba perahu"]
     panels = MODULE.site_panels(cast.kel_a, dt.datetime.now(dt.UTC))
     assert [p.title for p in panels[0].context["posts"]] == ["Lomba perahu"]
@@ -85,7 +99,7 @@ def test_search_datasets_and_site_panels_show_only_published_posts(cast: Cast) -
     assert all("Anggota A" not in map(str, row) and "0812000111" not in map(str, row) for row in kim_rows)
 
 
-def test_the_demo_loads_once_with_late_returned_and_emailed_reports(city) -> None:  # noqa: ANN001
+def test_the_demo_loads_once_with_late_returned_and_emailed_reports(city) -> None:
     context = DemoContext(pemda=city, password="demo-pass-123", rng=random.Random(3))
     MODULE.demo(context)
     assert Kim.objects.count() == 12

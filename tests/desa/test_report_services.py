@@ -13,8 +13,14 @@ from balai.core.access import staff_scope
 from balai.core.models import AuditEvent
 from balai.desa import rules
 from balai.desa.models import NoteKind, Submission, SubmissionStatus
-from balai.desa.services import DesaError, submission_note, submission_review, submission_save, submission_to_opd
-from balai.desa.services import values_clean
+from balai.desa.services import (
+    DesaError,
+    submission_note,
+    submission_review,
+    submission_save,
+    submission_to_opd,
+    values_clean,
+)
 
 from .conftest import FULL, Cast
 
@@ -22,7 +28,7 @@ WITA = ZoneInfo("Asia/Makassar")
 pytestmark = pytest.mark.django_db
 
 
-def _actors(user, unit):  # noqa: ANN001, ANN202
+def _actors(user, unit):
     return rules.submission_actors(staff_scope(user), unit)
 
 
@@ -96,7 +102,12 @@ def test_the_camat_returns_with_a_note_and_the_lurah_sends_again(cast: Cast) -> 
         submission_review(actor=cast.camat_1, actors=camat, submission=sent, accept=False, note="  ")
     mail.outbox.clear()
     returned = submission_review(
-        actor=cast.camat_1, actors=camat, submission=sent, accept=False, note="Angka kelahiran salah.", version=sent.version
+        actor=cast.camat_1,
+        actors=camat,
+        submission=sent,
+        accept=False,
+        note="Angka kelahiran salah.",
+        version=sent.version,
     )
     assert returned.status == SubmissionStatus.RETURNED and returned.return_note == "Angka kelahiran salah."
     assert [m.to for m in mail.outbox] == [["kel.a@example.org"], ["lurah_a@example.org"]]
@@ -115,7 +126,9 @@ def test_a_stale_version_is_refused(cast: Cast) -> None:
     submission_review(actor=cast.camat_1, actors=camat, submission=sent, accept=True, version=sent.version)
     office = _actors(cast.office, cast.kel_a)
     with pytest.raises(DesaError, match="meantime"):
-        submission_note(actor=cast.office, actors=office, submission=sent, follow_up=False, text="x", version=sent.version)
+        submission_note(
+            actor=cast.office, actors=office, submission=sent, follow_up=False, text="x", version=sent.version
+        )
 
 
 def test_a_camat_of_another_kecamatan_cannot_review(cast: Cast) -> None:

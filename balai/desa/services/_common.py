@@ -126,7 +126,9 @@ def required_missing(report_type: ReportType, values: Mapping[str, Any], attache
     for field in report_type.fields.all():
         if not field.required:
             continue
-        present = field.key in attached if field.kind == FieldKind.ATTACHMENT else values.get(field.key) not in (None, "")
+        present = (
+            field.key in attached if field.kind == FieldKind.ATTACHMENT else values.get(field.key) not in (None, "")
+        )
         if not present:
             missing.append(field.label)
     return missing

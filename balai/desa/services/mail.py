@@ -81,7 +81,9 @@ def _record(mail: MailIn, outcome: str, reason: str, unit: Unit | None, submissi
     if outcome == MailOutcome.HELD and mail.raw:
         entry.raw.save("mail.eml", ContentFile(mail.raw), save=False)
     entry.save()
-    audit_record(actor=None, actor_label="email", action=f"desa.mail.{outcome}", obj=entry, changes={"reason": reason[:200]})
+    audit_record(
+        actor=None, actor_label="email", action=f"desa.mail.{outcome}", obj=entry, changes={"reason": reason[:200]}
+    )
     return entry
 
 
@@ -211,7 +213,7 @@ def mail_take(mail: MailIn) -> IncomingMail:
             try:
                 given.update(fields_from_xlsx(report_type, content))
                 continue
-            except Exception:  # noqa: BLE001 - a broken spreadsheet is named to the sender, not a crash
+            except Exception:
                 problems.append(_("The spreadsheet %(name)s could not be read.") % {"name": name})
                 continue
         upload = UploadedFile(name=name or "lampiran", content=content)
@@ -254,7 +256,7 @@ def mail_take(mail: MailIn) -> IncomingMail:
             raise
     draft = None
     try:
-        draft = submission_save(send=False, **{**common, "files": files if not problems else files})  # type: ignore[arg-type]
+        draft = submission_save(send=False, **common)  # type: ignore[arg-type]
     except DesaError as exc:
         if exc.message not in problems:
             problems.append(exc.message)

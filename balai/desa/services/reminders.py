@@ -36,8 +36,9 @@ def reminders_send(now: dt.datetime) -> dict[str, int]:
             else:
                 continue
             sent = set(
-                Submission.objects.filter(report_type=report_type, period_key=period.key, first_sent_at__isnull=False)
-                .values_list("unit_id", flat=True)
+                Submission.objects.filter(
+                    report_type=report_type, period_key=period.key, first_sent_at__isnull=False
+                ).values_list("unit_id", flat=True)
             )
             done = set(
                 Reminder.objects.filter(report_type=report_type, period_key=period.key, kind=kind).values_list(

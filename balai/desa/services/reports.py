@@ -42,9 +42,12 @@ def mail_to_unit(unit: Unit, kind: str, subject: str, body: str) -> list[Outgoin
         e.lower()
         for e in get_user_model()
         .objects.filter(
-            memberships__unit=unit, memberships__module=rules.MODULE, memberships__role=rules.Role.LURAH,
-            memberships__is_active=True, is_active=True,
-        )  # fmt: skip
+            memberships__unit=unit,
+            memberships__module=rules.MODULE,
+            memberships__role=rules.Role.LURAH,
+            memberships__is_active=True,
+            is_active=True,
+        )
         .exclude(email="")
         .values_list("email", flat=True)
     ]
@@ -167,7 +170,11 @@ def submission_save(
 
 def _sent_mails(submission: Submission, now: dt.datetime) -> list[OutgoingMail]:
     with translation.override("id"):
-        late = submission.first_sent_at is not None and submission.due_at is not None and submission.first_sent_at > submission.due_at
+        late = (
+            submission.first_sent_at is not None
+            and submission.due_at is not None
+            and submission.first_sent_at > submission.due_at
+        )
         body = _(
             "Balai received the report %(type)s for %(period)s of %(unit)s on %(when)s.\n"
             "%(timing)s\n\nSee it: %(url)s\n"

@@ -15,6 +15,15 @@ class ReportFieldInline(admin.TabularInline):
 
 @admin.register(ReportType)
 class ReportTypeAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "period", "deadline_days", "for_kelurahan", "for_desa", "for_kecamatan", "is_active")
+    list_display = (
+        "name",
+        "slug",
+        "period",
+        "deadline_days",
+        "for_kelurahan",
+        "for_desa",
+        "for_kecamatan",
+        "is_active",
+    )
     list_filter = ("period", "is_active")
     inlines = (ReportFieldInline,)

@@ -42,9 +42,8 @@ class SubmissionForm(forms.Form):
                     widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.xlsx"}),
                 )
             self.fields[name].widget.attrs.setdefault("aria-describedby", f"id_{name}_helptext")
-            if field.required:
-                self.fields[name].label = f"{field.label}"
-                self.fields[name].widget.attrs["data-required"] = "1"
+            # Required to send, not to save a draft: marked with * like a required field.
+            self.fields[name].desa_required = field.required  # type: ignore[attr-defined]
 
     def typed(self) -> dict[str, str]:
         """The text of every non-file field, by the report field's key."""
@@ -153,3 +152,17 @@ class MemberForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=160)
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, initial=MemberRole.ANGGOTA)
     phone = forms.CharField(label=_("Phone (not published)"), max_length=30, required=False)
+    username = forms.CharField(
+        label=_("Balai account (user name), to post for the KIM"), max_length=150, required=False
+    )
+
+    def clean_username(self) -> Any:
+        from django.contrib.auth import get_user_model
+
+        name = self.cleaned_data["username"].strip()
+        if not name:
+            return None
+        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("There is no active account with this user name."))
+        return user

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.core.access import StaffScope
 from balai.core.registry import (
-    Backlog,
     DatasetColumn,
     DemoContext,
     GeneratedDataset,
@@ -22,7 +21,6 @@ from balai.core.registry import (
     Module,
     ModuleRole,
     PeriodicCheck,
-    ReadinessSource,
     SearchHit,
     SitePanel,
     WorkItem,
@@ -86,21 +84,17 @@ def work(request: Any, scope: StaffScope, now: datetime) -> WorkSection | None:
     return WorkSection(module=LABEL, title=_("Kelurahan, desa and KIM"), items=items, order=40)
 
 
-def backlog(unit_ids: list[int], now: datetime) -> dict[int, Backlog]:
-    """Readiness: each kelurahan/desa's reports missing past their deadline (the last ended period)."""
-    from .selectors import late_counts
-
-    return {unit: Backlog(open=n, overdue=n) for unit, n in late_counts(unit_ids, now).items()}
-
-
 def kpis(unit_ids: frozenset[int] | None, now: datetime) -> list[Kpi]:
     from .models import Kim
-    from .selectors import kim_is_active, on_time_share
+    from .selectors import kim_is_active, late_counts, on_time_share
 
     kims = Kim.objects.only("last_activity_at")
     if unit_ids is not None:
         kims = kims.filter(unit_id__in=list(unit_ids))
+    missing = late_counts(list(unit_ids) if unit_ids is not None else None, now)
     return [
+        Kpi("desa.missing", _("Kelurahan/desa reports missing past their deadline"), sum(missing.values()),
+            url=reverse("desa:matrix")),
         Kpi("desa.on_time", _("Village reports on time (last 3 periods)"), on_time_share(now), unit="%",
             url=reverse("desa:matrix")),
         Kpi("desa.kim_active", _("Active KIM"), sum(kim_is_active(k, now) for k in kims), url=reverse("desa:kim_public")),
@@ -311,12 +305,8 @@ MODULE = Module(
     periodic=(PeriodicCheck("desa.reminders", periodic_reminders),),
     integrity=(IntegrityCheck("desa.files", integrity_checks),),
     backup_rebuilt=(),
-    readiness=ReadinessSource(
-        role=Role.LURAH,
-        backlog=backlog,
-        overdue_rule=_("Every kelurahan and desa sends its reports to the mayor by the deadline."),
-        overdue_remedy=_("Send the missing reports on the web or by email."),
-    ),
+    # No `readiness`: the platform's readiness table lists the OPD only, and no OPD has a lurah, so a column of
+    # this module would mark every OPD not ready. Late kelurahan/desa are counted in `kpis` and `work` instead.
     kpis=kpis,
     search=search,
     go_live=(

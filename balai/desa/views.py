@@ -514,7 +514,15 @@ def kim_registry(request: HttpRequest, slug: str = "") -> HttpResponse:
         if request.POST.get("action") == "member" and kim is not None:
             member_form = MemberForm(request.POST)
             if member_form.is_valid():
-                services.kim_member_add(actor=request.user, kim=kim, **member_form.cleaned_data)
+                data = member_form.cleaned_data
+                services.kim_member_add(
+                    actor=request.user,
+                    kim=kim,
+                    name=data["name"],
+                    role=data["role"],
+                    phone=data["phone"],
+                    user=data["username"],
+                )
                 messages.success(request, _("Member added."))
                 return redirect("desa:kim_edit", kim.slug)
         elif request.POST.get("action") == "remove" and kim is not None:
@@ -525,13 +533,13 @@ def kim_registry(request: HttpRequest, slug: str = "") -> HttpResponse:
             form = KimForm(request.POST, request.FILES, instance=kim)
             if form.is_valid():
                 scan = request.FILES.get("sk_scan_upload")
-                data = services.KimInput(
+                kim_data = services.KimInput(
                     **{k: form.cleaned_data[k] for k in ("unit", "name", "sk_number", "sk_date", "contact",
                                                           "media_channels", "latitude", "longitude", "trusted")}
                 )  # fmt: skip
                 try:
                     saved = services.kim_save(
-                        actor=request.user, data=data, kim=kim, sk_scan=scan.read() if scan else None,
+                        actor=request.user, data=kim_data, kim=kim, sk_scan=scan.read() if scan else None,
                         version=_version(form),
                     )  # fmt: skip
                 except services.DesaError as exc:

@@ -106,3 +106,7 @@ INTAKE = "lapor@bitungkota.go.id"
 def _intake_address(monkeypatch: pytest.MonkeyPatch) -> None:
     # The village-report address is desa@ at the reporting address's domain.
     monkeypatch.setenv("INTAKE_ADDRESS", INTAKE)
+
+
+# The browser fixtures of tests/e2e (chromium, axe, a page per context that fails on CSP violations).
+from tests.e2e.conftest import axe_js, browser, new_page, photo_file, site  # noqa: E402, F401

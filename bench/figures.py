@@ -32,6 +32,8 @@ KEYS: dict[str, str] = {
         "peak resident MB of one gunicorn worker (8 threads) while 8 invalid forms, each with the worst photo "
         "constructed, arrive at once; the worst of bench/photo_decode.py's photos (printed by that script only)"
     ),
+    "desa_matrix_ratio": "p95 of the village-report matrix at 500 units × 60 months ÷ at 70 × 6 (bench/desa.py only)",
+    "desa_kim_ratio": "p95 of the public KIM page at 500 KIM ÷ at 70 (bench/desa.py only)",
 }
 PER_DATABASE: dict[str, str] = {
     "intake_ratio": "as intake_ratio, this database",
@@ -53,6 +55,8 @@ GOALS = {
     "form_kb": "<= 50",
     "home_kb": "<= 50",
     "rss_mb": "<= 150",
+    "desa_matrix_ratio": "<= 1.5",
+    "desa_kim_ratio": "<= 1.5",
 }
 # How the plain keys pick the worse of the databases.
 WORSE = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,12 +86,13 @@ class MatrixRow:
 
 
 def matrix(
-    report_type: ReportType, units: QuerySet[Unit], periods: list[ReportPeriod], now: dt.datetime
+    report_type: ReportType, units: Iterable[Unit], periods: list[ReportPeriod], now: dt.datetime
 ) -> list[MatrixRow]:
-    """Units × periods: on time, late, missing or not yet due; two queries whatever the size."""
+    """Units × periods: on time, late, missing or not yet due; one query for the cells of the given units (a page
+    of them on the staff page, through the (report type, period) index), whatever the history's length."""
     calendar = work_calendar()
     dues = {p.key: deadline(calendar, p, report_type.deadline_days) for p in periods}
-    unit_list = list(units.only("id", "name", "slug", "parent_id"))
+    unit_list = list(units.only("id", "name", "slug", "parent_id") if isinstance(units, QuerySet) else units)
     found: dict[tuple[int, str], tuple[Any, str, Any]] = {}
     rows = (
         Submission.objects.filter(

@@ -45,6 +45,8 @@ from .models import (
 from .periods import PeriodError, period_parse
 
 MATRIX_PERIODS = 6
+MATRIX_PAGE = 50
+KIM_PAGE = 60
 
 
 def _scope(request: HttpRequest) -> StaffScope:
@@ -238,6 +240,7 @@ def submission_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         "desa/submission_detail.html",
         {
             "submission": submission,
+            "period_label": period_parse(submission.report_type.period, submission.period_key).label(),
             "fields": fields,
             "attachments": submission.attachments.all(),
             "notes": submission.notes.select_related("author"),
@@ -276,8 +279,9 @@ def matrix(request: HttpRequest) -> HttpResponse:
     report_type = _report_type_from(request)
     now = timezone.now()
     periods = selectors.matrix_periods(report_type, now, MATRIX_PERIODS)
-    rows = selectors.matrix(report_type, selectors.units_for(report_type, scope), periods, now)
+    units = selectors.units_for(report_type, scope).only("id", "name", "slug", "parent_id")
     if request.GET.get("format") in ("csv", "xlsx"):
+        rows = selectors.matrix(report_type, units, periods, now)
         labels = selectors.TIMELINESS_LABELS
         return table_response(
             f"matriks-{report_type.slug}",
@@ -285,15 +289,18 @@ def matrix(request: HttpRequest) -> HttpResponse:
             ([row.unit.name, *[str(labels[c.state]) for c in row.cells]] for row in rows),
             request.GET["format"],
         )
+    # A page of units at a time: a camat's twenty kelurahan fit on one, the mayor's office pages through.
+    page = Paginator(units, MATRIX_PAGE).get_page(request.GET.get("halaman"))
     return _render(
         request,
         "desa/matrix.html",
         {
+            "page": page,
+            "query": f"jenis={report_type.slug}",
+            "rows": selectors.matrix(report_type, list(page.object_list), periods, now),
             "report_type": report_type,
             "types": ReportType.objects.filter(is_active=True).exclude(period=Period.INCIDENT),
             "periods": periods,
-            "rows": rows,
-            "labels": selectors.TIMELINESS_LABELS,
         },
     )
 
@@ -587,7 +594,9 @@ def sk_scan(request: HttpRequest, slug: str) -> FileResponse:
 def kim_public(request: HttpRequest) -> HttpResponse:
     """Every KIM, by kecamatan, with a map (JavaScript adds it; the list works without), and the latest news."""
     now = timezone.now()
-    kims = list(selectors.kims_public().order_by("unit__parent__name", "name"))
+    everything = selectors.kims_public().order_by("unit__parent__name", "name")
+    listed = Paginator(everything, KIM_PAGE).get_page(request.GET.get("daftar"))
+    kims = list(listed.object_list)
     groups: dict[str, list[Any]] = {}
     for kim in kims:
         kim.active = selectors.kim_is_active(kim, now)  # type: ignore[attr-defined]
@@ -599,7 +608,8 @@ def kim_public(request: HttpRequest) -> HttpResponse:
         {
             "groups": sorted(groups.items()),
             "page": page,
-            "count": len(kims),
+            "count": listed.paginator.count,
+            "listed": listed,
             "map_bounds": _bounds(request),
             "map_tiles": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_ATTRIBUTION,

@@ -130,6 +130,7 @@ def main() -> None:
                 "BALAI_DATA_DIR": folder,
                 "MEDIA_ROOT": str(Path(folder) / "media"),
                 "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+                "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
             }
             done = subprocess.run(  # noqa: S603 - our own module, fixed arguments
                 [sys.executable, "-m", "bench.desa", "--child", str(units), str(months)],

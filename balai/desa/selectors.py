@@ -78,6 +78,10 @@ class Cell:
     status: str = ""
     public_id: Any = None
 
+    @property
+    def label(self) -> str:
+        return str(TIMELINESS_LABELS[self.state])
+
 
 @dataclass(frozen=True)
 class MatrixRow:

@@ -200,7 +200,7 @@ def post_moderate(
     if action in ("return", "refuse") and not reason:
         raise DesaError(_("Write the reason: the KIM reads it."))
     with transaction.atomic():
-        locked = KimPost.objects.select_for_update().select_related("kim", "author").get(pk=post.pk)
+        locked = KimPost.objects.select_for_update(of=("self",)).select_related("kim", "author").get(pk=post.pk)
         refusal = rules.post_refusal(action, locked.status, actors)
         if refusal:
             raise DesaError(refusal)

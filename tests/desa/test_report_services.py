@@ -125,7 +125,7 @@ def test_a_stale_version_is_refused(cast: Cast) -> None:
     camat = _actors(cast.camat_1, cast.kel_a)
     submission_review(actor=cast.camat_1, actors=camat, submission=sent, accept=True, version=sent.version)
     office = _actors(cast.office, cast.kel_a)
-    with pytest.raises(DesaError, match="meantime|Sementara"):
+    with pytest.raises(DesaError, match=r"meantime|Sementara"):
         submission_note(
             actor=cast.office, actors=office, submission=sent, follow_up=False, text="x", version=sent.version
         )

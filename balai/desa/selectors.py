@@ -187,9 +187,7 @@ def kim_is_active(kim: Kim, now: dt.datetime) -> bool:
 
 
 def kims_public() -> QuerySet[Kim]:
-    return Kim.objects.select_related("unit", "unit__parent").annotate(
-        published=Count("posts", filter=Q(posts__status=PostStatus.PUBLISHED))
-    )
+    return Kim.objects.select_related("unit", "unit__parent")
 
 
 def posts_public() -> QuerySet[KimPost]:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "balai.core",
     "balai.lapor",
     "balai.spbe",
+    "balai.desa",
     "balai.api",
     "balai.dasbor",
     "balai.platform",
@@ -359,3 +360,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Village reports by email (balai.desa): the local part of their address, at INTAKE_ADDRESS's domain.
+DESA_MAIL_LOCAL_PART = env_str("DESA_MAIL_LOCAL_PART", "desa").strip().lower()

@@ -20,5 +20,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("staf/spbe/", include("balai.spbe.urls")),
+    path("", include("balai.desa.urls")),
     path("", include("balai.lapor.urls")),
 ]

@@ -79,6 +79,7 @@ def example_module() -> Any:
 
 def test_every_module_of_the_platform_registers_itself():
     assert [m.label for m in registry.modules()] == ["lapor", "spbe", "api", "dasbor", "platform"]
+    assert [m.label for m in registry.modules()] == ["lapor", "desa", "api", "dasbor", "platform"]
 
 
 def test_a_role_no_module_declares_is_refused(city, operator_dinkes):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from balai.api.models import EmailMessageLog, EmailStatus
 from balai.core.models import Pemda
 from balai.core.selectors import pemda_current
+from balai.desa import services as desa_services
 from balai.lapor import replies, services
 from balai.lapor.models import Channel, Report
 from balai.lapor.services import ReportInput, report_submit
@@ -166,6 +167,23 @@ def _new_report(parsed: ParsedMessage, pemda: Pemda, *, source: str, notes: list
     return Outcome(EmailStatus.IMPORTED, parsed.message_id, parsed.sender_email, report_code=report.code)
 
 
+def _village_report(parsed: ParsedMessage, raw: bytes) -> Outcome:
+    """A mail to the village-report address: balai.desa takes it in, answers what is missing, or holds it."""
+    entry = desa_services.mail_take(
+        desa_services.MailIn(
+            message_id=parsed.message_id,
+            sender=parsed.sender_email,
+            subject=parsed.subject,
+            text=parsed.text,
+            recipients=parsed.recipients,
+            attachments=[(a.filename, a.content_type, a.content) for a in parsed.attachments],
+            raw=raw,
+            references=parsed.references,
+        )
+    )
+    return Outcome(f"desa:{entry.outcome}", parsed.message_id, parsed.sender_email)
+
+
 def message_import(*, raw: bytes, source: str = "", address: str | None = None, pemda: Pemda | None = None) -> Outcome:
     """Take one raw email: a new report, a reply on its report, ignored, or kept aside; never twice.
 
@@ -184,6 +202,9 @@ def message_import(*, raw: bytes, source: str = "", address: str | None = None, 
             return Outcome("duplicate", key)
         sender, subject = _best_effort_headers(raw)
         return _keep_aside(raw, key, str(exc), sender=sender, subject=subject, source=source)
+    # Village reports to the mayor go to their own address (desa@ or desa+<unit>.<key>@…): balai.desa takes them.
+    if desa_services.addressed_to_desa(parsed.recipients) and not parsed.automatic:
+        return _village_report(parsed, raw)
     # A reply goes to a plus-address of the reporting address (lapor+<code>.<key>@…): it is addressed to it too.
     if wanted and wanted not in {replies.without_tag(r) for r in parsed.recipients}:
         return Outcome("not_addressed", parsed.message_id, parsed.sender_email)

@@ -488,6 +488,7 @@ def plan_import(
                 indicator.save()
                 for realisation in Realisation.objects.filter(activity=parent):
                     achievement_refresh(realisation)
+    summary.problems.sort()
     audit_record(
         actor=actor,
         action="kinerja.plan.import",

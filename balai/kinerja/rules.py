@@ -67,6 +67,8 @@ def refusal(action: str, state: str, actors: frozenset[Actor]) -> str | None:
     if not (rule.actors & actors):
         return _("You may not do this for this OPD.")
     if state not in rule.states:
+        if state == NEW:
+            return _("Not possible before the realisation is entered.")
         return _("Not possible while the realisation is %(status)s.") % {"status": S(state).label}
     return None
 

@@ -31,7 +31,20 @@ def messy_workbook() -> bytes:
     sheet["A2"] = "Kota Bitung"
     # line 3 empty; the header on line 4
     sheet.append([])
-    sheet.append(["Perangkat Daerah", "Kode Program", "Program", "Kode Sub", "Nama Sub Kegiatan", "Indikator", "Target", "Pagu", "Satuan", "SPBE"])
+    sheet.append(
+        [
+            "Perangkat Daerah",
+            "Kode Program",
+            "Program",
+            "Kode Sub",
+            "Nama Sub Kegiatan",
+            "Indikator",
+            "Target",
+            "Pagu",
+            "Satuan",
+            "SPBE",
+        ]
+    )
     rows = [
         ["Dinas PUPR", "1.03.02", "Program Penyelenggaraan Jalan", "1.03.02.2.01.0001", "Rehabilitasi Jalan", "Panjang jalan", "12,5", "Rp 1.250.000.000", "Km", "tidak"],
         [None, None, None, "1.03.02.2.01.0002", "Pemeliharaan Jembatan", "Jembatan", 3, 750000000, "Unit", ""],
@@ -57,7 +70,14 @@ MAPPING = "Perangkat Daerah=opd,Kode Program=program_code,Program=program,Kode S
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("Rp 1.250.000.000", "1250000000"), ("Rp. 400.000.000,00", "400000000.00"), ("12,5", "12.5"), ("1.5", "1.5"), ("", None), (750000000, "750000000")],
+    [
+        ("Rp 1.250.000.000", "1250000000"),
+        ("Rp. 400.000.000,00", "400000000.00"),
+        ("12,5", "12.5"),
+        ("1.5", "1.5"),
+        ("", None),
+        (750000000, "750000000"),
+    ],
     ids=["rp", "rp-cents", "comma-decimal", "dot-decimal", "empty", "number"],
 )
 def test_numbers_are_read_the_indonesian_way(text: Any, value: str | None) -> None:
@@ -112,6 +132,8 @@ def test_the_upload_screen_imports_and_lists_the_rows_it_could_not_read(city: An
     assert response.status_code == 200
     assert "Row 9" in body and "Unknown OPD: Dinas Antah Berantah." in body
     assert Activity.objects.filter(level=Level.SUB_KEGIATAN).count() == 3
-    bad = client.post("/staf/kinerja/impor/", {"year": "2026", "file": SimpleUploadedFile("x.xlsx", b"nope"), "mapping": "A=opd"})
+    bad = client.post(
+        "/staf/kinerja/impor/", {"year": "2026", "file": SimpleUploadedFile("x.xlsx", b"nope"), "mapping": "A=opd"}
+    )
     assert "not an Excel workbook" in bad.content.decode()
     assert 'value="A=opd"' in bad.content.decode()  # what was typed stays

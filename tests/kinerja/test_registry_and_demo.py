@@ -94,8 +94,8 @@ def test_kpis_datasets_evidence_and_search_read_the_published_plan(plan: Plan, o
 
 def test_my_work_counts_what_waits_for_each_person(plan: Plan, officer_pupr: Any, bappeda: Any) -> None:
     from balai.core.access import staff_scope
-
     from balai.kinerja.services import RealisationInput, realisation_save
+
     from .conftest import sub
 
     road = sub(ROAD)
@@ -109,7 +109,7 @@ def test_my_work_counts_what_waits_for_each_person(plan: Plan, officer_pupr: Any
 
 
 def test_the_demo_plan_is_realistic_fast_and_added_once(city: Pemda) -> None:
-    context = DemoContext(pemda=city, password="demo-balai-2026", rng=random.Random(7172))  # noqa: S311
+    context = DemoContext(pemda=city, password="demo-balai-2026", rng=random.Random(7172))
     started = time.monotonic()
     module().demo(context)
     took = time.monotonic() - started

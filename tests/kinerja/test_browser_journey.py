@@ -51,8 +51,13 @@ def sign_in(page: Page, username: str) -> None:
     expect(page).to_have_url(re.compile(r"/staf/$"))
 
 
-def test_officer_reports_bappeda_accepts_citizen_sees_progress(
-    new_page: NewPage, photo_file: Path, axe_js: Path, plan: Any, officer_pupr: Any, bappeda: Any
+def test_officer_reports_bappeda_accepts_citizen_sees_progress(  # noqa: F811 - the fixtures imported above
+    new_page: NewPage,  # noqa: F811
+    photo_file: Path,  # noqa: F811
+    axe_js: Path,  # noqa: F811
+    plan: Any,
+    officer_pupr: Any,
+    bappeda: Any,
 ) -> None:
     road = sub(ROAD)
     indicator = road.indicators.get()

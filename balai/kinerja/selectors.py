@@ -195,9 +195,20 @@ def linked_reports(activity: Activity) -> list[Any]:
     return [r for r in (report_public_get(code) for code in codes) if r is not None]
 
 
-def lkjip_rows(plan: Plan, unit: Unit, quarter: int | None, *, public: bool = True) -> list[dict[str, Any]]:
-    """One row per indicator of the OPD's sub kegiatan: target, realised value of the quarter, achievement,
-    predicate (the LKjIP table)."""
+def lkjip_indicators(plan: Plan, unit: Unit) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(activity__plan=plan, activity__unit=unit, activity__level=Level.SUB_KEGIATAN)
+        .select_related("activity", "activity__program")
+        .order_by("activity__code", "id")
+    )
+
+
+def lkjip_rows(
+    plan: Plan, unit: Unit, quarter: int | None, *, public: bool = True, indicators: Any = None
+) -> list[dict[str, Any]]:
+    """One row per indicator of the OPD's sub kegiatan (or of the given page of them): target, realised value of
+    the quarter, achievement, predicate (the LKjIP table)."""
+    indicators = list(lkjip_indicators(plan, unit) if indicators is None else indicators)
     values: dict[int, Decimal | None] = {}
     if quarter is not None:
         status = [RealisationStatus.ACCEPTED] if public else list(DONE)
@@ -205,19 +216,13 @@ def lkjip_rows(plan: Plan, unit: Unit, quarter: int | None, *, public: bool = Tr
 
         values = dict(
             IndicatorValue.objects.filter(
-                realisation__activity__plan=plan,
-                realisation__activity__unit=unit,
+                indicator__in=[i.pk for i in indicators],
                 realisation__quarter=quarter,
                 realisation__status__in=status,
             ).values_list("indicator_id", "achieved")
         )
     the_bands = bands()
     rows = []
-    indicators = (
-        Indicator.objects.filter(activity__plan=plan, activity__unit=unit, activity__level=Level.SUB_KEGIATAN)
-        .select_related("activity", "activity__program")
-        .order_by("activity__code", "id")
-    )
     for indicator in indicators:
         realised = values.get(indicator.pk)
         score = evaluation.achievement(indicator.target, realised, indicator.direction)

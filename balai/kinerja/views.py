@@ -207,10 +207,18 @@ def lkjip(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     if unit is None:
         raise Http404
     quarter = _quarter(request, plan)
-    rows = selectors.lkjip_rows(plan, unit, quarter)
     headers = [_("Code"), _("Sub kegiatan"), _("Indicator"), _("Unit"), _("Target"), _("Realised"),
                _("Achievement (%)"), _("Predicate")]  # fmt: skip
     fmt = request.GET.get("format")
+    if fmt not in (*FORMATS, "pdf"):
+        page = Paginator(selectors.lkjip_indicators(plan, unit), 100).get_page(request.GET.get("halaman"))
+        page.object_list = selectors.lkjip_rows(plan, unit, quarter, indicators=page.object_list)
+        return render(
+            request,
+            "kinerja/lkjip.html",
+            {"plan": plan, "unit": unit, "quarter": quarter, "page": page, "notes": plan.notes.filter(unit=unit)[:5]},
+        )
+    rows = selectors.lkjip_rows(plan, unit, quarter)
     table = [
         [r["code"], r["activity"].name, r["indicator"].name, r["indicator"].unit_label, r["target"], r["realised"],
          r["achievement"], r["predicate"]]
@@ -230,12 +238,7 @@ def lkjip(request: HttpRequest, year: int, slug: str) -> HttpResponse:
             headers,
             printable,
         )
-    page = Paginator(rows, 100).get_page(request.GET.get("halaman"))
-    return render(
-        request,
-        "kinerja/lkjip.html",
-        {"plan": plan, "unit": unit, "quarter": quarter, "page": page, "notes": plan.notes.filter(unit=unit)[:5]},
-    )
+    raise Http404
 
 
 __all__ = ["rp"]

@@ -51,7 +51,7 @@ def sign_in(page: Page, username: str) -> None:
     expect(page).to_have_url(re.compile(r"/staf/$"))
 
 
-def test_officer_reports_bappeda_accepts_citizen_sees_progress(  # noqa: F811 - the fixtures imported above
+def test_officer_reports_bappeda_accepts_citizen_sees_progress(  # the e2e fixtures are imported above
     new_page: NewPage,  # noqa: F811
     photo_file: Path,  # noqa: F811
     axe_js: Path,  # noqa: F811

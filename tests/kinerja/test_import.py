@@ -137,3 +137,17 @@ def test_the_upload_screen_imports_and_lists_the_rows_it_could_not_read(city: An
     )
     assert "not an Excel workbook" in bad.content.decode()
     assert 'value="A=opd"' in bad.content.decode()  # what was typed stays
+
+
+def test_the_documented_example_file_imports_without_a_mapping(city: Any, bappeda: Any) -> None:
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "renja-contoh.xlsx"
+    with example.open("rb") as stream:
+        rows, problems = read_plan(stream, {})
+    summary = plan_import(actor=bappeda, scope=staff_scope(bappeda), year=2026, rows=rows, problems=problems)
+    assert summary.problems == [(9, "The target is not a number: seribu")]
+    drain = Activity.objects.get(code="1.03.02.2.01.0002")
+    assert drain.unit.slug == "dinas-pupr" and drain.pagu == Decimal(450_000_000)
+    assert Indicator.objects.get(activity=drain).direction == "lower"
+    assert Activity.objects.get(code="2.16.03.2.02.0001").spbe is True

@@ -83,31 +83,27 @@ def _grow(copies: int) -> int:
             new_indicators, new_realisations = [], []
             for a in originals:
                 clone = made[f"{a.code}.{n:02d}"]
-                for i in indicators.get(a.pk, []):
-                    new_indicators.append(
-                        Indicator(
-                            activity=clone,
-                            name=i.name,
-                            kind=i.kind,
-                            unit_label=i.unit_label,
-                            target=i.target,
-                            direction=i.direction,
-                        )
-                    )
-                for r in realisations.get(a.pk, []):
-                    new_realisations.append(Realisation(
-                        activity=clone, quarter=r.quarter, physical_pct=r.physical_pct, financial=r.financial, status=r.status,
-                        achievement=r.achievement, submitted_at=r.submitted_at, checked_at=r.checked_at,
-                    ))  # fmt: skip
+                new_indicators.extend(
+                    Indicator(activity=clone, name=i.name, kind=i.kind, unit_label=i.unit_label, target=i.target,
+                              direction=i.direction)
+                    for i in indicators.get(a.pk, [])
+                )  # fmt: skip
+                new_realisations.extend(
+                    Realisation(activity=clone, quarter=r.quarter, physical_pct=r.physical_pct, financial=r.financial,
+                                status=r.status, achievement=r.achievement, submitted_at=r.submitted_at,
+                                checked_at=r.checked_at)
+                    for r in realisations.get(a.pk, [])
+                )  # fmt: skip
             Indicator.objects.bulk_create(new_indicators, batch_size=500)
             Realisation.objects.bulk_create(new_realisations, batch_size=500)
             by_activity: dict[int, list[Any]] = {}
             for i in Indicator.objects.filter(activity__code__endswith=f".{n:02d}"):
                 by_activity.setdefault(i.activity_id, []).append(i)
-            values = []
-            for r in Realisation.objects.filter(activity__code__endswith=f".{n:02d}").select_related("activity"):
-                for indicator in by_activity.get(r.activity_id, []):
-                    values.append(IndicatorValue(realisation=r, indicator=indicator, achieved=indicator.target))
+            values = [
+                IndicatorValue(realisation=r, indicator=indicator, achieved=indicator.target)
+                for r in Realisation.objects.filter(activity__code__endswith=f".{n:02d}")
+                for indicator in by_activity.get(r.activity_id, [])
+            ]
             IndicatorValue.objects.bulk_create(values, batch_size=500)
     return Activity.objects.filter(level=Level.SUB_KEGIATAN).count()
 
@@ -120,7 +116,8 @@ def _time_pages(requests: int) -> dict[str, float]:
     program = (
         Activity.objects.filter(plan__year=YEAR, unit__slug="dinas-pupr", level=Level.PROGRAM).order_by("code").last()
     )
-    assert program is not None
+    if program is None:
+        raise SystemExit("the demo plan is missing: no figures")
     client = Client()
     p95 = {}
     for name, pattern in PAGES.items():

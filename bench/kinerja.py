@@ -79,10 +79,13 @@ def _grow(copies: int) -> int:
                 )  # fmt: skip
                 clones.append(clone)
             Activity.objects.bulk_create(clones, batch_size=500)
-            made = {c.code: c for c in Activity.objects.filter(code__endswith=f".{n:02d}", level=Level.SUB_KEGIATAN)}
+            made = {
+                (c.plan_id, c.unit_id, c.code): c
+                for c in Activity.objects.filter(code__endswith=f".{n:02d}", level=Level.SUB_KEGIATAN)
+            }
             new_indicators, new_realisations = [], []
             for a in originals:
-                clone = made[f"{a.code}.{n:02d}"]
+                clone = made[(a.plan_id, a.unit_id, f"{a.code}.{n:02d}")]
                 new_indicators.extend(
                     Indicator(activity=clone, name=i.name, kind=i.kind, unit_label=i.unit_label, target=i.target,
                               direction=i.direction)
@@ -141,6 +144,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-kinerja-"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder / 'bench.sqlite3'}")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     _setup()
     from balai.kinerja.models import Activity, Level
 

@@ -212,7 +212,7 @@ def lkjip(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt not in (*FORMATS, "pdf"):
         page = Paginator(selectors.lkjip_indicators(plan, unit), 100).get_page(request.GET.get("halaman"))
-        page.object_list = selectors.lkjip_rows(plan, unit, quarter, indicators=page.object_list)
+        page.object_list = selectors.lkjip_rows(plan, unit, quarter, indicators=page.object_list)  # type: ignore[assignment]
         return render(
             request,
             "kinerja/lkjip.html",

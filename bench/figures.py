@@ -32,6 +32,10 @@ KEYS: dict[str, str] = {
         "peak resident MB of one gunicorn worker (8 threads) while 8 invalid forms, each with the worst photo "
         "constructed, arrive at once; the worst of bench/photo_decode.py's photos (printed by that script only)"
     ),
+    "kinerja_scale_ratio": (
+        "the worst plan page's p95 (public programme pages and the OPD evaluation table) at 20× the demo plan ÷ at "
+        "the demo plan, in-process; goal <= 1.5 (printed by bench/kinerja.py only)"
+    ),
 }
 PER_DATABASE: dict[str, str] = {
     "intake_ratio": "as intake_ratio, this database",

@@ -9,6 +9,7 @@ from balai.core.models import Wilayah, WilayahLevel
 
 from .importer import FIELDS
 from .models import Activity
+from .templatetags.kinerja_tags import num
 
 
 class RealisationForm(forms.Form):
@@ -27,7 +28,7 @@ class RealisationForm(forms.Form):
         for indicator in self.indicators:
             self.fields[f"value_{indicator.pk}"] = forms.DecimalField(
                 label=f"{indicator.name} ({indicator.unit_label})", required=False, min_value=0, localize=True,
-                help_text=_("Annual target: %(target)s") % {"target": indicator.target},
+                help_text=_("Annual target: %(target)s") % {"target": num(indicator.target)},
             )  # fmt: skip
 
     def values(self) -> dict[int, Any]:

@@ -100,3 +100,12 @@ def client_for(user: Any = None, language: str = "en") -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Any:
+    """The services' messages are compared in English (the msgids); pages choose their language by cookie."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -129,4 +129,4 @@ def test_the_demo_plan_is_realistic_fast_and_added_once(city: Pemda) -> None:
     counts = Activity.objects.count(), Realisation.objects.count()
     module().demo(context)
     assert (Activity.objects.count(), Realisation.objects.count()) == counts
-    assert took < 20  # a few seconds on a quiet machine; generous for a shared one
+    assert took < 60  # a few seconds on a quiet machine; generous for a shared, loaded one

@@ -19,7 +19,7 @@ from balai.core.models import Unit, Wilayah
 from . import selectors
 from .exports import pdf_response, table_response
 from .models import Activity, Level, Plan
-from .templatetags.kinerja_tags import num, pct, rp
+from .templatetags.kinerja_tags import num, pct
 
 PAGE_SIZE = 25
 FORMATS = ("csv", "xlsx")
@@ -175,8 +175,6 @@ def activity(request: HttpRequest, public_id: Any) -> HttpResponse:
         quarter = selectors.latest_quarter(item.plan)
         by = "program_id" if item.level == Level.PROGRAM else "parent_id"
         figures = selectors.rollup(item.plan, quarter, by, filters=Q(**{by: item.pk})).get(item.pk)
-    from .models import Evidence
-
     photos = [e for r in realisations for e in r.evidence.all() if e.is_photo]
     documents = [e for r in realisations for e in r.evidence.all() if not e.is_photo]
     return render(
@@ -186,7 +184,7 @@ def activity(request: HttpRequest, public_id: Any) -> HttpResponse:
             "item": item, "realisations": realisations, "latest": latest, "children": children,
             "figures": figures, "photos": photos, "documents": documents,
             "reports": selectors.linked_reports(item), "indicators": list(item.indicators.all()),
-            "status": _status(item, latest), "evidence_model": Evidence,
+            "status": _status(item, latest),
         },
     )  # fmt: skip
 
@@ -239,6 +237,3 @@ def lkjip(request: HttpRequest, year: int, slug: str) -> HttpResponse:
             printable,
         )
     raise Http404
-
-
-__all__ = ["rp"]

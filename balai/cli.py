@@ -15,6 +15,7 @@ USAGE = """usage: balai <command> [options]
   restore          check an archive and restore it into an empty database
   wilayah import   import or refresh the Kemendagri wilayah table from a code,name CSV
   pemda setup      create the Pemda profile and its units for a kabupaten/kota code
+  kinerja import   import a year's plan (program, kegiatan, sub kegiatan, indicators, pagu) from an XLSX file
   email fetch      turn new messages of the reporting mailbox into reports
   apikey create    create an API key for an app (printed once); also list, revoke
   doctor           list what still stands between this installation and going live (exit 1 while any)

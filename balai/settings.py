@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "balai.lapor",
     "balai.spbe",
     "balai.desa",
+    "balai.kinerja",
     "balai.api",
     "balai.dasbor",
     "balai.platform",

@@ -21,5 +21,6 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("staf/spbe/", include("balai.spbe.urls")),
     path("", include("balai.desa.urls")),
+    path("", include("balai.kinerja.urls")),
     path("", include("balai.lapor.urls")),
 ]

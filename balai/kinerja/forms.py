@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from balai.core.models import Wilayah, WilayahLevel
+
+from .importer import FIELDS
+from .models import Activity
+from .templatetags.kinerja_tags import num
+
+
+class RealisationForm(forms.Form):
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    physical_pct = forms.DecimalField(label=_("Physical progress (%)"), min_value=0, max_value=100, decimal_places=2,
+                                      help_text=_("Cumulative from the start of the year, 0–100."), localize=True)  # fmt: skip
+    financial = forms.DecimalField(label=_("Financial realisation (Rp)"), min_value=0, decimal_places=0,
+                                   help_text=_("Money spent so far this year, in rupiah."), localize=True)  # fmt: skip
+    obstacles = forms.CharField(label=_("Obstacles"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up = forms.CharField(label=_("Follow-up"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label=_("Evidence (photo or PDF)"), required=False)
+
+    def __init__(self, *args: Any, activity: Activity, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators = list(activity.indicators.all())
+        for indicator in self.indicators:
+            self.fields[f"value_{indicator.pk}"] = forms.DecimalField(
+                label=f"{indicator.name} ({indicator.unit_label})", required=False, min_value=0, localize=True,
+                help_text=_("Annual target: %(target)s") % {"target": num(indicator.target)},
+            )  # fmt: skip
+
+    def values(self) -> dict[int, Any]:
+        return {i.pk: self.cleaned_data.get(f"value_{i.pk}") for i in self.indicators}
+
+
+class CheckForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note to the OPD"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ImportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year of the plan"), min_value=2000, max_value=2100)
+    file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
+    mapping = forms.CharField(
+        label=_("Column mapping"),
+        required=False,
+        help_text=_(
+            "COLUMN=field, separated by commas; the column is the header's text or its letter. Fields: %(fields)s."
+        )
+        % {"fields": ", ".join(FIELDS)},
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class LocateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    kelurahan = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Wilayah.objects.none(), required=False)
+    geometry = forms.CharField(
+        label=_("Location"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("'latitude, longitude' for a point, or GeoJSON for a line."),
+    )  # fmt: skip
+    spbe = forms.BooleanField(label=_("Digital / SPBE spending"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].queryset = Wilayah.objects.filter(level=WilayahLevel.DESA_KELURAHAN).order_by("name")  # type: ignore[attr-defined]
+
+
+class LinkForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code of the report"), max_length=20)
+
+
+class PlanForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    published = forms.BooleanField(label=_("Published (the public sees this year)"), required=False)
+    deadline_working_days = forms.IntegerField(
+        label=_("Working days after each quarter to report"), min_value=1, max_value=60
+    )
+
+
+class NoteForm(forms.Form):
+    unit = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Evaluation note"), widget=forms.Textarea(attrs={"rows": 3}))

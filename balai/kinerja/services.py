@@ -1,0 +1,568 @@
+"""Every write of the planning module: one transaction each, which locks the row, asks the allowed-actions table
+(balai.kinerja.rules), checks the version the person saw, saves, records the audit trail and queues the emails
+through the core outbox. Staff pages, the import command and the worker call these, nothing else writes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from balai.core.access import StaffScope
+from balai.core.models import Membership, Unit, Wilayah
+from balai.core.outbox import mail_deliver_all, mail_queue
+from balai.core.services import audit_record
+
+from . import rules
+from .models import (
+    Activity,
+    EvaluationNote,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    Level,
+    Plan,
+    PredicateBand,
+    Realisation,
+    RealisationStatus,
+    ReminderSent,
+    ReportLink,
+)
+from .roles import BAPPEDA, MODULE, PERENCANA
+
+PDF_MAGIC = b"%PDF-"
+MAX_EVIDENCE_PER_QUARTER = 10
+
+
+class ActionError(ValueError):
+    """The action is not allowed or its input is wrong; the message is for the person who tried."""
+
+
+class StaleVersionError(ActionError):
+    pass
+
+
+def _check(action: str, state: str, scope: StaffScope | None, unit_id: int | None) -> None:
+    reason = rules.refusal(action, state, rules.actors_for(scope, unit_id))
+    if reason is not None:
+        raise ActionError(reason)
+
+
+def _check_version(row: Any, version: int | None) -> None:
+    if version is not None and row.version != version:
+        raise StaleVersionError(
+            _("Someone changed this in the meantime. Your entries are kept below; check the page and send again.")
+        )
+
+
+def _deliver_after_commit(mails: list[Any]) -> None:
+    if mails:
+        transaction.on_commit(lambda: mail_deliver_all(mails))
+
+
+def _queue_mail(kind: str, addresses: Sequence[str], subject: str, body: str) -> list[Any]:
+    return [
+        mail_queue(kind=f"kinerja.{kind}", to=to, subject=subject, body=body, language=settings.LANGUAGE_CODE)
+        for to in sorted(set(addresses))
+        if to
+    ]
+
+
+def _officer_addresses(unit_id: int) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            module=MODULE, role=PERENCANA, unit_id=unit_id, is_active=True, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
+def _bappeda_addresses() -> list[str]:
+    return list(
+        Membership.objects.filter(module=MODULE, role=BAPPEDA, is_active=True, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+# --- quarterly realisation ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RealisationInput:
+    physical_pct: Decimal
+    financial: Decimal
+    obstacles: str = ""
+    follow_up: str = ""
+    values: dict[int, Decimal | None] = field(default_factory=dict)  # indicator id -> achieved value
+
+
+def _validate(activity: Activity, data: RealisationInput) -> None:
+    problems = []
+    if not Decimal(0) <= data.physical_pct <= Decimal(100):
+        problems.append(_("Physical progress is a percentage between 0 and 100."))
+    if data.financial < 0:
+        problems.append(_("Financial realisation cannot be negative."))
+    elif data.financial > activity.pagu:
+        problems.append(_("Financial realisation cannot be more than the budget ceiling (pagu)."))
+    if any(v is not None and v < 0 for v in data.values.values()):
+        problems.append(_("An achieved value cannot be negative."))
+    if problems:
+        raise ActionError(" ".join(problems))
+
+
+@transaction.atomic
+def realisation_save(
+    *,
+    actor: Any,
+    scope: StaffScope,
+    activity: Activity,
+    quarter: int,
+    data: RealisationInput,
+    version: int | None,
+    submit: bool = False,
+) -> Realisation:
+    """Save (and, when asked, submit to Bappeda) what a sub kegiatan achieved by the end of the quarter."""
+    if activity.level != Level.SUB_KEGIATAN:
+        raise ActionError(_("Realisation is entered per sub kegiatan."))
+    if quarter not in (1, 2, 3, 4):
+        raise ActionError(_("A year has four quarters."))
+    locked_activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    existing = Realisation.objects.select_for_update().filter(activity=locked_activity, quarter=quarter).first()
+    state = existing.status if existing else rules.NEW
+    _check("save", state, scope, locked_activity.unit_id)
+    if existing is not None:
+        _check_version(existing, version)
+    _validate(locked_activity, data)
+    realisation = existing or Realisation(activity=locked_activity, quarter=quarter)
+    before = {"physical_pct": str(realisation.physical_pct), "financial": str(realisation.financial)}
+    realisation.physical_pct = data.physical_pct
+    realisation.financial = data.financial
+    realisation.obstacles = data.obstacles.strip()
+    realisation.follow_up = data.follow_up.strip()
+    if existing is not None:
+        realisation.version += 1
+    realisation.full_clean(exclude=["activity"])
+    realisation.save()
+    known = set(locked_activity.indicators.values_list("id", flat=True))
+    for indicator_id, achieved in data.values.items():
+        if indicator_id in known:
+            IndicatorValue.objects.update_or_create(
+                realisation=realisation, indicator_id=indicator_id, defaults={"achieved": achieved}
+            )
+    achievement_refresh(realisation)
+    audit_record(
+        actor=actor,
+        action="kinerja.realisation.save",
+        obj=realisation,
+        changes={
+            "activity": str(locked_activity.public_id),
+            "quarter": quarter,
+            "before": before,
+            "after": {"physical_pct": str(data.physical_pct), "financial": str(data.financial)},
+        },
+    )
+    if submit:
+        return _submit(actor=actor, scope=scope, realisation=realisation)
+    return realisation
+
+
+def _submit(*, actor: Any, scope: StaffScope, realisation: Realisation) -> Realisation:
+    _check("submit", realisation.status, scope, realisation.activity.unit_id)
+    realisation.status = RealisationStatus.SUBMITTED
+    realisation.submitted_at = timezone.now()
+    realisation.version += 1
+    realisation.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+    audit_record(actor=actor, action="kinerja.realisation.submit", obj=realisation, changes={"status": "submitted"})
+    activity = realisation.activity
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Realisation to check: %(activity)s, quarter %(quarter)d") % {
+            "activity": activity.name[:80],
+            "quarter": realisation.quarter,
+        }
+        body = _(
+            "%(unit)s sent the realisation of %(code)s %(activity)s for quarter %(quarter)d. Check it in Balai."
+        ) % {
+            "unit": activity.unit,
+            "code": activity.code,
+            "activity": activity.name,
+            "quarter": realisation.quarter,
+        }
+    _deliver_after_commit(_queue_mail("submitted", _bappeda_addresses(), subject, body))
+    return realisation
+
+
+def _check_step(
+    action: str, *, actor: Any, scope: StaffScope, realisation: Realisation, version: int | None, note: str
+) -> Realisation:
+    locked = Realisation.objects.select_for_update().select_related("activity", "activity__unit").get(pk=realisation.pk)
+    _check(action, locked.status, scope, locked.activity.unit_id)
+    _check_version(locked, version)
+    note = note.strip()
+    if action == "return" and not note:
+        raise ActionError(_("Say what must be corrected: the note is sent to the OPD."))
+    locked.status = rules.RULES[action].to_status or locked.status
+    locked.bappeda_note = note
+    locked.checked_at = timezone.now()
+    locked.version += 1
+    locked.save(update_fields=["status", "bappeda_note", "checked_at", "version", "updated_at"])
+    audit_record(
+        actor=actor, action=f"kinerja.realisation.{action}", obj=locked, changes={"status": locked.status, "note": note}
+    )
+    activity = locked.activity
+    with translation.override(settings.LANGUAGE_CODE):
+        words = {"code": activity.code, "activity": activity.name[:80], "quarter": locked.quarter}
+        if action == "accept":
+            subject = _("Realisation accepted: %(activity)s, quarter %(quarter)d") % words
+        else:
+            subject = _("Realisation returned: %(activity)s, quarter %(quarter)d") % words
+        body = "\n\n".join(
+            [_("Bappeda checked the realisation of %(code)s %(activity)s for quarter %(quarter)d.") % words, note]
+        ).strip()
+    _deliver_after_commit(_queue_mail(action, _officer_addresses(activity.unit_id), subject, body))
+    return locked
+
+
+@transaction.atomic
+def realisation_accept(
+    *, actor: Any, scope: StaffScope, realisation: Realisation, version: int | None, note: str = ""
+) -> Realisation:
+    return _check_step("accept", actor=actor, scope=scope, realisation=realisation, version=version, note=note)
+
+
+@transaction.atomic
+def realisation_return(
+    *, actor: Any, scope: StaffScope, realisation: Realisation, version: int | None, note: str
+) -> Realisation:
+    return _check_step("return", actor=actor, scope=scope, realisation=realisation, version=version, note=note)
+
+
+@transaction.atomic
+def evidence_add(*, actor: Any, scope: StaffScope, realisation: Realisation, upload: Any, title: str = "") -> Evidence:
+    """A photo (checked by content, resized, re-encoded, metadata stripped by the reporting module's photo
+    pipeline) or a PDF document (checked by its first bytes)."""
+    from balai.lapor.images import PhotoError, process_photo
+
+    locked = Realisation.objects.select_for_update().select_related("activity").get(pk=realisation.pk)
+    _check("add_evidence", locked.status, scope, locked.activity.unit_id)
+    if locked.evidence.count() >= MAX_EVIDENCE_PER_QUARTER:
+        raise ActionError(_("At most %(n)d files per quarter.") % {"n": MAX_EVIDENCE_PER_QUARTER})
+    size = upload.size or 0
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head == PDF_MAGIC:
+        if size > settings.PHOTO_MAX_BYTES:
+            raise ActionError(_("The file is too large; at most 10 MB."))
+        content, suffix, is_photo = upload.read(), "pdf", False
+    else:
+        try:
+            photo = process_photo(
+                upload, size=size, max_bytes=settings.PHOTO_MAX_BYTES, max_side=settings.PHOTO_MAX_SIDE
+            )
+        except PhotoError as exc:
+            raise ActionError(str(exc)) from exc
+        content, suffix, is_photo = photo.content, "jpg", True
+    public_id = uuid4()
+    name = default_storage.save(f"kinerja/{timezone.now():%Y/%m}/{public_id.hex}.{suffix}", ContentFile(content))
+    evidence = Evidence.objects.create(
+        public_id=public_id, realisation=locked, file=name, is_photo=is_photo, title=title.strip()[:200]
+    )
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    audit_record(
+        actor=actor, action="kinerja.evidence.add", obj=evidence, changes={"realisation": locked.pk, "file": name}
+    )
+    return evidence
+
+
+def achievement_refresh(realisation: Realisation) -> None:
+    """Keep the realisation's mean achievement (call inside the writing service's transaction)."""
+    from .evaluation import achievement, mean
+
+    values = {v.indicator_id: v.achieved for v in realisation.values.all()}
+    indicators = Indicator.objects.filter(activity_id=realisation.activity_id)
+    realisation.achievement = mean(achievement(i.target, values.get(i.pk), i.direction) for i in indicators)
+    realisation.save(update_fields=["achievement", "updated_at"])
+
+
+# --- the plan ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_publish(*, actor: Any, scope: StaffScope, plan: Plan, published: bool, version: int | None) -> Plan:
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    _check("publish", rules.NEW, scope, None)
+    _check_version(locked, version)
+    locked.published = published
+    locked.version += 1
+    locked.save(update_fields=["published", "version", "updated_at"])
+    audit_record(actor=actor, action="kinerja.plan.publish", obj=locked, changes={"published": published})
+    return locked
+
+
+@transaction.atomic
+def plan_deadline_set(*, actor: Any, scope: StaffScope, plan: Plan, working_days: int, version: int | None) -> Plan:
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    _check("publish", rules.NEW, scope, None)
+    _check_version(locked, version)
+    if not 1 <= working_days <= 60:
+        raise ActionError(_("Give a number of working days between 1 and 60."))
+    before = locked.deadline_working_days
+    locked.deadline_working_days = working_days
+    locked.version += 1
+    locked.save(update_fields=["deadline_working_days", "version", "updated_at"])
+    audit_record(
+        actor=actor, action="kinerja.plan.deadline", obj=locked, changes={"before": before, "after": working_days}
+    )
+    return locked
+
+
+@transaction.atomic
+def evaluation_note_add(*, actor: Any, scope: StaffScope, plan: Plan, unit: Unit, text: str) -> EvaluationNote:
+    _check("note", rules.NEW, scope, unit.pk)
+    if not text.strip():
+        raise ActionError(_("Write the evaluation note."))
+    note = EvaluationNote.objects.create(plan=plan, unit=unit, text=text.strip(), author=actor)
+    audit_record(actor=actor, action="kinerja.note.add", obj=note, changes={"unit": unit.slug, "year": plan.year})
+    return note
+
+
+@transaction.atomic
+def report_link_add(*, actor: Any, scope: StaffScope, activity: Activity, code: str) -> ReportLink:
+    """Link a public citizen report to an activity (a report the public cannot see is refused)."""
+    from balai.lapor.selectors import report_public_get
+
+    _check("link_report", rules.NEW, scope, activity.unit_id)
+    code = code.strip().upper()
+    if report_public_get(code) is None:
+        raise ActionError(_("There is no public report with the code %(code)s.") % {"code": code})
+    link, created = ReportLink.objects.get_or_create(activity=activity, report_code=code, defaults={"linked_by": actor})
+    if created:
+        audit_record(actor=actor, action="kinerja.report.link", obj=activity, changes={"report": code})
+    return link
+
+
+def _geometry_clean(text: str) -> str:
+    """A GeoJSON Point or LineString (or 'lat,lng'), checked with shapely; '' for none."""
+    from shapely.geometry import shape
+
+    text = text.strip()
+    if not text:
+        return ""
+    if "{" not in text:
+        try:
+            lat, lng = (Decimal(part.strip()) for part in text.split(","))
+        except (ValueError, ArithmeticError) as exc:
+            raise ActionError(_("Give the location as 'latitude, longitude' or as GeoJSON.")) from exc
+        return json.dumps({"type": "Point", "coordinates": [float(lng), float(lat)]})
+    try:
+        geometry = shape(json.loads(text))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ActionError(_("The GeoJSON cannot be read.")) from exc
+    if geometry.geom_type not in ("Point", "LineString") or not geometry.is_valid:
+        raise ActionError(_("The location must be a point or a line."))
+    return json.dumps(geometry.__geo_interface__)
+
+
+@transaction.atomic
+def activity_locate(
+    *,
+    actor: Any,
+    scope: StaffScope,
+    activity: Activity,
+    kelurahan: Wilayah | None,
+    geometry: str,
+    spbe: bool,
+    version: int | None,
+) -> Activity:
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    _check("locate", rules.NEW, scope, locked.unit_id)
+    _check_version(locked, version)
+    before = {"kelurahan": locked.kelurahan_id, "geometry": locked.geometry, "spbe": locked.spbe}
+    locked.kelurahan = kelurahan
+    locked.geometry = _geometry_clean(geometry)
+    locked.spbe = spbe
+    locked.version += 1
+    locked.save(update_fields=["kelurahan", "geometry", "spbe", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="kinerja.activity.locate",
+        obj=locked,
+        changes={
+            "before": before,
+            "after": {"kelurahan": locked.kelurahan_id, "geometry": locked.geometry, "spbe": spbe},
+        },
+    )
+    return locked
+
+
+# --- import ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def plan_import(
+    *, actor: Any, scope: StaffScope | None, year: int, rows: Sequence[Any], problems: Sequence[tuple[int, str]]
+) -> ImportSummary:
+    """Write the rows a spreadsheet gave (balai.kinerja.importer.ImportRow), idempotent on year + OPD + code: a
+    second import of the same file changes nothing. `scope` None is the operator's command on the server."""
+    if scope is not None:
+        _check("import", rules.NEW, scope, None)
+    plan, _created = Plan.objects.get_or_create(year=year)
+    summary = ImportSummary(problems=list(problems))
+    units = {u.slug: u for u in Unit.objects.opd()}
+    by_name = {u.name.lower(): u for u in units.values()} | {
+        u.short_name.lower(): u for u in units.values() if u.short_name
+    }
+    known = {(a.unit_id, a.code): a for a in Activity.objects.filter(plan=plan)}
+    for row in rows:
+        unit = units.get(row.opd) or by_name.get(row.opd.lower())
+        if unit is None:
+            summary.problems.append((row.number, _("Unknown OPD: %(opd)s.") % {"opd": row.opd}))
+            continue
+        parent = None
+        for level, code, name in row.levels():
+            fields = {
+                "level": level, "name": name[:400], "parent": parent, "urusan": row.urusan[:160],
+                "program": parent.program if parent is not None else None,
+            }  # fmt: skip
+            if level == Level.SUB_KEGIATAN:
+                fields["pagu"] = row.pagu
+                if row.spbe is not None:
+                    fields["spbe"] = row.spbe
+            activity = known.get((unit.pk, code))
+            if activity is None:
+                activity = Activity.objects.create(plan=plan, unit=unit, code=code, **fields)
+                if level == Level.PROGRAM:
+                    activity.program = activity
+                    activity.save(update_fields=["program"])
+                known[(unit.pk, code)] = activity
+                summary.created += 1
+            else:
+                if level == Level.PROGRAM:
+                    fields["program"] = activity
+                changed = {k: v for k, v in fields.items() if getattr(activity, k) != v and (v or k != "urusan")}
+                if changed:
+                    for key, value in changed.items():
+                        setattr(activity, key, value)
+                    activity.version += 1
+                    activity.save()
+                    summary.updated += 1
+                else:
+                    summary.unchanged += 1
+            parent = activity
+        if row.indicator and parent is not None and row.target is not None:
+            indicator, made = Indicator.objects.get_or_create(
+                activity=parent,
+                name=row.indicator[:300],
+                defaults={"unit_label": row.unit_label[:40], "target": row.target, "direction": row.direction},
+            )
+            if not made and (indicator.target, indicator.direction, indicator.unit_label) != (
+                row.target,
+                row.direction,
+                row.unit_label[:40],
+            ):
+                indicator.target, indicator.direction, indicator.unit_label = (
+                    row.target,
+                    row.direction,
+                    row.unit_label[:40],
+                )
+                indicator.save()
+                for realisation in Realisation.objects.filter(activity=parent):
+                    achievement_refresh(realisation)
+    summary.problems.sort()
+    audit_record(
+        actor=actor,
+        action="kinerja.plan.import",
+        obj=plan,
+        changes={"created": summary.created, "updated": summary.updated, "problems": len(summary.problems)},
+        actor_label="" if actor is not None else "balai kinerja import",
+    )
+    return summary
+
+
+# --- defaults, reminders -----------------------------------------------------------------------------------
+
+
+def default_bands_create(actor: Any) -> list[str]:
+    """`balai pemda setup`: the default predicate bands (balai.kinerja.evaluation.DEFAULT_BANDS), once."""
+    from .evaluation import DEFAULT_BANDS
+
+    if PredicateBand.objects.exists():
+        return []
+    PredicateBand.objects.bulk_create(PredicateBand(lower_bound=lower, label=label) for lower, label in DEFAULT_BANDS)
+    return [_("Planning: %(n)d default predicate bands.") % {"n": len(DEFAULT_BANDS)}]
+
+
+def reminders_send(
+    now: datetime, *, late: dict[int, tuple[int, int, date]], soon: dict[int, tuple[int, int, date]]
+) -> dict[str, int]:
+    """Email each OPD's planning officers once per quarter when its realisation is due soon and once when it is
+    late ({unit id: (year, quarter, due date)}, from balai.kinerja.selectors.reporting_status)."""
+    sent = {"soon": 0, "late": 0}
+    mails: list[Any] = []
+    names = dict(Unit.objects.filter(pk__in=[*late, *soon]).values_list("pk", "name"))
+    with transaction.atomic():
+        for kind, table in (("soon", soon), ("late", late)):
+            for unit_id, (year, quarter, due) in sorted(table.items()):
+                _check("remind", rules.NEW, None, unit_id)
+                _row, created = ReminderSent.objects.get_or_create(
+                    unit_id=unit_id, year=year, quarter=quarter, kind=kind
+                )
+                if not created:
+                    continue
+                with translation.override(settings.LANGUAGE_CODE):
+                    words = {
+                        "quarter": quarter,
+                        "year": year,
+                        "due": due.strftime("%d-%m-%Y"),
+                        "unit": names.get(unit_id, ""),
+                    }
+                    if kind == "late":
+                        subject = _("Late: realisation of quarter %(quarter)d %(year)s") % words
+                        body = (
+                            _(
+                                "%(unit)s has not yet sent every realisation of quarter %(quarter)d %(year)s, due %(due)s."
+                            )
+                            % words
+                        )
+                    else:
+                        subject = _("Due soon: realisation of quarter %(quarter)d %(year)s") % words
+                        body = _("The realisation of quarter %(quarter)d %(year)s for %(unit)s is due %(due)s.") % words
+                addresses = _officer_addresses(unit_id)
+                if kind == "late":
+                    addresses += _bappeda_addresses()
+                mails += _queue_mail(f"reminder.{kind}", addresses, subject, body)
+                audit_record(actor=None, action=f"kinerja.reminder.{kind}", obj=_row, actor_label="system")
+                sent[kind] += 1
+    mail_deliver_all(mails)
+    return sent
+
+
+def demo_user(username: str, first_name: str, password: str) -> Any:
+    """A demo login (the demo loader only)."""
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "email": f"{username}@demo.balai.local"}
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+    return user

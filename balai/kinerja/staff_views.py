@@ -1,0 +1,255 @@
+"""Staff pages: the OPD planning officer enters realisation, Bappeda checks it, imports and publishes the plan.
+Every page is behind staff_member_required and asks the allowed-actions table (balai.kinerja.rules); another
+OPD's rows answer 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balai.core.access import StaffRequest, staff_member_required
+from balai.core.models import Unit
+
+from . import rules, selectors, services
+from .forms import CheckForm, ImportForm, LinkForm, LocateForm, NoteForm, PlanForm, RealisationForm
+from .importer import ImportFileError, parse_mapping, read_plan
+from .models import Activity, Level, Plan, Realisation
+from .roles import is_bappeda, officer_units, uses_kinerja
+
+
+def _admit(request: StaffRequest) -> None:
+    if not uses_kinerja(request.scope):
+        raise PermissionDenied
+
+
+def _activity_for(request: StaffRequest, public_id: Any) -> Activity:
+    """The activity, if this person may work on it (Bappeda: every OPD; an officer: their own); else 404."""
+    activity = Activity.objects.filter(public_id=public_id).select_related("plan", "unit", "kelurahan").first()
+    if activity is None:
+        raise Http404
+    if not is_bappeda(request.scope) and activity.unit_id not in officer_units(request.scope):
+        raise Http404
+    return activity
+
+
+def _current_plan(request: StaffRequest) -> Plan | None:
+    year = request.GET.get("tahun", "")
+    plans = Plan.objects.order_by("-year")
+    if year.isdigit():
+        return plans.filter(year=int(year)).first()
+    return plans.filter(year__lte=timezone.localdate().year).first() or plans.first()
+
+
+@staff_member_required
+def home(request: StaffRequest) -> HttpResponse:
+    _admit(request)
+    plan = _current_plan(request)
+    bappeda = is_bappeda(request.scope)
+    context: dict[str, Any] = {"plan": plan, "bappeda": bappeda, "plans": Plan.objects.order_by("-year")}
+    if plan is not None:
+        subs = selectors.staff_subs(None if bappeda else officer_units(request.scope), plan)
+        statuses: dict[int, dict[int, Realisation]] = {}
+        for r in Realisation.objects.filter(activity__in=subs).only("activity_id", "quarter", "status", "achievement"):
+            statuses.setdefault(r.activity_id, {})[r.quarter] = r
+        context["to_check"] = (
+            Realisation.objects.filter(activity__plan=plan, status="submitted").select_related("activity", "activity__unit").order_by("submitted_at")[:50]
+            if bappeda else []
+        )  # fmt: skip
+        unit_filter = request.GET.get("opd", "")
+        shown = subs.filter(unit__slug=unit_filter) if unit_filter else subs
+        context["rows"] = [(a, [statuses.get(a.pk, {}).get(q) for q in (1, 2, 3, 4)]) for a in shown[:200]]
+        context["units"] = Unit.objects.filter(pk__in=subs.values("unit_id")).order_by("name")
+        context["dues"] = [(q, selectors.quarter_due(plan, q)) for q in (1, 2, 3, 4)]
+    return render(request, "kinerja/staff/home.html", context)
+
+
+@staff_member_required
+def realisation(request: StaffRequest, public_id: Any, quarter: int) -> HttpResponse:
+    _admit(request)
+    activity = _activity_for(request, public_id)
+    if activity.level != Level.SUB_KEGIATAN or quarter not in (1, 2, 3, 4):
+        raise Http404
+    existing = (
+        Realisation.objects.filter(activity=activity, quarter=quarter).prefetch_related("values", "evidence").first()
+    )
+    state = existing.status if existing else rules.NEW
+    actors = rules.actors_for(request.scope, activity.unit_id)
+    can_save = rules.allowed("save", state, actors)
+    can_check = rules.allowed("accept", state, actors)
+    initial: dict[str, Any] = {}
+    if existing is not None:
+        initial = {"version": existing.version, "physical_pct": existing.physical_pct, "financial": existing.financial,
+                   "obstacles": existing.obstacles, "follow_up": existing.follow_up}  # fmt: skip
+        initial |= {f"value_{v.indicator_id}": v.achieved for v in existing.values.all()}
+    form = RealisationForm(initial=initial, activity=activity)
+    check_form = CheckForm(initial={"version": existing.version if existing else 0})
+    if request.method == "POST" and "check" in request.POST:
+        check_form = CheckForm(request.POST)
+        if existing is not None and check_form.is_valid():
+            action = request.POST["check"]
+            step = services.realisation_accept if action == "accept" else services.realisation_return
+            try:
+                step(actor=request.user, scope=request.scope, realisation=existing,
+                     version=check_form.cleaned_data["version"], note=check_form.cleaned_data["note"])  # fmt: skip
+            except services.ActionError as exc:
+                check_form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Accepted.") if action == "accept" else _("Returned to the OPD."))
+                return redirect("kinerja:staff_home")
+    elif request.method == "POST":
+        form = RealisationForm(request.POST, request.FILES, activity=activity)
+        if form.is_valid():
+            data = services.RealisationInput(
+                physical_pct=form.cleaned_data["physical_pct"], financial=form.cleaned_data["financial"],
+                obstacles=form.cleaned_data["obstacles"], follow_up=form.cleaned_data["follow_up"], values=form.values(),
+            )  # fmt: skip
+            try:
+                saved = services.realisation_save(
+                    actor=request.user, scope=request.scope, activity=activity, quarter=quarter, data=data,
+                    version=form.cleaned_data["version"], submit=False,
+                )  # fmt: skip
+                if form.cleaned_data.get("photo"):
+                    services.evidence_add(
+                        actor=request.user, scope=request.scope, realisation=saved, upload=form.cleaned_data["photo"]
+                    )
+                if "submit" in request.POST:
+                    saved = services.realisation_save(
+                        actor=request.user, scope=request.scope, activity=activity, quarter=quarter, data=data,
+                        version=None, submit=True,
+                    )  # fmt: skip
+            except services.ActionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Sent to Bappeda.") if "submit" in request.POST else _("Saved as a draft."))
+                return redirect("kinerja:staff_realisation", public_id=activity.public_id, quarter=quarter)
+    return render(
+        request,
+        "kinerja/staff/realisation.html",
+        {"activity": activity, "quarter": quarter, "realisation": existing, "form": form, "check_form": check_form,
+         "can_save": can_save, "can_check": can_check, "due": selectors.quarter_due(activity.plan, quarter)},
+    )  # fmt: skip
+
+
+@staff_member_required
+def import_plan(request: StaffRequest) -> HttpResponse:
+    _admit(request)
+    if not is_bappeda(request.scope):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year})
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            mapping = parse_mapping(form.cleaned_data["mapping"])
+            rows, problems = read_plan(form.cleaned_data["file"], mapping)
+            summary = services.plan_import(
+                actor=request.user, scope=request.scope, year=form.cleaned_data["year"], rows=rows, problems=problems
+            )
+        except (ImportFileError, services.ActionError) as exc:
+            form.add_error(None, str(exc))
+    return render(request, "kinerja/staff/import.html", {"form": form, "summary": summary})
+
+
+@staff_member_required
+def plan(request: StaffRequest, year: int) -> HttpResponse:
+    _admit(request)
+    if not is_bappeda(request.scope):
+        raise PermissionDenied
+    the_plan = Plan.objects.filter(year=year).first()
+    if the_plan is None:
+        raise Http404
+    form = PlanForm(
+        initial={
+            "version": the_plan.version,
+            "published": the_plan.published,
+            "deadline_working_days": the_plan.deadline_working_days,
+        }
+    )
+    note_form = NoteForm()
+    if request.method == "POST" and "text" in request.POST:
+        note_form = NoteForm(request.POST)
+        if note_form.is_valid():
+            unit = Unit.objects.filter(pk=note_form.cleaned_data["unit"]).first()
+            if unit is None:
+                raise Http404
+            services.evaluation_note_add(
+                actor=request.user, scope=request.scope, plan=the_plan, unit=unit, text=note_form.cleaned_data["text"]
+            )
+            messages.success(request, _("Note saved."))
+            return redirect("kinerja:staff_plan", year=year)
+    elif request.method == "POST":
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            try:
+                the_plan = services.plan_publish(
+                    actor=request.user,
+                    scope=request.scope,
+                    plan=the_plan,
+                    published=form.cleaned_data["published"],
+                    version=form.cleaned_data["version"],
+                )
+                services.plan_deadline_set(
+                    actor=request.user,
+                    scope=request.scope,
+                    plan=the_plan,
+                    working_days=form.cleaned_data["deadline_working_days"],
+                    version=None,
+                )
+            except services.ActionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("kinerja:staff_plan", year=year)
+    late = selectors.reporting_status(timezone.now())[0]
+    units = selectors.opd_units(the_plan)
+    return render(
+        request,
+        "kinerja/staff/plan.html",
+        {"plan": the_plan, "form": form, "note_form": note_form, "units": units, "late": late},
+    )
+
+
+@staff_member_required
+def activity(request: StaffRequest, public_id: Any) -> HttpResponse:
+    _admit(request)
+    item = _activity_for(request, public_id)
+    locate = LocateForm(
+        initial={"version": item.version, "kelurahan": item.kelurahan, "geometry": item.geometry, "spbe": item.spbe}
+    )
+    link = LinkForm()
+    actors = rules.actors_for(request.scope, item.unit_id)
+    if request.method == "POST" and "code" in request.POST:
+        link = LinkForm(request.POST)
+        if link.is_valid():
+            try:
+                services.report_link_add(
+                    actor=request.user, scope=request.scope, activity=item, code=link.cleaned_data["code"]
+                )
+            except services.ActionError as exc:
+                link.add_error("code", str(exc))
+            else:
+                messages.success(request, _("Report linked."))
+                return redirect("kinerja:staff_activity", public_id=item.public_id)
+    elif request.method == "POST":
+        locate = LocateForm(request.POST)
+        if locate.is_valid():
+            try:
+                services.activity_locate(actor=request.user, scope=request.scope, activity=item,
+                                         kelurahan=locate.cleaned_data["kelurahan"], geometry=locate.cleaned_data["geometry"],
+                                         spbe=locate.cleaned_data["spbe"], version=locate.cleaned_data["version"])  # fmt: skip
+            except services.ActionError as exc:
+                locate.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("kinerja:staff_activity", public_id=item.public_id)
+    return render(
+        request,
+        "kinerja/staff/activity.html",
+        {"item": item, "locate": locate, "link": link, "can_link": rules.allowed("link_report", rules.NEW, actors),
+         "links": item.report_links.order_by("created_at")},
+    )  # fmt: skip

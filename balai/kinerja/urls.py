@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import staff_views, views
+
+app_name = "kinerja"
+
+urlpatterns = [
+    path("kinerja/", views.home, name="home"),
+    path("kinerja/<int:year>/", views.year, name="year"),
+    path("kinerja/<int:year>/opd/<slug:slug>/", views.opd, name="opd"),
+    path("kinerja/<int:year>/urusan/", views.urusan, name="urusan"),
+    path("kinerja/<int:year>/wilayah/", views.places, name="places"),
+    path("kinerja/<int:year>/lkjip/<slug:slug>/", views.lkjip, name="lkjip"),
+    path("kinerja/kegiatan/<uuid:public_id>/", views.activity, name="activity"),
+    path("staf/kinerja/", staff_views.home, name="staff_home"),
+    path("staf/kinerja/impor/", staff_views.import_plan, name="staff_import"),
+    path("staf/kinerja/rencana/<int:year>/", staff_views.plan, name="staff_plan"),
+    path("staf/kinerja/kegiatan/<uuid:public_id>/", staff_views.activity, name="staff_activity"),
+    path(
+        "staf/kinerja/kegiatan/<uuid:public_id>/triwulan/<int:quarter>/",
+        staff_views.realisation,
+        name="staff_realisation",
+    ),
+]

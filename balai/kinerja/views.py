@@ -1,0 +1,239 @@
+"""Public pages of the plan: anyone reads them without JavaScript; only published years and accepted
+realisation appear. Every table can be downloaded (?format=csv or xlsx; the LKjIP table also as pdf)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from balai.core.models import Unit, Wilayah
+
+from . import selectors
+from .exports import pdf_response, table_response
+from .models import Activity, Level, Plan
+from .templatetags.kinerja_tags import num, pct
+
+PAGE_SIZE = 25
+FORMATS = ("csv", "xlsx")
+
+
+def _plan(year: int) -> Plan:
+    plan = selectors.plan_public(year)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _quarter(request: HttpRequest, plan: Plan) -> int | None:
+    value = request.GET.get("triwulan", "")
+    if value in ("1", "2", "3", "4"):
+        return int(value)
+    return selectors.latest_quarter(plan)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    years = selectors.published_years()
+    if years:
+        return redirect("kinerja:year", year=years[0])
+    return render(request, "kinerja/none.html", status=200)
+
+
+def _figure_row(label: str, f: selectors.Figures) -> list[Any]:
+    return [label, f.subs, f.pagu, f.financial, f.absorption, f.physical, f.achievement, f.predicate]
+
+
+def _figure_headers(first: str) -> list[str]:
+    return [first, _("Sub kegiatan"), _("Budget ceiling (Rp)"), _("Realised (Rp)"), _("Absorption (%)"),
+            _("Physical progress (%)"), _("Achievement (%)"), _("Predicate")]  # fmt: skip
+
+
+def year(request: HttpRequest, year: int) -> HttpResponse:
+    plan = _plan(year)
+    quarter = _quarter(request, plan)
+    units = selectors.opd_units(plan)
+    figures = selectors.rollup(plan, quarter, "unit_id")
+    rows = [(unit, figures.get(unit.pk, selectors.Figures())) for unit in units]
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(
+            fmt, f"kinerja-{year}-opd", _figure_headers(_("OPD")), [_figure_row(u.name, f) for u, f in rows]
+        )
+    _per_unit, spbe_total, all_total = selectors.spbe_share(plan)
+    return render(
+        request,
+        "kinerja/year.html",
+        {
+            "plan": plan, "quarter": quarter, "years": selectors.published_years(), "rows": rows,
+            "total": selectors.total(figures), "goals": selectors.goals_with_progress(plan, quarter),
+            "spbe_total": spbe_total, "spbe_share": _share(spbe_total, all_total),
+        },
+    )  # fmt: skip
+
+
+def _share(part: Any, whole: Any) -> Any:
+    from .evaluation import share
+
+    return share(part, whole)
+
+
+def opd(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    plan = _plan(year)
+    unit = Unit.objects.filter(slug=slug).first()
+    if unit is None:
+        raise Http404
+    quarter = _quarter(request, plan)
+    programs = Activity.objects.filter(plan=plan, unit=unit, level=Level.PROGRAM).order_by("code")
+    figures = selectors.rollup(plan, quarter, "program_id", filters=Q(unit=unit))
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(
+            fmt, f"kinerja-{year}-{slug}-program", [_("Code"), *_figure_headers(_("Program"))],
+            [[p.code, *_figure_row(p.name, figures.get(p.pk, selectors.Figures()))] for p in programs],
+        )  # fmt: skip
+    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    spbe, _total_spbe, _total = selectors.spbe_share(plan)
+    unit_spbe, unit_all = spbe.get(unit.pk, (0, 0))
+    return render(
+        request,
+        "kinerja/opd.html",
+        {
+            "plan": plan, "unit": unit, "quarter": quarter, "page": page,
+            "rows": [(p, figures.get(p.pk, selectors.Figures())) for p in page.object_list],
+            "total": selectors.total(figures), "spbe": unit_spbe, "spbe_share": _share(unit_spbe, unit_all),
+            "notes": plan.notes.filter(unit=unit)[:5],
+        },
+    )  # fmt: skip
+
+
+def urusan(request: HttpRequest, year: int) -> HttpResponse:
+    plan = _plan(year)
+    quarter = _quarter(request, plan)
+    figures = selectors.rollup(plan, quarter, "urusan")
+    rows = sorted(figures.items(), key=lambda kv: kv[0] or "")
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(
+            fmt, f"kinerja-{year}-urusan", _figure_headers(_("Affair (urusan)")),
+            [_figure_row(k or _("(none)"), f) for k, f in rows],
+        )  # fmt: skip
+    return render(request, "kinerja/urusan.html", {"plan": plan, "quarter": quarter, "rows": rows})
+
+
+def places(request: HttpRequest, year: int) -> HttpResponse:
+    """Located works by kecamatan: a list that needs no JavaScript, and a map for those who have it."""
+    plan = _plan(year)
+    quarter = _quarter(request, plan)
+    figures = selectors.rollup(plan, quarter, "kelurahan__parent_id", filters=Q(kelurahan__isnull=False))
+    kecamatan = {w.pk: w for w in Wilayah.objects.filter(pk__in=[k for k in figures if k])}
+    rows = sorted(((kecamatan[k], f) for k, f in figures.items() if k in kecamatan), key=lambda r: r[0].name)
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return table_response(
+            fmt, f"kinerja-{year}-kecamatan", _figure_headers(_("Kecamatan")), [_figure_row(w.name, f) for w, f in rows]
+        )
+    works = list(
+        Activity.objects.filter(plan=plan, level=Level.SUB_KEGIATAN, kelurahan__isnull=False)
+        .select_related("kelurahan", "kelurahan__parent", "unit")
+        .order_by("kelurahan__parent__name", "kelurahan__name", "code")[:300]
+    )
+    features = [
+        {"type": "Feature", "geometry": json.loads(a.geometry),
+         "properties": {"name": a.name, "url": reverse("kinerja:activity", args=[a.public_id])}}
+        for a in works if a.geometry
+    ]  # fmt: skip
+    return render(
+        request,
+        "kinerja/places.html",
+        {
+            "plan": plan,
+            "quarter": quarter,
+            "rows": rows,
+            "works": works,
+            "tiles": settings.MAP_TILE_URL,
+            "features": {"type": "FeatureCollection", "features": features},
+        },
+    )
+
+
+def activity(request: HttpRequest, public_id: Any) -> HttpResponse:
+    item = selectors.activity_public(public_id)
+    if item is None:
+        raise Http404
+    realisations = selectors.realisations_public(item) if item.level == Level.SUB_KEGIATAN else []
+    children = list(item.children.order_by("code")[:200])
+    latest = realisations[-1] if realisations else None
+    figures = None
+    if item.level != Level.SUB_KEGIATAN:
+        quarter = selectors.latest_quarter(item.plan)
+        by = "program_id" if item.level == Level.PROGRAM else "parent_id"
+        figures = selectors.rollup(item.plan, quarter, by, filters=Q(**{by: item.pk})).get(item.pk)
+    photos = [e for r in realisations for e in r.evidence.all() if e.is_photo]
+    documents = [e for r in realisations for e in r.evidence.all() if not e.is_photo]
+    return render(
+        request,
+        "kinerja/activity.html",
+        {
+            "item": item, "realisations": realisations, "latest": latest, "children": children,
+            "figures": figures, "photos": photos, "documents": documents,
+            "reports": selectors.linked_reports(item), "indicators": list(item.indicators.all()),
+            "status": _status(item, latest),
+        },
+    )  # fmt: skip
+
+
+def _status(item: Activity, latest: Any) -> str:
+    if item.level != Level.SUB_KEGIATAN:
+        return ""
+    if latest is None:
+        return _("not started or not yet reported")
+    if latest.physical_pct >= 100:
+        return _("finished")
+    return _("in progress")
+
+
+def lkjip(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    plan = _plan(year)
+    unit = Unit.objects.filter(slug=slug).first()
+    if unit is None:
+        raise Http404
+    quarter = _quarter(request, plan)
+    headers = [_("Code"), _("Sub kegiatan"), _("Indicator"), _("Unit"), _("Target"), _("Realised"),
+               _("Achievement (%)"), _("Predicate")]  # fmt: skip
+    fmt = request.GET.get("format")
+    if fmt not in (*FORMATS, "pdf"):
+        page = Paginator(selectors.lkjip_indicators(plan, unit), 100).get_page(request.GET.get("halaman"))
+        page.object_list = selectors.lkjip_rows(plan, unit, quarter, indicators=page.object_list)  # type: ignore[assignment]
+        return render(
+            request,
+            "kinerja/lkjip.html",
+            {"plan": plan, "unit": unit, "quarter": quarter, "page": page, "notes": plan.notes.filter(unit=unit)[:5]},
+        )
+    rows = selectors.lkjip_rows(plan, unit, quarter)
+    table = [
+        [r["code"], r["activity"].name, r["indicator"].name, r["indicator"].unit_label, r["target"], r["realised"],
+         r["achievement"], r["predicate"]]
+        for r in rows
+    ]  # fmt: skip
+    if fmt in FORMATS:
+        return table_response(fmt, f"lkjip-{year}-{slug}", headers, table)
+    if fmt == "pdf":
+        subtitle = _(
+            "Quarter %(q)s, cumulative. Achievement = realised ÷ target × 100 (lower is better: (2 × target − realised) ÷ target × 100)."
+        ) % {"q": quarter or "–"}
+        printable = [[c, a[:70], i[:45], u, num(t), num(r), pct(s), p] for c, a, i, u, t, r, s, p in table]
+        return pdf_response(
+            f"lkjip-{year}-{slug}",
+            _("Performance table %(unit)s %(year)s") % {"unit": unit.name, "year": year},
+            subtitle,
+            headers,
+            printable,
+        )
+    raise Http404

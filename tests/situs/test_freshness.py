@@ -73,7 +73,7 @@ def test_a_broken_internal_link_and_a_missing_file_are_reasons(sites: Any) -> No
 
 def test_the_readiness_flag_comes_through_the_registry(sites: Any) -> None:
     site = _current(sites["dinkes"], T0)
-    module, source = next((m, s) for m, s in registry.readiness() if m.label == "situs")
+    source = next(s for m, s in registry.readiness() if m.label == "situs")
     backlog = source.backlog([site.unit_id, sites["dinas-pupr"].unit_id], T0 + timedelta(days=1))
     assert backlog[site.unit_id].overdue == 0
     assert backlog[sites["dinas-pupr"].unit_id].overdue == 1

@@ -59,7 +59,9 @@ def test_an_editor_cannot_change_the_review_switch(sites: Any, editor_dinkes: An
         )  # fmt: skip
 
 
-def test_an_editor_of_another_unit_can_do_nothing_on_this_site(sites: Any, editor_dinkes: Any, editor_pupr: Any) -> None:
+def test_an_editor_of_another_unit_can_do_nothing_on_this_site(
+    sites: Any, editor_dinkes: Any, editor_pupr: Any
+) -> None:
     page = write(sites["dinkes"], editor_dinkes)
     with pytest.raises(SitusError):
         services.page_update(actor=editor_pupr, scope=scope(editor_pupr), page=page, version=None, data={"title": "x"})
@@ -71,7 +73,9 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(sites: Any, editor_dink
     page = write(sites["dinkes"], editor_dinkes)
     services.page_update(actor=editor_dinkes, scope=scope(editor_dinkes), page=page, version=1, data={"body": "Satu"})
     with pytest.raises(StaleVersionError):
-        services.page_update(actor=editor_dinkes, scope=scope(editor_dinkes), page=page, version=1, data={"body": "Dua"})
+        services.page_update(
+            actor=editor_dinkes, scope=scope(editor_dinkes), page=page, version=1, data={"body": "Dua"}
+        )
     page.refresh_from_db()
     assert page.body == "Satu" and page.version == 2
 
@@ -79,7 +83,9 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(sites: Any, editor_dink
 def test_an_editor_cannot_change_a_published_page_when_review_is_on(sites: Any, editor_dinkes: Any) -> None:
     page = publish(write(sites["dinkes"], editor_dinkes))
     with pytest.raises(SitusError, match="published"):
-        services.page_update(actor=editor_dinkes, scope=scope(editor_dinkes), page=page, version=None, data={"body": "x"})
+        services.page_update(
+            actor=editor_dinkes, scope=scope(editor_dinkes), page=page, version=None, data={"body": "x"}
+        )
 
 
 def test_a_scheduled_page_goes_online_and_offline_on_time(sites: Any, publisher_dinkes: Any) -> None:
@@ -118,7 +124,9 @@ def test_revisions_show_a_line_diff_and_roll_back(sites: Any, editor_dinkes: Any
     shown, diff = revision_diff(page, 2)
     assert shown.number == 2
     assert [(d.field, d.lines) for d in diff] == [("teks", [("-", "Jadwal: Senin"), ("+", "Jadwal: Selasa")])]
-    page = services.page_rollback(actor=editor_dinkes, scope=scope(editor_dinkes), page=page, version=page.version, number=1)
+    page = services.page_rollback(
+        actor=editor_dinkes, scope=scope(editor_dinkes), page=page, version=page.version, number=1
+    )
     assert page.body == "Jadwal: Senin\nTempat: Girian"
     assert page.revisions.count() == 3
     assert AuditEvent.objects.filter(action="situs.page.rollback").count() == 1

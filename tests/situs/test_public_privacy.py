@@ -46,6 +46,9 @@ def test_nothing_private_reaches_any_public_output(sites: Any, editor_dinkes: An
     for url in _public_urls(site, [public, *hidden]):
         response = client.get(url)
         text = response.content.decode()
+        if SECRET in url:  # the search form repeats the words asked: no result may carry them
+            assert '<ul class="page-list">' not in text
+            continue
         for secret in (SECRET, "Budi Rahasia", "budi@rahasia.id", "editor.dinkes", "penerbit.dinkes@"):
             assert secret not in text, (url, secret)
         if any(url == p.path for p in hidden):

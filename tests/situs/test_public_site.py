@@ -9,9 +9,9 @@ import html
 import re
 from datetime import datetime
 from typing import Any
-from xml.etree import ElementTree
 
 import pytest
+from defusedxml import ElementTree
 from django.test import Client
 
 from balai.core.models import Unit
@@ -41,7 +41,9 @@ def test_a_news_page_has_canonical_open_graph_feed_link_and_last_updated(news: A
     assert re.search(r'Last updated: <time datetime="\d{4}-\d\d-\d\dT', body)
 
 
-@pytest.mark.parametrize("path", ["", "profil/", "layanan/", "berita/", "agenda/", "dokumen/", "galeri/", "kontak/", "ppid/"])
+@pytest.mark.parametrize(
+    "path", ["", "profil/", "layanan/", "berita/", "agenda/", "dokumen/", "galeri/", "kontak/", "ppid/"]
+)
 def test_every_section_says_when_it_was_last_updated(news: Any, path: str) -> None:
     body = client_for().get(f"/opd/dinkes/{path}").content.decode()
     assert "Last updated: <time" in body and 'rel="canonical"' in body and 'rel="alternate"' in body
@@ -71,7 +73,11 @@ def test_the_sitemap_lists_every_published_page_and_nothing_else(news: Any, site
     locs = [u.findtext(f"{SITEMAP}loc") for u in root.findall(f"{SITEMAP}url")]
     assert f"http://127.0.0.1:8000{news.path}" in locs
     assert f"http://127.0.0.1:8000{draft.path}" not in locs
-    assert {"http://127.0.0.1:8000/portal/", "http://127.0.0.1:8000/opd/dinkes/", "http://127.0.0.1:8000/opd/dinas-pupr/"} <= set(locs)
+    assert {
+        "http://127.0.0.1:8000/portal/",
+        "http://127.0.0.1:8000/opd/dinkes/",
+        "http://127.0.0.1:8000/opd/dinas-pupr/",
+    } <= set(locs)
     assert all(loc.startswith("http://127.0.0.1:8000/") for loc in locs)
 
 

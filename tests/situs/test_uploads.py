@@ -73,7 +73,9 @@ def _docx() -> bytes:
     ],
     ids=["pdf", "docx", "pdf-named-docx", "ole-doc"],
 )
-def test_documents_are_known_by_their_content(sites: Any, editor_dinkes: Any, name: str, content: bytes, kind: str) -> None:
+def test_documents_are_known_by_their_content(
+    sites: Any, editor_dinkes: Any, name: str, content: bytes, kind: str
+) -> None:
     page = services.page_create(
         actor=editor_dinkes, scope=scope(editor_dinkes), site=sites["dinkes"], kind="dokumen",
         data={"title": "Renstra Dinkes 2025-2029"}, document=_upload(name, content),

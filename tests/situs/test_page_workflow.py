@@ -30,7 +30,7 @@ def test_an_editor_sends_for_review_and_the_publisher_publishes(
 ) -> None:
     page = write(sites["dinkes"], editor_dinkes)
     assert page.status == PageStatus.DRAFT
-    with pytest.raises(SitusError, match="may not"):
+    with pytest.raises(SitusError, match="tidak boleh"):
         _act(page, editor_dinkes, "publish")
     with django_capture_on_commit_callbacks(execute=True):
         page = _act(page, editor_dinkes, "submit")
@@ -82,7 +82,7 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(sites: Any, editor_dink
 
 def test_an_editor_cannot_change_a_published_page_when_review_is_on(sites: Any, editor_dinkes: Any) -> None:
     page = publish(write(sites["dinkes"], editor_dinkes))
-    with pytest.raises(SitusError, match="published"):
+    with pytest.raises(SitusError, match="terbit"):
         services.page_update(
             actor=editor_dinkes, scope=scope(editor_dinkes), page=page, version=None, data={"body": "x"}
         )
@@ -108,7 +108,7 @@ def test_a_scheduled_page_goes_online_and_offline_on_time(sites: Any, publisher_
 def test_an_end_before_the_start_is_refused(sites: Any, publisher_dinkes: Any) -> None:
     page = write(sites["dinkes"], publisher_dinkes)
     now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-    with pytest.raises(SitusError, match="offline before"):
+    with pytest.raises(SitusError, match="diturunkan sebelum terbit"):
         _act(page, publisher_dinkes, "publish", now=now, publish_at=now + timedelta(days=2),
              unpublish_at=now + timedelta(days=1))  # fmt: skip
     page.refresh_from_db()

@@ -1,5 +1,5 @@
 """Two whole journeys in Debian's chromium, at 360x800 and 1366x768, screenshots into $SITUS_SHOTS (default
-/tmp/situs-shots): a citizen reads an OPD's site without JavaScript and finds a service's requirements; an editor
+tests/e2e/artifacts/situs): a citizen reads an OPD's site without JavaScript and finds a service's requirements; an editor
 writes news with a photo, the publisher publishes it, and the citizen sees it. axe finds no serious problem."""
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from balai.core.services import membership_grant
 from balai.platform.demo import DEMO_PASSWORD
 from tests.e2e.conftest import axe_js, browser, new_page, photo_file, site  # noqa: F401 - fixtures
 from tests.e2e.screens import DESKTOP, PHONE
+from tests.e2e.screens import SHOTS as E2E_SHOTS
 
 pytestmark = [pytest.mark.e2e]
 
-SHOTS = Path(os.environ.get("SITUS_SHOTS", "/tmp/situs-shots"))
+SHOTS = Path(os.environ.get("SITUS_SHOTS", "")) if os.environ.get("SITUS_SHOTS") else E2E_SHOTS / "situs"
 
 
 def shots(page: Page, name: str) -> None:

@@ -32,6 +32,11 @@ KEYS: dict[str, str] = {
         "peak resident MB of one gunicorn worker (8 threads) while 8 invalid forms, each with the worst photo "
         "constructed, arrive at once; the worst of bench/photo_decode.py's photos (printed by that script only)"
     ),
+    "situs_ratio_max": (
+        "the worst website page's p95 at 100 sites x 2,000 news ÷ at 10 x 200 (site home, news page, news list, "
+        "portal home, cross-site search; SQLite, in-process; printed by bench/situs.py only)"
+    ),
+    "situs_news_kb": "KB of a website news page, HTML and stylesheets gzipped, without images (bench/situs.py only)",
 }
 PER_DATABASE: dict[str, str] = {
     "intake_ratio": "as intake_ratio, this database",

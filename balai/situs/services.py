@@ -204,11 +204,12 @@ def site_activate(*, actor: Any, scope: StaffScope | None, unit: Unit) -> Site:
     if scope is not None and not scope.admin:
         raise SitusError(_("Only the system administrator activates websites."))
     site, created = Site.objects.get_or_create(unit=unit)
-    if not created and not site.is_active:
+    reactivated = not created and not site.is_active
+    if reactivated:
         site.is_active = True
         site.version += 1
         site.save(update_fields=["is_active", "version", "updated_at"])
-    if created or site.is_active:
+    if created or reactivated:
         audit_record(actor=actor, action="situs.site.activate", obj=site, changes={"unit": unit.slug})
     return site
 

@@ -171,3 +171,29 @@ def test_an_unknown_site_or_page_is_404(sites: Any) -> None:
     assert client.get("/kecamatan/dinkes/").status_code == 404  # Dinkes is an OPD, not a kecamatan
     assert client.get("/opd/dinkes/tidak-ada/").status_code == 404
     Unit.objects.filter(slug="dinkes").update(is_active=True)
+
+
+def test_public_lists_cost_the_same_queries_for_few_or_many_pages(sites: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> dict[str, int]:
+        counts = {}
+        for url in ("/portal/", "/portal/layanan/", "/opd/dinkes/", "/opd/dinkes/berita/", "/portal/cari/?q=kegiatan"):
+            client_for().get(url)  # warm the per-process caches
+            with CaptureQueriesContext(connection) as captured:
+                client_for().get(url)
+            counts[url] = len(captured)
+        return counts
+
+    publish(write(sites["dinkes"], title="Kegiatan pertama"))
+    few = queries()
+    for n in range(12):
+        publish(
+            write(
+                sites["dinkes"] if n % 2 else sites["dinas-pupr"],
+                title=f"Kegiatan {n}",
+                kind="berita" if n % 3 else "layanan",
+            )
+        )
+    assert queries() == few

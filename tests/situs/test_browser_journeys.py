@@ -121,6 +121,7 @@ def test_an_editor_publishes_news_with_a_photo(new_page: Any, demo_sites: Any, p
     citizen.get_by_role("link", name="Posyandu Girian buka hari Sabtu").click()
     image = citizen.locator("article img")
     expect(image).to_have_attribute("alt", "Petugas menimbang balita di posyandu")
+    expect(image).to_have_js_property("complete", True)
     assert citizen.evaluate("document.querySelector('article img').naturalWidth") > 0
     shots(citizen, "published-news")
     assert get_user_model().objects.filter(username="editor.dinkes").exists()

@@ -153,7 +153,10 @@ def _complaint_figures(site: Site) -> list[Any]:
     """The unit's headline figures from every module that has them (the reporting module's complaints)."""
     now = timezone.now()
     return [
-        kpi for module in registry if module.kpis is not None for kpi in module.kpis(frozenset({site.unit_id}), now)
+        kpi
+        for module in registry
+        if module.kpis is not None and module.label != "situs"  # the websites' own figures are not complaints
+        for kpi in module.kpis(frozenset({site.unit_id}), now)
     ]
 
 

@@ -131,6 +131,7 @@ def test_the_home_shows_the_units_complaint_figures_from_the_registry(sites: Any
     body = client_for().get("/opd/dinkes/").content.decode()
     assert "Laporan selesai tepat waktu" in body and "1,234" in body
     assert "Reports in hand at OPD" in body  # the reporting module's own figure
+    assert "Published web pages" not in body  # the websites' own figures are not about complaints
 
 
 def test_a_service_shows_its_standard_and_the_complaint_form(sites: Any) -> None:

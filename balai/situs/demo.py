@@ -50,8 +50,8 @@ def demo_sites(context: Any) -> None:
     if Site.objects.exists():
         return
     now = timezone.now()
-    for unit in Unit.objects.filter(kind=UnitKind.OPD, is_active=True).order_by("name"):
-        _site(unit, now, stale=unit.slug == STALE_SLUG)
+    for index, unit in enumerate(Unit.objects.filter(kind=UnitKind.OPD, is_active=True).order_by("name")):
+        _site(unit, now, stale=unit.slug == STALE_SLUG, index=index)
     dinkes = Unit.objects.filter(slug="dinkes").first()
     if dinkes is None:
         return
@@ -65,7 +65,7 @@ def demo_sites(context: Any) -> None:
         membership_grant(actor=None, user=user, unit=dinkes, role=role, module=MODULE)
 
 
-def _site(unit: Unit, now: Any, *, stale: bool) -> None:
+def _site(unit: Unit, now: Any, *, stale: bool, index: int) -> None:
     site = services.site_activate(actor=None, scope=None, unit=unit)
     reviewed = now - timedelta(days=400) if stale else now - timedelta(days=20)
     site = services.site_profile_update(
@@ -101,7 +101,8 @@ def _site(unit: Unit, now: Any, *, stale: bool) -> None:
                   "product": product, "complaint_channel": "Balai: menu Lapor, atau telepon kantor."},
         )  # fmt: skip
         services.page_act(actor=None, scope=None, page=page, action="publish", version=None, now=reviewed)
-    for days, (title, summary) in zip((2, 9, 17) if not stale else (60, 75, 90), NEWS, strict=True):
+    news = NEWS[index % len(NEWS) :] + NEWS[: index % len(NEWS)]  # each OPD's latest news differs
+    for days, (title, summary) in zip((2 + index % 5, 9, 17) if not stale else (60, 75, 90), news, strict=True):
         page = services.page_create(
             actor=None,
             scope=None,

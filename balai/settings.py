@@ -23,6 +23,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The public address of this installation, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unit websites by host: <unit slug>.<suffix> serves that unit's site (e.g. bitungkota.go.id); empty: paths only.
+SITUS_HOST_SUFFIX = env_str("SITUS_HOST_SUFFIX", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "balai.spbe",
     "balai.desa",
     "balai.kinerja",
+    "balai.situs",
     "balai.api",
     "balai.dasbor",
     "balai.platform",
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "balai.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A go.id host mapped to a unit serves that unit's website (balai/situs/middleware.py, SITUS_HOST_SUFFIX).
+    "balai.situs.middleware.SiteHostMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Adds user.is_verified(): whether this session passed the second sign-in step (a TOTP code).

@@ -22,5 +22,6 @@ urlpatterns = [
     path("staf/spbe/", include("balai.spbe.urls")),
     path("", include("balai.desa.urls")),
     path("", include("balai.kinerja.urls")),
+    path("", include("balai.situs.urls")),
     path("", include("balai.lapor.urls")),
 ]

@@ -42,6 +42,11 @@ KEYS: dict[str, str] = {
         "the worst plan page's p95 (public programme pages and the OPD evaluation table) at 20× the demo plan ÷ at "
         "the demo plan, in-process; goal <= 1.5 (printed by bench/kinerja.py only)"
     ),
+    "situs_ratio_max": (
+        "the worst website page's p95 at 100 sites x 2,000 news ÷ at 10 x 200 (site home, news page, news list, "
+        "portal home, cross-site search; SQLite, in-process; printed by bench/situs.py only)"
+    ),
+    "situs_news_kb": "KB of a website news page, HTML and stylesheets gzipped, without images (bench/situs.py only)",
 }
 PER_DATABASE: dict[str, str] = {
     "intake_ratio": "as intake_ratio, this database",

@@ -81,6 +81,7 @@ def test_every_module_of_the_platform_registers_itself():
     assert [m.label for m in registry.modules()] == ["lapor", "spbe", "api", "dasbor", "platform"]
     assert [m.label for m in registry.modules()] == ["lapor", "desa", "api", "dasbor", "platform"]
     assert [m.label for m in registry.modules()] == ["lapor", "kinerja", "api", "dasbor", "platform"]
+    assert [m.label for m in registry.modules()] == ["lapor", "situs", "api", "dasbor", "platform"]
 
 
 def test_a_role_no_module_declares_is_refused(city, operator_dinkes):
@@ -132,6 +133,7 @@ def test_readiness_has_a_column_for_the_new_module_and_counts_its_operators_and_
 
     columns = {m.label: m for m in opd.modules}
     assert set(columns) == {"lapor", "kinerja", "contoh"}
+    assert {"lapor", "contoh"} <= set(columns)  # and the joining modules' own columns
     assert columns["contoh"].operators == 1
     assert columns["contoh"].backlog.overdue == 1
     assert opd.overdue >= 1  # the OPD's late work counts every module's

@@ -1,0 +1,116 @@
+"""The demo's websites: every Bitung OPD gets a site with a profile, services and a few news items; Dinas Sosial
+is left stale on purpose (old news, profile never reviewed), so the readiness page shows what stale looks like."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from balai.core.models import Unit, UnitKind
+from balai.core.services import membership_grant
+
+from . import services
+from .models import Kind, Site
+from .rules import EDITOR_ROLE, MODULE, PUBLISHER_ROLE
+
+STALE_SLUG = "dinsos"
+SERVICES = [
+    (
+        "Surat keterangan",
+        "KTP-el dan KK asli; surat pengantar RT/RW.",
+        "1. Datang ke loket.\n2. Serahkan berkas.\n3. Petugas memeriksa dan mencetak surat.",
+        "1 hari kerja",
+        "Gratis",
+        "Surat keterangan",
+    ),
+    (
+        "Pengaduan layanan",
+        "Identitas pelapor (boleh anonim) dan uraian masalah.",
+        "Sampaikan lewat Balai (menu Lapor) atau datang ke kantor.",
+        "5 hari kerja",
+        "Gratis",
+        "Jawaban tertulis",
+    ),
+]
+NEWS = [
+    ("Pelayanan tetap buka selama libur sekolah", "Kantor melayani masyarakat seperti biasa pada hari kerja."),
+    (
+        "Sosialisasi program kepada warga kelurahan",
+        "Petugas mengunjungi kelurahan untuk menjelaskan program tahun ini.",
+    ),
+    ("Rapat koordinasi bersama kecamatan", "Koordinasi rencana kerja triwulan berikutnya."),
+]
+DEMO_USERS = [("editor.dinkes", "Maria Sondakh", EDITOR_ROLE), ("penerbit.dinkes", "Johny Rondonuwu", PUBLISHER_ROLE)]
+
+
+def demo_sites(context: Any) -> None:
+    if Site.objects.exists():
+        return
+    now = timezone.now()
+    for index, unit in enumerate(Unit.objects.filter(kind=UnitKind.OPD, is_active=True).order_by("name")):
+        _site(unit, now, stale=unit.slug == STALE_SLUG, index=index)
+    dinkes = Unit.objects.filter(slug="dinkes").first()
+    if dinkes is None:
+        return
+    for username, name, role in DEMO_USERS:
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": name, "email": f"{username}@demo.balai.local"}
+        )
+        if created:
+            user.set_password(context.password)
+            user.save(update_fields=["password"])
+        membership_grant(actor=None, user=user, unit=dinkes, role=role, module=MODULE)
+
+
+def _site(unit: Unit, now: Any, *, stale: bool, index: int) -> None:
+    site = services.site_activate(actor=None, scope=None, unit=unit)
+    reviewed = now - timedelta(days=400) if stale else now - timedelta(days=20)
+    site = services.site_profile_update(
+        actor=None,
+        scope=None,
+        site=site,
+        version=None,
+        data={
+            "tagline": f"Melayani warga Kota Bitung — {unit.short_name or unit.name}",
+            "tugas_fungsi": ""
+            if stale
+            else f"{unit.name} membantu Wali Kota melaksanakan urusan pemerintahan di bidangnya.",
+            "visi_misi": f"Visi: pelayanan {unit.short_name or unit.name} yang cepat, terbuka dan ramah. [DEMO]",
+            "struktur": "Kepala Dinas\nSekretariat\nBidang-bidang\nUPTD",
+            "pejabat": [{"name": f"Kepala {unit.short_name or unit.name}", "position": "Kepala"}],
+            "address": "Jl. Sam Ratulangi, Bitung",
+            "phone": "(0438) 21000",
+            "email": unit.email or "",
+            "opening_hours": "Senin–Kamis 08.00–16.00\nJumat 08.00–16.30",
+        },
+        profile_reviewed=True,
+        services_reviewed=True,
+        now=reviewed,
+    )
+    for title, requirements, procedure, duration, cost, product in SERVICES:
+        page = services.page_create(
+            actor=None,
+            scope=None,
+            site=site,
+            kind=Kind.SERVICE,
+            data={"title": f"{title} {unit.short_name or unit.name}", "summary": f"{title} di {unit.name}.",
+                  "requirements": requirements, "procedure": procedure, "duration": duration, "cost": cost,
+                  "product": product, "complaint_channel": "Balai: menu Lapor, atau telepon kantor."},
+        )  # fmt: skip
+        services.page_act(actor=None, scope=None, page=page, action="publish", version=None, now=reviewed)
+    news = NEWS[index % len(NEWS) :] + NEWS[: index % len(NEWS)]  # each OPD's latest news differs
+    for days, (title, summary) in zip((2 + index % 5, 9, 17) if not stale else (60, 75, 90), news, strict=True):
+        page = services.page_create(
+            actor=None,
+            scope=None,
+            site=site,
+            kind=Kind.NEWS,
+            data={"title": f"{title} ({unit.short_name or unit.name})", "summary": summary,
+                  "body": f"{summary}\n\nInformasi lebih lanjut: hubungi {unit.name}. [DEMO]"},
+        )  # fmt: skip
+        services.page_act(
+            actor=None, scope=None, page=page, action="publish", version=None, now=now - timedelta(days=days)
+        )

@@ -1,0 +1,106 @@
+"""Reads of the websites. Public selectors return published pages of active sites only; staff selectors take the
+person's scope and answer 404 for a site they have no role in."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from balai.core.access import StaffScope
+
+from . import rules
+from .models import PREFIXES, Kind, Page, Revision, Site
+
+NEWS_KINDS = (Kind.NEWS, Kind.ANNOUNCEMENT)
+
+
+def site_public_get(prefix: str, slug: str) -> Site:
+    kinds = [kind for kind, p in PREFIXES.items() if p == prefix]
+    site = Site.objects.select_related("unit").filter(is_active=True, unit__slug=slug, unit__kind__in=kinds).first()
+    if site is None:
+        raise Http404
+    return site
+
+
+def sites_public() -> QuerySet[Site]:
+    return (
+        Site.objects.filter(is_active=True, unit__is_active=True)
+        .select_related("unit")
+        .order_by("unit__kind", "unit__name")
+    )
+
+
+def pages_public(*, site: Site | None = None, kinds: tuple[str, ...] | None = None, q: str = "") -> QuerySet[Page]:
+    qs = Page.objects.published().select_related("site__unit")
+    if site is not None:
+        qs = qs.filter(site=site)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    for word in q.split()[:5]:
+        qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    return qs.order_by("-published_at", "-pk")
+
+
+def page_public_get(site: Site, slug: str) -> Page:
+    page = Page.objects.published().filter(site=site, slug=slug).select_related("site__unit").first()
+    if page is None:
+        raise Http404
+    return page
+
+
+def site_for_staff(scope: StaffScope, slug: str) -> Site:
+    """The site of unit `slug`, if this person has a role on it; 404 otherwise (as for another OPD's reports)."""
+    site = Site.objects.select_related("unit").filter(unit__slug=slug).first()
+    if site is None or not rules.can_see(scope, site):
+        raise Http404
+    return site
+
+
+def sites_for_staff(scope: StaffScope) -> list[Site]:
+    qs = Site.objects.select_related("unit").order_by("unit__kind", "unit__name")
+    if not scope.admin:
+        units = scope.units_with(rules.MODULE, rules.EDITOR_ROLE) | scope.units_with(rules.MODULE, rules.PUBLISHER_ROLE)
+        qs = qs.filter(unit_id__in=units | scope.head_units)
+    return list(qs)
+
+
+def page_for_staff(scope: StaffScope, site_slug: str, page_slug: str) -> Page:
+    site = site_for_staff(scope, site_slug)
+    page = Page.objects.filter(site=site, slug=page_slug).select_related("site__unit").first()
+    if page is None:
+        raise Http404
+    return page
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    field: str
+    lines: list[tuple[str, str]]  # (mark: "+", "-" or " ", text)
+
+
+def revision_diff(page: Page, number: int) -> tuple[Revision, list[FieldDiff]]:
+    """What revision `number` changed, field by field, line by line, against the one before it."""
+    from .services import SNAPSHOT_FIELDS
+
+    revisions = {r.number: r for r in Revision.objects.filter(page=page, number__in=[number - 1, number])}
+    if number not in revisions:
+        raise Http404
+    new = revisions[number].snapshot
+    old: dict[str, Any] = revisions[number - 1].snapshot if number - 1 in revisions else {}
+    out = []
+    for name in SNAPSHOT_FIELDS:
+        a, b = str(old.get(name, "")), str(new.get(name, ""))
+        if a == b:
+            continue
+        lines = [
+            (line[0], line[2:])
+            for line in difflib.ndiff(a.splitlines(), b.splitlines())
+            if line[:1] in {"+", "-"} and line[1:2] == " "
+        ]
+        label = str(getattr(Page._meta.get_field(name), "verbose_name", name))
+        out.append(FieldDiff(label, lines))
+    return revisions[number], out

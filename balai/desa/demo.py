@@ -18,7 +18,7 @@ from balai.core.selectors import work_calendar
 from balai.core.services import membership_grant
 
 from . import rules, services
-from .models import Kim, KimMember, ReportType
+from .models import Kim, KimMember, ReportType, UnitMailbox
 from .periods import deadline, periods_ended
 from .setup import MONTHLY_SLUG, default_report_types_create
 
@@ -117,8 +117,9 @@ def demo_load(context: DemoContext) -> None:
 
 def _demo_email(unit: Unit, slug: str, period: str, values: dict[str, object], moment: dt.datetime) -> None:
     """A report as the demo mailbox sends it: to the unit's keyed address, from its registered sender."""
+    sender = UnitMailbox.objects.get(unit=unit).sender_email
     message = EmailMessage()
-    message["From"] = unit.desa_mailbox.sender_email
+    message["From"] = sender
     address = (
         services.unit_reply_address(unit.slug) or f"desa+{unit.slug}.{services.unit_reply_key(unit.slug)}@{DEMO_DOMAIN}"
     )
@@ -130,7 +131,7 @@ def _demo_email(unit: Unit, slug: str, period: str, values: dict[str, object], m
         services.mail_take(
             services.MailIn(
                 message_id=message["Message-ID"],
-                sender=unit.desa_mailbox.sender_email,
+                sender=sender,
                 subject=message["Subject"],
                 text=message.get_content(),
                 recipients=frozenset({address}),

@@ -78,10 +78,9 @@ def example_module() -> Any:
 
 
 def test_every_module_of_the_platform_registers_itself():
-    assert [m.label for m in registry.modules()] == ["lapor", "spbe", "api", "dasbor", "platform"]
-    assert [m.label for m in registry.modules()] == ["lapor", "desa", "api", "dasbor", "platform"]
-    assert [m.label for m in registry.modules()] == ["lapor", "kinerja", "api", "dasbor", "platform"]
-    assert [m.label for m in registry.modules()] == ["lapor", "situs", "api", "dasbor", "platform"]
+    assert [m.label for m in registry.modules()] == [
+        "lapor", "spbe", "desa", "kinerja", "situs", "api", "dasbor", "platform",
+    ]  # fmt: skip
 
 
 def test_a_role_no_module_declares_is_refused(city, operator_dinkes):
@@ -132,7 +131,6 @@ def test_readiness_has_a_column_for_the_new_module_and_counts_its_operators_and_
     (opd,) = opd_readiness(unit_ids=[dinkes.pk], now=timezone.now()).opds
 
     columns = {m.label: m for m in opd.modules}
-    assert set(columns) == {"lapor", "kinerja", "contoh"}
     assert {"lapor", "contoh"} <= set(columns)  # and the joining modules' own columns
     assert columns["contoh"].operators == 1
     assert columns["contoh"].backlog.overdue == 1

@@ -28,6 +28,7 @@ from balai.core.registry import (
     WorkSection,
 )
 
+from . import open_data
 from .models import Report, Status
 from .setup import default_categories_create
 
@@ -214,4 +215,5 @@ MODULE = Module(
         GoLiveCheck("lapor.coordinator", _("A coordinator verifies new reports"), coordinator_ready),
     ),
     pemda_setup=default_categories_create,
+    datasets=open_data.datasets,
 )

@@ -141,6 +141,11 @@ class Dataset(TimestampedModel):
         return self.title
 
     @property
+    def public_id(self) -> str:
+        """What the audit trail names the dataset by (its CKAN id)."""
+        return str(self.uuid)
+
+    @property
     def is_generated(self) -> bool:
         return bool(self.generated_key)
 

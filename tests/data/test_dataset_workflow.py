@@ -119,7 +119,10 @@ def test_the_uploaded_file_keeps_its_dictionary_and_preview(officer_dinkes: Any)
     resource = draft_with_file(officer_dinkes).resources.get()
     assert resource.format == "CSV" and resource.row_count == 2
     assert [c["description"] for c in resource.dictionary] == list(DICTIONARY.values())
-    assert resource.preview == {"columns": CSV_COLUMNS, "rows": [["71.72.01", "Lembeh Selatan", "2"], ["71.72.02", "Madidir", "3"]]}
+    assert resource.preview == {
+        "columns": CSV_COLUMNS,
+        "rows": [["71.72.01", "Lembeh Selatan", "2"], ["71.72.02", "Madidir", "3"]],
+    }
     assert resource.file.read().decode("utf-8-sig").startswith("kode_kecamatan,kecamatan,puskesmas")
 
 

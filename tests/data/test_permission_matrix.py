@@ -74,7 +74,11 @@ def test_only_the_walidata_publishes_and_no_other_opd_can_act(cast: dict[str, Cl
     decide = f"/staf/data/{dataset.uuid}/keputusan/"
 
     def post(role: str, action: str) -> int:
-        return cast[role].post(decide, {"action": action, "version": Dataset.objects.get(pk=dataset.pk).version}).status_code
+        return (
+            cast[role]
+            .post(decide, {"action": action, "version": Dataset.objects.get(pk=dataset.pk).version})
+            .status_code
+        )
 
     assert post("officer_dinkes", "submit") == 404
     assert post("operator_pupr", "submit") == 403

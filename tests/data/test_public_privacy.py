@@ -45,8 +45,9 @@ def _walk(client: Client) -> dict[str, str]:
         assert response.status_code == 200
         body = b"".join(response.streaming_content)
         if resource.format == "XLSX":
-            from openpyxl import load_workbook
             import io
+
+            from openpyxl import load_workbook
 
             sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
             outputs[f"file {resource.uuid}"] = json.dumps(

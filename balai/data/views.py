@@ -182,7 +182,7 @@ def _detail(request: StaffRequest, found: Dataset, **extra: Any) -> HttpResponse
         "decision_note": "",
     }
     context.update(extra)
-    return render(request, "data/staff/dataset.html", context, status=400 if extra.get("error") else 200)
+    return render(request, "data/staff/dataset.html", context, status=400 if extra.get("error") or extra.get("upload_failed") else 200)
 
 
 @data_staff_required
@@ -238,7 +238,7 @@ def staff_upload(request: StaffRequest, dataset_id: str) -> HttpResponse:
         else:
             messages.success(request, _("File uploaded and checked."))
             return redirect("data:staff_dataset", found.uuid)
-    return _detail(request, found, upload_form=form, error=True)
+    return _detail(request, found, upload_form=form, upload_failed=True)
 
 
 @require_POST

@@ -13,6 +13,8 @@ from balai.core.access import StaffScope
 from . import rules
 from .models import Dataset, Resource, Tag
 
+# The catalogue filters' choices, kept in the cache; dropped when a dataset is published or withdrawn.
+CATALOGUE_OPTIONS_KEY = "data.catalogue.options"
 ORG_NAMESPACE = uuid.UUID("6f1d2c1e-3a4b-5c6d-8e9f-0a1b2c3d4e5f")
 
 

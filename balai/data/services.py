@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -31,6 +32,7 @@ from . import rules
 from .files import WRITERS, FileRefusedError, read_table
 from .models import FREQUENCY_DAYS, Dataset, Format, Group, Resource, State, Tag
 from .rules import Action
+from .selectors import CATALOGUE_OPTIONS_KEY
 
 
 class DataError(ValueError):
@@ -209,6 +211,8 @@ def dataset_transition(
         obj=locked,
         changes={"state": [before, locked.state], **({"note": note} if note else {})},
     )
+    if action in (Action.PUBLISH, Action.UNPUBLISH):
+        transaction.on_commit(lambda: cache.delete(CATALOGUE_OPTIONS_KEY))
     kind, role = TRANSITION_MAILS[action]
     recipients = _emails_of(role, unit_id=None if role == rules.WALIDATA_ROLE else locked.unit_id)
     _mail(kind, recipients, f"data/email/{action.value}.txt", {"dataset": locked, "note": note, "actor": actor})

@@ -6,12 +6,14 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from balai.core.access import StaffRequest, staff_view
@@ -31,6 +33,30 @@ data_staff_required = staff_view(lambda request, scope: rules.works_with_data(sc
 # --- public ----------------------------------------------------------------------------------------------------
 
 
+OPTIONS_KEY = selectors.CATALOGUE_OPTIONS_KEY
+OPTIONS_SECONDS = 300
+
+
+def _filter_options() -> tuple[list[Any], list[Any], list[Any]]:
+    """The filters' choices with their counts: a count over every published dataset, so kept five minutes (a
+    new dataset's OPD or tag joins the choices within that time)."""
+    options = cache.get(OPTIONS_KEY)
+    if options is None:
+        published = State.PUBLISHED
+        organisations = Unit.objects.filter(datasets__state=published).annotate(n=Count("datasets")).order_by("name")
+        groups = Group.objects.annotate(n=Count("datasets", filter=Q(datasets__state=published))).filter(n__gt=0)
+        tags = (
+            selectors.Tag.objects.filter(datasets__state=published).annotate(n=Count("datasets")).order_by("-n", "name")
+        )
+        options = (
+            [{"slug": u.slug, "name": u.name, "n": u.n} for u in organisations],  # type: ignore[attr-defined]
+            [{"name": g.name, "title": g.title, "n": g.n} for g in groups],
+            [{"name": t.name, "n": t.n} for t in tags[:30]],
+        )
+        cache.set(OPTIONS_KEY, options, OPTIONS_SECONDS)
+    return options
+
+
 def catalogue(request: HttpRequest) -> HttpResponse:
     filters = selectors.CatalogueFilters(
         q=request.GET.get("q", "").strip()[:200],
@@ -46,13 +72,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         .annotate(downloads=Sum("resources__download_count"))
         .order_by("-metadata_modified", "-pk")
     )
-    organisations = Unit.objects.filter(datasets__state=State.PUBLISHED).annotate(n=Count("datasets")).order_by("name")
-    groups = Group.objects.annotate(n=Count("datasets", filter=Q(datasets__state=State.PUBLISHED))).filter(n__gt=0)
-    tags = (
-        selectors.Tag.objects.filter(datasets__state=State.PUBLISHED)
-        .annotate(n=Count("datasets"))
-        .order_by("-n", "name")[:30]
-    )
+    organisations, groups, tags = _filter_options()
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -165,8 +185,25 @@ def staff_create(request: StaffRequest) -> HttpResponse:
     return render(request, "data/staff/form.html", {"form": form, "dataset": None})
 
 
-def _history(found: Dataset) -> Any:
-    return AuditEvent.objects.filter(object_type="data.dataset", object_id=str(found.uuid)).order_by("-created_at")[:30]
+HISTORY_LABELS = {
+    "data.dataset.create": gettext_lazy("created"),
+    "data.dataset.update": gettext_lazy("description changed"),
+    "data.resource.add": gettext_lazy("file uploaded"),
+    "data.dataset.submit": gettext_lazy("sent to the walidata"),
+    "data.dataset.publish": gettext_lazy("published"),
+    "data.dataset.return": gettext_lazy("returned to the OPD"),
+    "data.dataset.unpublish": gettext_lazy("withdrawn from the catalogue"),
+    "data.dataset.refresh": gettext_lazy("refreshed by Balai"),
+    "data.dataset.remind": gettext_lazy("reminder sent: the data is overdue"),
+}
+
+
+def _history(found: Dataset) -> list[tuple[Any, str, Any, str]]:
+    events = AuditEvent.objects.filter(object_type="data.dataset", object_id=str(found.uuid)).order_by("-created_at")
+    return [
+        (e.created_at, e.actor_label, HISTORY_LABELS.get(e.action, e.action), str(e.changes.get("note", "")))
+        for e in events[:30]
+    ]
 
 
 def _detail(request: StaffRequest, found: Dataset, **extra: Any) -> HttpResponse:
@@ -182,7 +219,12 @@ def _detail(request: StaffRequest, found: Dataset, **extra: Any) -> HttpResponse
         "decision_note": "",
     }
     context.update(extra)
-    return render(request, "data/staff/dataset.html", context, status=400 if extra.get("error") or extra.get("upload_failed") else 200)
+    return render(
+        request,
+        "data/staff/dataset.html",
+        context,
+        status=400 if extra.get("error") or extra.get("upload_failed") else 200,
+    )
 
 
 @data_staff_required

@@ -79,14 +79,18 @@ def test_an_officer_uploads_the_walidata_publishes_and_a_citizen_previews(
 
     # A dictionary that forgets a column: refused, what was typed is kept.
     officer.locator("#id_file").set_input_files(upload)
-    officer.locator("#id_dictionary").fill("kode_kecamatan: kode Kemendagri\nkecamatan: nama kecamatan\npuskesmas: jumlah puskesmas (unit)")
+    officer.locator("#id_dictionary").fill(
+        "kode_kecamatan: kode Kemendagri\nkecamatan: nama kecamatan\npuskesmas: jumlah puskesmas (unit)"
+    )
     with officer.expect_navigation():
         officer.locator("#upload ~ form button[type=submit]").click()
     expect(officer.locator(".error-summary")).to_contain_text("dokter")
     expect(officer.locator("#id_dictionary")).to_have_value(re.compile("puskesmas: jumlah puskesmas"))
     shots(officer, "2-officer-upload-refused")
     officer.locator("#id_file").set_input_files(upload)
-    officer.locator("#id_dictionary").fill(officer.locator("#id_dictionary").input_value() + "\ndokter: jumlah dokter (orang)")
+    officer.locator("#id_dictionary").fill(
+        officer.locator("#id_dictionary").input_value() + "\ndokter: jumlah dokter (orang)"
+    )
     with officer.expect_navigation():
         officer.locator("#upload ~ form button[type=submit]").click()
     expect(officer.locator(".messages")).to_be_visible()

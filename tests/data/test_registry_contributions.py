@@ -98,7 +98,10 @@ def test_my_work_shows_the_walidata_what_waits(officer_dinkes: Any, walidata: An
     request = RequestFactory().get("/staf/")
     section = _module().work(request, staff_scope(walidata), timezone.now())
     assert {i.key: i.count for i in section.items}["data.submitted"] == 1
-    assert _module().work(request, staff_scope(get_user_model().objects.get(username="operator.pupr")), timezone.now()) is None
+    assert (
+        _module().work(request, staff_scope(get_user_model().objects.get(username="operator.pupr")), timezone.now())
+        is None
+    )
 
 
 def test_the_demo_fills_a_catalogue_once_and_its_logins_work(city: Any) -> None:

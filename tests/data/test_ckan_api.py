@@ -180,3 +180,18 @@ def test_a_dataset_id_is_a_uuid(city: Any) -> None:
     dataset = bulk_datasets(1, Unit.objects.get(slug="dinkes"))[0]
     assert uuid.UUID(_get(Client(), "/api/3/action/package_show", id=dataset.name)[1]["result"]["id"]) == dataset.uuid
     assert Group.objects.count() == 0
+
+
+def test_package_search_reads_the_same_queries_for_ten_or_a_hundred_rows(city: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bulk_datasets(120, Unit.objects.get(slug="dinkes"))
+    client = Client()
+    reads = {}
+    for rows in (10, 100):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/3/action/package_search", {"rows": rows, "sort": "id asc"}).status_code == 200
+        # The catalogue's own reads (the rate limit's counter in the cache is counted apart).
+        reads[rows] = [q["sql"] for q in queries.captured_queries if '"data_' in q["sql"]]
+    assert len(reads[100]) == len(reads[10]) == 5

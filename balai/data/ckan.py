@@ -231,7 +231,7 @@ def _term(field: str, value: str) -> Q:
     value = value.strip('"')
     through_tags, through_groups = Dataset.tags.through.objects, Dataset.groups.through.objects
     if field == "organization":
-        return Q(unit__slug=value)
+        return Q(unit_id__in=Unit.objects.filter(slug=value).values("pk"))
     if field == "owner_org":
         return Q(unit__slug=value) | Q(
             unit_id__in=[u for u in Unit.objects.values_list("pk", flat=True) if org_id(u) == value]

@@ -135,7 +135,11 @@ class Dataset(TimestampedModel):
                 fields=["generated_key"], condition=~Q(generated_key=""), name="data_dataset_one_per_generated"
             )
         ]
-        indexes: ClassVar = [models.Index(fields=["state", "metadata_modified"], name="data_dataset_state_modified")]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "metadata_modified"], name="data_dataset_state_modified"),
+            # An OPD's published datasets, newest change first (the catalogue's and the CKAN API's OPD filter).
+            models.Index(fields=["unit", "state", "metadata_modified"], name="data_dataset_unit_state"),
+        ]
 
     def __str__(self) -> str:
         return self.title

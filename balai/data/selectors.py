@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from balai.core.access import StaffScope
+from balai.core.models import Unit
 
 from . import rules
 from .models import Dataset, Resource, Tag
@@ -63,7 +64,7 @@ def catalogue(filters: CatalogueFilters) -> QuerySet[Dataset]:
     if filters.q:
         qs = words_match(qs, filters.q)
     if filters.organization:
-        qs = qs.filter(unit__slug=filters.organization)
+        qs = qs.filter(unit_id__in=Unit.objects.filter(slug=filters.organization).values("pk"))
     if filters.group:
         qs = qs.filter(Exists(Dataset.groups.through.objects.filter(dataset=OuterRef("pk"), group__name=filters.group)))
     if filters.tag:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "balai.desa",
     "balai.kinerja",
     "balai.situs",
+    "balai.data",
     "balai.api",
     "balai.dasbor",
     "balai.platform",

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("balai.desa.urls")),
     path("", include("balai.kinerja.urls")),
     path("", include("balai.situs.urls")),
+    path("", include("balai.data.urls")),
     path("", include("balai.lapor.urls")),
 ]

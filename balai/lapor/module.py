@@ -28,6 +28,7 @@ from balai.core.registry import (
     WorkSection,
 )
 
+from . import open_data
 from .models import Report, Status
 from .setup import default_categories_create
 
@@ -221,4 +222,5 @@ MODULE = Module(
     ),
     pemda_setup=default_categories_create,
     evidence=complaint_evidence,
+    datasets=open_data.datasets,
 )

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "balai.core",
     "balai.lapor",
+    "balai.ppid",
     "balai.api",
     "balai.dasbor",
     "balai.platform",

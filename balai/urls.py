@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/v1/", include("balai.api.v1.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("", include("balai.ppid.urls")),
     path("", include("balai.lapor.urls")),
 ]

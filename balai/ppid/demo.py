@@ -89,6 +89,11 @@ def _input(rng: Any, text: str, n: int) -> services.RequestInput:
 
 
 def load(context: Any) -> None:
+    with services.emails_silenced():
+        _load(context)
+
+
+def _load(context: Any) -> None:
     if DipEntry.objects.filter(is_demo=True).exists():
         return
     user_model = get_user_model()

@@ -191,6 +191,8 @@ class PublicationForm(VersionForm):
 
 
 class DipForm(forms.ModelForm):
+    link = forms.URLField(label=_("link to the document"), required=False, assume_scheme="https")
+
     class Meta:
         model = DipEntry
         fields = ("unit", "title", "summary", "official", "made_when_where", "form", "retention", "category",

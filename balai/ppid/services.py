@@ -4,7 +4,8 @@ timeline event, audit, emails through the outbox). Views, commands, the worker a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -231,8 +232,21 @@ def staff_recipients(
     return [(u.email, chosen.get(u.pk, "id")) for u in users.order_by("pk")]
 
 
+_silenced: ContextVar[bool] = ContextVar("ppid_silenced", default=False)
+
+
+@contextmanager
+def emails_silenced() -> Iterator[None]:
+    """No email is queued inside (the demo's sample history must not write to its sample people)."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
 def _to_requester(current: InformationRequest, kind: str, subject: Any, lines: list[Any]) -> list[Any]:
-    if not current.email or current.identity_erased_at:
+    if not current.email or current.identity_erased_at or _silenced.get():
         return []
     return [_compose(current.email, current.language, kind, subject, lines, private_url(current))]
 
@@ -240,6 +254,8 @@ def _to_requester(current: InformationRequest, kind: str, subject: Any, lines: l
 def _to_staff(
     recipients: list[tuple[str, str]], current: InformationRequest, kind: str, subject: Any, lines: list[Any]
 ) -> list[Any]:
+    if _silenced.get():
+        return []
     link = absolute(reverse("ppid:staff_request", args=[current.code]))
     return [_compose(email, language, kind, subject, lines, link) for email, language in recipients]
 

@@ -78,7 +78,7 @@ def example_module() -> Any:
 
 
 def test_every_module_of_the_platform_registers_itself():
-    assert [m.label for m in registry.modules()] == ["lapor", "api", "dasbor", "platform"]
+    assert [m.label for m in registry.modules()] == ["lapor", "ppid", "api", "dasbor", "platform"]
 
 
 def test_a_role_no_module_declares_is_refused(city, operator_dinkes):
@@ -129,7 +129,7 @@ def test_readiness_has_a_column_for_the_new_module_and_counts_its_operators_and_
     (opd,) = opd_readiness(unit_ids=[dinkes.pk], now=timezone.now()).opds
 
     columns = {m.label: m for m in opd.modules}
-    assert set(columns) == {"lapor", "contoh"}
+    assert set(columns) == {"lapor", "ppid", "contoh"}
     assert columns["contoh"].operators == 1
     assert columns["contoh"].backlog.overdue == 1
     assert opd.overdue >= 1  # the OPD's late work counts every module's

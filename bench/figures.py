@@ -32,6 +32,8 @@ KEYS: dict[str, str] = {
         "peak resident MB of one gunicorn worker (8 threads) while 8 invalid forms, each with the worst photo "
         "constructed, arrive at once; the worst of bench/photo_decode.py's photos (printed by that script only)"
     ),
+    "ppid_register_ratio": "PPID public register (list, search) p95 at LARGE ÷ at SMALL requests (bench/ppid.py only)",
+    "ppid_inbox_ratio": "PPID pelaksana's inbox (open, overdue) p95 at LARGE ÷ at SMALL requests (bench/ppid.py only)",
 }
 PER_DATABASE: dict[str, str] = {
     "intake_ratio": "as intake_ratio, this database",
@@ -53,6 +55,8 @@ GOALS = {
     "form_kb": "<= 50",
     "home_kb": "<= 50",
     "rss_mb": "<= 150",
+    "ppid_register_ratio": "<= 1.5",
+    "ppid_inbox_ratio": "<= 1.5",
 }
 # How the plain keys pick the worse of the databases.
 WORSE = {

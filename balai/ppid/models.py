@@ -141,6 +141,20 @@ class InformationRequest(TimestampedModel):
         return self.status in OPEN_STATES
 
 
+EVENT_LABELS = {
+    "submit": _("request received"),
+    "forward": _("forwarded to the OPD"),
+    "return": _("returned to the PPID utama"),
+    "extend": _("deadline extended by 7 working days"),
+    "notice": _("written notice given"),
+    "attach": _("document released"),
+    "object": _("objection filed"),
+    "objection_answer": _("objection answered"),
+    "dispute": _("dispute at the Komisi Informasi recorded"),
+    "escalate": _("overdue: escalated"),
+}
+
+
 class RequestEvent(models.Model):
     """One step of a request's public timeline (never an identity)."""
 
@@ -158,6 +172,10 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return self.action
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
 
 
 class ReleasedDocument(TimestampedModel):

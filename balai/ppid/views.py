@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -68,7 +69,8 @@ def request_sent(request: HttpRequest, code: str) -> HttpResponse:
     found = selectors.request_by_token(code, token) if token else None
     if found is None:
         raise Http404
-    return render(request, "ppid/request_sent.html", {"item": found, "private_url": services.private_url(found)})
+    private_path = reverse("ppid:private", args=[found.code, found.token])
+    return render(request, "ppid/request_sent.html", {"item": found, "private_url": private_path})
 
 
 @require_safe

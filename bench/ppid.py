@@ -32,6 +32,7 @@ def _setup(database: str) -> None:
     from django.core.management import call_command
 
     # Pages are rendered in-process: the static files' plain storage (no collected manifest needed).
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
 

@@ -206,6 +206,9 @@ def _atomic_then_mail(function: Callable[P, T]) -> Callable[P, T]:
 
     @wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        if _pending.get() is not None:  # inside another service: its caller delivers once everything is done
+            with transaction.atomic():
+                return function(*args, **kwargs)
         token = _pending.set([])
         try:
             with transaction.atomic():
@@ -776,3 +779,60 @@ def dip_save(*, actor: Any, entry: DipEntry) -> DipEntry:
     audit_record(actor=actor, action="ppid.dip_save", obj=entry,
                  changes={"title": entry.title, "created": created, "category": entry.category})  # fmt: skip
     return entry
+
+
+# --- email intake -----------------------------------------------------------------------------------------
+
+
+def email_intake_address(reporting_address: str) -> str:
+    """The PPID's address: its local part (PPID settings, default "ppid") at the reporting address's domain;
+    empty when the reporting address has no domain (then no mail is routed to PPID)."""
+    if "@" not in reporting_address:
+        return ""
+    return f"{ppid_settings().email_local_part.strip().lower()}@{reporting_address.rsplit('@', 1)[1].lower()}"
+
+
+@_atomic_then_mail
+def request_submit_from_email(*, sender_name: str, sender_email: str, subject: str, text: str) -> InformationRequest:
+    """A request that came by email to the PPID address: the words asked for, the sender as requester. The NIK,
+    address and purpose the email did not give are asked by the PPID when answering (the notice is still due in
+    10 working days)."""
+    from .models import CopyForm, Delivery, ObtainHow, RequesterKind
+
+    information = "\n\n".join(part for part in (subject.strip(), text.strip()) if part)[:4000]
+    data = RequestInput(
+        requester_kind=RequesterKind.PERORANGAN, name=(sender_name or sender_email)[:150],
+        email=sender_email, information=information or _("(empty email)"),
+        purpose=_("Not stated in the email."), obtain_how=ObtainHow.COPY, copy_form=CopyForm.ELECTRONIC,
+        delivery=Delivery.EMAIL,
+    )  # fmt: skip
+    return request_submit(data=data, channel=Channel.EMAIL)
+
+
+# --- from a citizen report --------------------------------------------------------------------------------
+
+
+@_atomic_then_mail
+def request_from_report(*, actor: Any, report: Any, version: int | None = None) -> InformationRequest:
+    """Turn a citizen report of the kind "permintaan informasi" into an information request in one action: the
+    request keeps the report's code, the report is closed through lapor's own service (its table decides who may,
+    its timeline and email tell the reporter the register number and tracking code). One transaction."""
+    from balai.lapor.services import ActionError as LaporActionError
+    from balai.lapor.services import report_move_to_ppid
+
+    from .models import CopyForm, Delivery, ObtainHow, RequesterKind
+
+    data = RequestInput(
+        requester_kind=RequesterKind.PERORANGAN, name=report.reporter_name or _("Reporter of %(code)s") % {
+            "code": report.code}, phone=report.reporter_phone, email=report.reporter_email,
+        information=f"{report.title}\n\n{report.description}"[:4000], purpose=_("Not stated in the report."),
+        obtain_how=ObtainHow.COPY, copy_form=CopyForm.ELECTRONIC,
+        delivery=Delivery.EMAIL if report.reporter_email else Delivery.COLLECT, is_private=not report.is_public,
+    )  # fmt: skip
+    created = request_submit(data=data, channel=Channel.LAPOR, actor=actor, lapor_report_code=report.code)
+    try:
+        report_move_to_ppid(report=report, actor=actor, version=version, request_code=created.code,
+                            register_number=created.register_number)  # fmt: skip
+    except LaporActionError as exc:
+        raise ActionError(exc.message) from exc
+    return created

@@ -185,6 +185,34 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
     return render(request, "ppid/staff/desk.html", {"form": form}, status=400 if form.errors else 200)
 
 
+from_report_allowed = staff_view(lambda request, scope: selectors.handles_ppid(scope) or scope.coordinator)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@from_report_allowed
+def from_report(request: HttpRequest) -> HttpResponse:
+    """The coordinator turns a citizen report of the kind "permintaan informasi" into a PPID request."""
+    from balai.lapor.selectors import report_by_code_for_tracking as report_by_code
+
+    code = (request.POST.get("kode") or request.GET.get("kode") or "").strip().upper()
+    error = ""
+    if request.method == "POST":
+        report = report_by_code(code) if code else None
+        if report is None:
+            error = _("No citizen report has this code.")
+        else:
+            try:
+                created = services.request_from_report(actor=request.user, report=report)
+            except services.ActionError as exc:
+                error = exc.message
+            else:
+                messages.success(request, _("Report %(report)s is now information request %(number)s.")
+                                 % {"report": report.code, "number": created.register_number})  # fmt: skip
+                return redirect("ppid:staff_request", code=created.code)
+    return render(request, "ppid/staff/from_report.html", {"code": code, "error": error},
+                  status=400 if error else 200)  # fmt: skip
+
+
 def _dip_units(scope: StaffScope) -> Any:
     units = Unit.objects.filter(kind=UnitKind.OPD, is_active=True).order_by("name")
     if selectors.is_utama(scope):

@@ -29,6 +29,7 @@ urlpatterns = [
 urlpatterns += [
     path("staf/ppid/", staff_views.inbox, name="staff_inbox"),
     path("staf/ppid/baru/", staff_views.desk_entry, name="staff_desk"),
+    path("staf/ppid/dari-laporan/", staff_views.from_report, name="staff_from_report"),
     path("staf/ppid/dip/", staff_views.dip_list, name="staff_dip"),
     path("staf/ppid/dip/baru/", staff_views.dip_edit, name="staff_dip_new"),
     path("staf/ppid/dip/<int:pk>/", staff_views.dip_edit, name="staff_dip_edit"),

@@ -21,6 +21,7 @@ from balai.lapor import replies, services
 from balai.lapor.models import Channel, Report
 from balai.lapor.services import ReportInput, report_submit
 from balai.lib.text import clean_text
+from balai.ppid import services as ppid_services
 
 from .parsing import (
     ParsedMessage,
@@ -166,6 +167,25 @@ def _new_report(parsed: ParsedMessage, pemda: Pemda, *, source: str, notes: list
     return Outcome(EmailStatus.IMPORTED, parsed.message_id, parsed.sender_email, report_code=report.code)
 
 
+def _new_information_request(parsed: ParsedMessage, *, source: str) -> Outcome:
+    """An email to the PPID address: one information request through the PPID's own service, never twice."""
+    try:
+        with transaction.atomic():
+            EmailMessageLog.objects.create(
+                message_id=parsed.message_id, sender=parsed.sender_email, subject=clean_text(parsed.subject)[:255],
+                source=source, status=EmailStatus.IMPORTED,
+            )  # fmt: skip
+            request = ppid_services.request_submit_from_email(
+                sender_name=parsed.sender_name, sender_email=parsed.sender_email, subject=clean_text(parsed.subject),
+                text=parsed.text,
+            )  # fmt: skip
+    except IntegrityError:
+        if EmailMessageLog.objects.filter(message_id=parsed.message_id).exists():
+            return Outcome("duplicate", parsed.message_id, parsed.sender_email)
+        raise
+    return Outcome(EmailStatus.IMPORTED, parsed.message_id, parsed.sender_email, report_code=request.code)
+
+
 def message_import(*, raw: bytes, source: str = "", address: str | None = None, pemda: Pemda | None = None) -> Outcome:
     """Take one raw email: a new report, a reply on its report, ignored, or kept aside; never twice.
 
@@ -184,8 +204,11 @@ def message_import(*, raw: bytes, source: str = "", address: str | None = None, 
             return Outcome("duplicate", key)
         sender, subject = _best_effort_headers(raw)
         return _keep_aside(raw, key, str(exc), sender=sender, subject=subject, source=source)
+    # Mail to the PPID address (ppid@ the reporting address's domain) becomes an information request.
+    ppid_address = ppid_services.email_intake_address(wanted or intake_address())
+    for_ppid = bool(ppid_address) and ppid_address in {replies.without_tag(r) for r in parsed.recipients}
     # A reply goes to a plus-address of the reporting address (lapor+<code>.<key>@…): it is addressed to it too.
-    if wanted and wanted not in {replies.without_tag(r) for r in parsed.recipients}:
+    if wanted and not for_ppid and wanted not in {replies.without_tag(r) for r in parsed.recipients}:
         return Outcome("not_addressed", parsed.message_id, parsed.sender_email)
     if EmailMessageLog.objects.filter(message_id=parsed.message_id).exists():
         return Outcome("duplicate", parsed.message_id, parsed.sender_email)
@@ -211,6 +234,8 @@ def message_import(*, raw: bytes, source: str = "", address: str | None = None, 
             subject="",
             source=source,
         )
+    if for_ppid:
+        return _new_information_request(parsed, source=source)
     keyed = replies.replied_code([*parsed.recipients, *parsed.references])
     if keyed is not None:
         report = Report.objects.filter(code=keyed).first()

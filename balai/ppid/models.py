@@ -61,10 +61,9 @@ class Decision(models.TextChoices):
 
 class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
     def in_register(self) -> InformationRequestQuerySet:
-        """What the public register may show: answered, not private, not withheld."""
-        return self.filter(
-            status__in=(Status.DIJAWAB, Status.KEBERATAN, Status.KEBERATAN_DIJAWAB), is_private=False, withheld=False
-        )
+        """What the public register may show: answered (a notice was given), not private, not withheld. The
+        filter is the leading columns of the index `ppid_req_register`, whose last column orders the list."""
+        return self.filter(is_private=False, withheld=False, notice_at__isnull=False)
 
     def open(self) -> InformationRequestQuerySet:
         return self.filter(status__in=OPEN_STATES)
@@ -129,7 +128,7 @@ class InformationRequest(TimestampedModel):
         indexes: ClassVar = [
             models.Index(fields=["status", "due_at"], name="ppid_req_status_due"),
             models.Index(fields=["unit", "status", "due_at"], name="ppid_req_unit_status_due"),
-            models.Index(fields=["is_private", "withheld", "status", "notice_at"], name="ppid_req_register"),
+            models.Index(fields=["is_private", "withheld", "notice_at"], name="ppid_req_register"),
             models.Index(fields=["received_at"], name="ppid_req_received"),
         ]
 

@@ -20,6 +20,15 @@ from .conftest import request_input
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The refusals are matched by their English words."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def audits(item: InformationRequest) -> list[str]:
     return list(
         AuditEvent.objects.filter(object_type="ppid.informationrequest", object_id=str(item.pk))

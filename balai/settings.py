@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "balai.kinerja",
     "balai.situs",
     "balai.data",
+    "balai.ppid",
     "balai.api",
     "balai.dasbor",
     "balai.platform",

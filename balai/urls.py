@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("balai.kinerja.urls")),
     path("", include("balai.situs.urls")),
     path("", include("balai.data.urls")),
+    path("", include("balai.ppid.urls")),
     path("", include("balai.lapor.urls")),
 ]

@@ -51,6 +51,8 @@ KEYS: dict[str, str] = {
         "the worst p95 at 10,000 datasets ÷ at 100 of CKAN package_search (harvester paging, a search, an OPD filter) "
         "and the public catalogue page (printed by bench/open_data.py only)"
     ),
+    "ppid_register_ratio": "PPID public register (list, search) p95 at LARGE ÷ at SMALL requests (bench/ppid.py only)",
+    "ppid_inbox_ratio": "PPID pelaksana's inbox (open, overdue) p95 at LARGE ÷ at SMALL requests (bench/ppid.py only)",
 }
 PER_DATABASE: dict[str, str] = {
     "intake_ratio": "as intake_ratio, this database",
@@ -77,6 +79,8 @@ GOALS = {
     "desa_matrix_ratio": "<= 1.5",
     "desa_kim_ratio": "<= 1.5",
     "data_scale_ratio": "<= 1.5",
+    "ppid_register_ratio": "<= 1.5",
+    "ppid_inbox_ratio": "<= 1.5",
 }
 # How the plain keys pick the worse of the databases.
 WORSE = {

@@ -70,6 +70,8 @@ RULES: dict[str, Rule] = {
     "merge": _rule({CO}, BEFORE_DISPATCH, Status.DIARSIPKAN, gettext_lazy("merged")),
     "not_authority": _rule({CO}, BEFORE_DISPATCH, Status.BUKAN_WEWENANG, gettext_lazy("referred elsewhere")),
     "archive": _rule({CO, SY}, BEFORE_DISPATCH, Status.DIARSIPKAN, gettext_lazy("archived")),
+    # An information request (kind informasi) handed to the PPID module, which keeps the link back.
+    "to_ppid": _rule({CO}, BEFORE_DISPATCH, Status.DIARSIPKAN, gettext_lazy("moved to the PPID"), False),
     "accept": _rule({OP}, {Status.DIDISPOSISIKAN}, Status.DIPROSES, gettext_lazy("accepted"), stand_in=FOR_OPD),
     "respond": _rule({OP}, HANDLING, None, gettext_lazy("answered"), stand_in=FOR_OPD),
     "finish": _rule({OP}, {Status.DIPROSES}, Status.SELESAI, gettext_lazy("finished"), stand_in=FOR_OPD),

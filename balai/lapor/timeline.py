@@ -43,6 +43,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "not_authority": lambda p: _("Not the authority of the Pemda. Please turn to: %(where)s") % {"where": p["where"]},
     "archived": _archived,
     "merged_into": lambda p: _("Merged into report %(code)s, which is followed instead.") % {"code": p["code"]},
+    "moved_to_ppid": lambda p: (
+        _(
+            "This is a request for public information: it continues with the PPID as request %(number)s (tracking "
+            "code %(code)s), with the deadlines of UU 14/2008."
+        )
+        % {"number": p["number"], "code": p["code"]}
+    ),
     "merged_from": lambda p: _("Report %(code)s was merged into this one.") % {"code": p["code"]},
     "escalation.due_soon": lambda p: _("Due within one working day: the operators were reminded."),
     "escalation.overdue_head": lambda p: _("Overdue: escalated to the head of the OPD."),

@@ -79,7 +79,7 @@ def example_module() -> Any:
 
 def test_every_module_of_the_platform_registers_itself():
     assert [m.label for m in registry.modules()] == [
-        "lapor", "spbe", "desa", "kinerja", "situs", "data", "api", "dasbor", "platform",
+        "lapor", "spbe", "desa", "kinerja", "situs", "data", "ppid", "api", "dasbor", "platform",
     ]  # fmt: skip
 
 

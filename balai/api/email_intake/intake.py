@@ -22,6 +22,7 @@ from balai.lapor import replies, services
 from balai.lapor.models import Channel, Report
 from balai.lapor.services import ReportInput, report_submit
 from balai.lib.text import clean_text
+from balai.ppid import services as ppid_services
 
 from .parsing import (
     ParsedMessage,
@@ -184,6 +185,25 @@ def _village_report(parsed: ParsedMessage, raw: bytes) -> Outcome:
     return Outcome(f"desa:{entry.outcome}", parsed.message_id, parsed.sender_email)
 
 
+def _new_information_request(parsed: ParsedMessage, *, source: str) -> Outcome:
+    """An email to the PPID address: one information request through the PPID's own service, never twice."""
+    try:
+        with transaction.atomic():
+            EmailMessageLog.objects.create(
+                message_id=parsed.message_id, sender=parsed.sender_email, subject=clean_text(parsed.subject)[:255],
+                source=source, status=EmailStatus.IMPORTED,
+            )  # fmt: skip
+            request = ppid_services.request_submit_from_email(
+                sender_name=parsed.sender_name, sender_email=parsed.sender_email, subject=clean_text(parsed.subject),
+                text=parsed.text,
+            )  # fmt: skip
+    except IntegrityError:
+        if EmailMessageLog.objects.filter(message_id=parsed.message_id).exists():
+            return Outcome("duplicate", parsed.message_id, parsed.sender_email)
+        raise
+    return Outcome(EmailStatus.IMPORTED, parsed.message_id, parsed.sender_email, report_code=request.code)
+
+
 def message_import(*, raw: bytes, source: str = "", address: str | None = None, pemda: Pemda | None = None) -> Outcome:
     """Take one raw email: a new report, a reply on its report, ignored, or kept aside; never twice.
 
@@ -205,8 +225,11 @@ def message_import(*, raw: bytes, source: str = "", address: str | None = None, 
     # Village reports to the mayor go to their own address (desa@ or desa+<unit>.<key>@…): balai.desa takes them.
     if desa_services.addressed_to_desa(parsed.recipients) and not parsed.automatic:
         return _village_report(parsed, raw)
+    # Mail to the PPID address (ppid@ the reporting address's domain) becomes an information request.
+    ppid_address = ppid_services.email_intake_address(wanted or intake_address())
+    for_ppid = bool(ppid_address) and ppid_address in {replies.without_tag(r) for r in parsed.recipients}
     # A reply goes to a plus-address of the reporting address (lapor+<code>.<key>@…): it is addressed to it too.
-    if wanted and wanted not in {replies.without_tag(r) for r in parsed.recipients}:
+    if wanted and not for_ppid and wanted not in {replies.without_tag(r) for r in parsed.recipients}:
         return Outcome("not_addressed", parsed.message_id, parsed.sender_email)
     if EmailMessageLog.objects.filter(message_id=parsed.message_id).exists():
         return Outcome("duplicate", parsed.message_id, parsed.sender_email)
@@ -232,6 +255,8 @@ def message_import(*, raw: bytes, source: str = "", address: str | None = None, 
             subject="",
             source=source,
         )
+    if for_ppid:
+        return _new_information_request(parsed, source=source)
     keyed = replies.replied_code([*parsed.recipients, *parsed.references])
     if keyed is not None:
         report = Report.objects.filter(code=keyed).first()

@@ -12,6 +12,7 @@ from .coordinator import (
     report_dispatch,
     report_mark_not_authority,
     report_merge,
+    report_move_to_ppid,
     report_request_clarification,
     report_verify,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "report_finish",
     "report_mark_not_authority",
     "report_merge",
+    "report_move_to_ppid",
     "report_questionnaire_sent",
     "report_rate",
     "report_reopen",

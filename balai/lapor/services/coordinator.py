@@ -264,6 +264,30 @@ def report_archive(
 
 
 @transaction.atomic
+def report_move_to_ppid(
+    *, report: Report, actor: Any, version: int | None, request_code: str, register_number: str,
+    ip: str | None = None,
+) -> Report:  # fmt: skip
+    """Close an information request (kind informasi) that the PPID module took over, telling the reporter where
+    it continues; called by the PPID's service inside its own transaction."""
+    from ..models import ReportKind
+
+    locked = step.lock(report, version)
+    step.allow_staff("to_ppid", locked, step.scope_of(actor, None))
+    if locked.kind != ReportKind.INFORMASI:
+        raise ActionError(_("Only a request for information can be moved to the PPID."))
+    previous = step.move(locked, "to_ppid")
+    locked.archive_reason = ArchiveReason.OTHER
+    locked.paused_at = None
+    step.save(locked, "status", "archive_reason", "paused_at")
+    event = step.event(locked, actor, EventKind.STATUS, "", from_status=previous, to_status=Status.DIARSIPKAN,
+                       code="moved_to_ppid", params={"number": register_number, "code": request_code})  # fmt: skip
+    step.audit(actor, "to_ppid", locked, ip, status=[previous, Status.DIARSIPKAN], ppid=request_code)
+    step.notify_reporter(locked, event, text="")
+    return locked
+
+
+@transaction.atomic
 def report_merge(
     *, duplicate: Report, target: Report, actor: Any, version: int | None, scope: StaffScope | None = None,
     ip: str | None = None,

@@ -136,6 +136,7 @@ SAMPLE_PARAMS = {
     "archived": {"reason": "tanpa_klarifikasi", "days": 10},
     "merged_into": {"code": "BTG-AAAA-BBBB"},
     "merged_from": {"code": "BTG-AAAA-BBBB"},
+    "moved_to_ppid": {"number": "2026/PPID/000001", "code": "PPID-AAAA-BBBB"},
 }
 
 

@@ -84,7 +84,8 @@ def test_the_number_of_queries_does_not_grow_with_the_reports(
     client = client_for(coordinator)
     for i in range(3):
         dispatched(make_report(title=f"Laporan {i}"), coordinator)
-    with django_assert_max_num_queries(40) as few:
+    # The reporting module's page takes up to 40; each joining module's headline figures add one or two.
+    with django_assert_max_num_queries(46) as few:
         client.get(URL)
     for i in range(30):
         dispatched(make_report(title=f"Laporan lagi {i}"), coordinator, lead="dinkes" if i % 2 else "dinas-pupr")

@@ -19,28 +19,28 @@ URL = "/staf/dasbor/"
 
 @pytest.fixture
 def asked() -> Iterator[list[frozenset[int] | None]]:
-    """A second module ("situs") with one figure: its pages waiting, counted per OPD; records each reach asked."""
+    """A module of the test's own ("contoh") with one figure: its pages waiting, counted per OPD; records each reach asked."""
     reaches: list[frozenset[int] | None] = []
 
     def kpis(unit_ids: frozenset[int] | None, now: datetime) -> list[Kpi]:
         reaches.append(unit_ids)
         waiting = 7 if unit_ids is None else 2
-        return [Kpi("situs.waiting", "halaman menunggu terbit", waiting, url="/staf/situs/")]
+        return [Kpi("contoh.waiting", "halaman menunggu terbit", waiting, url="/staf/contoh/")]
 
-    registry.register(Module(label="situs", name="Situs OPD", kpis=kpis))
+    registry.register(Module(label="contoh", name="Situs contoh", kpis=kpis))
     try:
         yield reaches
     finally:
-        registry.unregister("situs")
+        registry.unregister("contoh")
 
 
 def test_the_coordinator_sees_another_modules_figures_for_the_whole_pemda(city: Any, coordinator: Any, asked):
     page = text(client_for(coordinator).get(URL))
 
     assert asked == [None]
-    assert "Situs OPD" in page
+    assert "Situs contoh" in page
     assert '<span class="n">7</span> halaman menunggu terbit' in page
-    assert 'href="/staf/situs/"' in page
+    assert 'href="/staf/contoh/"' in page
 
 
 def test_the_head_of_an_opd_sees_the_figures_of_their_opd_only(city: Any, head_pupr: Any, asked):

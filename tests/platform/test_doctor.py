@@ -15,7 +15,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from balai.core.models import Membership, Pemda, Role
+from balai.core.models import Membership, Pemda, Role, Unit
+from balai.core.registry import registry
+from balai.core.services import membership_grant
 from balai.lapor.models import Category
 from tests.platform.webfront import public_address, web_front
 
@@ -65,8 +67,15 @@ def with_css(root: Path) -> Path:
 
 @pytest.fixture
 def real_city(city: Pemda, settings: Any, tmp_path: Path) -> Pemda:
-    """The demo's organisation as a real city would have it: no demo flag, no demo passwords, backups in tmp."""
+    """The demo's organisation as a real city would have it: no demo flag, no demo passwords, backups in tmp;
+    the modules' default rows made (as `balai pemda setup` does) and the people every module needs appointed."""
     Pemda.objects.filter(pk=city.pk).update(is_demo=False)
+    registry.pemda_setup(None)
+    user_model = get_user_model()
+    reader, _new = user_model.objects.get_or_create(username="pemerintahan")
+    membership_grant(actor=None, user=reader, unit=Unit.objects.get(slug="setda"), role="pemerintahan", module="desa")
+    ppid, _new = user_model.objects.get_or_create(username="ppid.utama")
+    membership_grant(actor=None, user=ppid, unit=Unit.objects.get(slug="diskominfo"), role="utama", module="ppid")
     for user in get_user_model().objects.all():
         user.set_password(f"{user.username}-own-password")
         user.save(update_fields=["password"])

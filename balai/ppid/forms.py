@@ -208,3 +208,13 @@ class DipForm(forms.ModelForm):
         if data.get("category") == "dikecualikan" and not (data.get("consequence_test") or "").strip():
             self.add_error("consequence_test", _("Exempt information needs its consequence test."))
         return data
+
+
+class MyRequestsForm(forms.Form):
+    """The address to which the links of every request made with it are sent again."""
+
+    email = forms.EmailField(
+        label=_("Your email address"), max_length=254,
+        help_text=_("The one you gave in your requests. We send the links to that address only."),
+        error_messages={"invalid": _("This is not a complete email address (like nama@contoh.id). Check it.")},
+    )  # fmt: skip

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from balai.core.models import Membership, Role, StaffPreference, Unit
 from balai.core.outbox import mail_deliver_all, mail_queue
@@ -793,6 +794,44 @@ def email_intake_address(reporting_address: str) -> str:
 
 
 @_atomic_then_mail
+# --- the links of all one's requests, sent again -------------------------------------------------------------
+
+
+def my_requests(email: str) -> list[InformationRequest]:
+    """Every request made with `email` (case does not matter) whose identity is still kept, newest first. After
+    the retention period the address is erased with the rest of the identity, so those requests are not found."""
+    email = email.strip()
+    if not email:
+        return []
+    return list(
+        InformationRequest.objects.filter(email__iexact=email, identity_erased_at__isnull=True)
+        .only("code", "token", "register_number", "received_at", "status", "email")
+        .order_by("-received_at", "-pk")
+    )
+
+
+@task()
+def send_my_requests_links(email: str, language: str) -> int:
+    """Email `email` the register number, date, state and private link of each of its requests, in `language`;
+    nothing when it has none (the page that queued this answers the same either way). The links are the
+    requests' own private links (the secret is kept as it was made), so earlier links keep working. Returns the
+    number of requests listed."""
+    items = my_requests(email)
+    if not items or _silenced.get():
+        return 0
+    language = language if language in dict(settings.LANGUAGES) else "id"
+    with translation.override(language):
+        rows = [{"register_number": item.register_number, "code": item.code, "received_at": item.received_at,
+                 "status": item.get_status_display(), "link": private_url(item)} for item in items]  # fmt: skip
+        subject = _("Your information requests (%(count)s)") % {"count": len(items)}
+        body = render_to_string("ppid/email/my_requests.txt", {"rows": rows, "email": items[0].email})
+    with transaction.atomic():
+        queued = mail_queue(kind="ppid.my_requests", to=items[0].email, subject=subject, body=body,
+                            language=language)  # fmt: skip
+    mail_deliver_all([queued])
+    return len(items)
+
+
 def request_submit_from_email(*, sender_name: str, sender_email: str, subject: str, text: str) -> InformationRequest:
     """A request that came by email to the PPID address: the words asked for, the sender as requester. The NIK,
     address and purpose the email did not give are asked by the PPID when answering (the notice is still due in

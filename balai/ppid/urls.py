@@ -12,6 +12,7 @@ urlpatterns = [
     path("ppid/permohonan/", views.request_create, name="create"),
     path("ppid/terkirim/<str:code>/", views.request_sent, name="sent"),
     path("ppid/lacak/", views.track, name="track"),
+    path("ppid/tautan-saya/", views.my_links, name="my_links"),
     path("ppid/lacak/<str:code>/", views.track_detail, name="track_detail"),
     path("ppid/lacak/<str:code>/<str:token>/", views.private, name="private"),
     path("ppid/lacak/<str:code>/<str:token>/pemberitahuan.pdf", views.notice_download, name="notice"),

@@ -7,6 +7,7 @@ from calendar import monthrange
 from datetime import date, datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,15 +17,19 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
 
 from balai.core.models import Unit, UnitKind
 from balai.core.selectors import work_calendar
 
 from . import documents, selectors, services
-from .forms import ObjectionForm, RequestForm, TrackForm
+from .forms import MyRequestsForm, ObjectionForm, RequestForm, TrackForm
 from .models import Status
 
 PAGE = 20
+# "Email me the links to all my requests": per client address, and per email address (whoever asks for it).
+MY_LINKS_RATE_IP = "10/h"
+MY_LINKS_RATE_EMAIL = "3/h"
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -70,7 +75,8 @@ def request_sent(request: HttpRequest, code: str) -> HttpResponse:
     if found is None:
         raise Http404
     private_path = reverse("ppid:private", args=[found.code, found.token])
-    return render(request, "ppid/request_sent.html", {"item": found, "private_url": private_path})
+    return render(request, "ppid/request_sent.html", {"item": found, "private_url": private_path,
+                                                      "links_form": MyRequestsForm()})  # fmt: skip
 
 
 @require_safe
@@ -81,7 +87,39 @@ def track(request: HttpRequest) -> HttpResponse:
         if found is not None:
             return redirect("ppid:track_detail", code=found.code)
         form.add_error("kode", _("No request has this code. Check the code in your email or receipt."))
-    return render(request, "ppid/track.html", {"form": form}, status=404 if form.errors else 200)
+    return render(request, "ppid/track.html", {"form": form, "links_form": MyRequestsForm()},
+                  status=404 if form.errors else 200)  # fmt: skip
+
+
+def _email_key(group: str, request: HttpRequest) -> str:
+    return request.POST.get("email", "").strip().lower()[:254]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def my_links(request: HttpRequest) -> HttpResponse:
+    """The page "Email me the links to all my requests": the answer is the same whether or not the address has requests
+    (the look-up and the email happen in a queued task, so neither the page nor its timing tells); limited per
+    client address and per email address."""
+    if request.method != "POST":
+        return render(request, "ppid/my_links.html", {"links_form": MyRequestsForm()})
+    form = MyRequestsForm(request.POST)
+    limits_on = getattr(settings, "RATELIMIT_ENABLE", True)
+    if limits_on and is_ratelimited(request, group="ppid.my_links:ip", key="ip", rate=MY_LINKS_RATE_IP,
+                                    increment=True):  # fmt: skip
+        form.is_valid()
+        form.add_error(None, _("Too many requests from your connection. Please wait an hour and try again."))
+        return render(request, "ppid/my_links.html", {"links_form": form}, status=429)
+    if not form.is_valid():
+        return render(request, "ppid/my_links.html", {"links_form": form}, status=400)
+    if limits_on and is_ratelimited(request, group="ppid.my_links:email", key=_email_key, rate=MY_LINKS_RATE_EMAIL,
+                                    increment=True):  # fmt: skip
+        form.add_error(None, _("The links were already sent to this address several times in the last hour. "
+                               "Please check your inbox (and the spam folder), or try again later."))  # fmt: skip
+        return render(request, "ppid/my_links.html", {"links_form": form}, status=429)
+    services.send_my_requests_links.enqueue(form.cleaned_data["email"], get_language() or "id")
+    messages.success(request, _("Thank you. If any information request was made with that address, an email with "
+                                "the links to all of them is on its way to it. It can take a few minutes."))  # fmt: skip
+    return redirect("ppid:my_links")
 
 
 def _timeline(item: Any) -> list[Any]:

@@ -18,6 +18,11 @@ def _only_the_platforms_modules_in_readiness_tests(request: Any) -> Iterator[Non
     if "readiness" not in request.node.nodeid:
         yield
         return
+    yield from without_joining_modules()
+
+
+def without_joining_modules() -> Iterator[None]:
+    """The registry without the joining modules for the time of one test."""
     saved = [m for m in (registry.get(label) for label in JOINING) if m is not None]
     for module in saved:
         registry.unregister(module.label)

@@ -1,4 +1,4 @@
-"""A second service module for tests (OPD websites, "situs"): one role that operates it, a backlog set by hand.
+"""A second service module for tests (OPD websites, label "contoh": the real `situs` module exists): one role that operates it, a backlog set by hand.
 
 It lives only in the registry while a test holds it, so the readiness pages can be read with two applications
 before a real second module exists.
@@ -13,7 +13,7 @@ from datetime import datetime
 
 from balai.core.registry import Backlog, Module, ModuleRole, ReadinessSource, registry
 
-LABEL = "situs"
+LABEL = "contoh"
 EDITOR = "editor"
 
 

@@ -6,6 +6,7 @@ outside request can slow a test down or make it depend on the network.
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 from collections.abc import Callable, Iterator
@@ -32,14 +33,36 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 
+_SHARED: dict[str, Any] = {}
+
+
+def _shared_browser() -> Browser:
+    """One Playwright and one Chromium per test process. Module suites import the `browser` fixture into their own
+    conftest or test files, which defines it again there: each definition must get this same browser, since a
+    second sync Playwright in one process refuses to start (it finds the first one's asyncio loop running)."""
+    if "browser" not in _SHARED:
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=30_000
+        )
+        atexit.register(_close_shared_browser)
+    return _SHARED["browser"]
+
+
+def _close_shared_browser() -> None:
+    browser, playwright = _SHARED.pop("browser", None), _SHARED.pop("playwright", None)
+    if browser is not None:
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=30_000)
-        yield browser
-        browser.close()
+    yield _shared_browser()
 
 
 @pytest.fixture(scope="session")

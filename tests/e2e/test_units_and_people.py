@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,6 +18,7 @@ from playwright.sync_api import Page, expect
 from balai.core.models import AuditEvent, Membership, Unit
 from balai.core.registry import Backlog
 from balai.core.services import membership_grant
+from tests.dasbor.conftest import without_joining_modules
 from tests.dasbor.second_module import EDITOR, LABEL, second_module
 from tests.e2e.test_backoffice_journey import sign_in
 from tests.e2e.test_citizen_journey import DESKTOP, PHONE, axe_violations, describe
@@ -90,7 +92,13 @@ def test_the_administrator_appoints_an_operator_who_then_sees_that_opd_s_work(ne
     screens(coordinator, "readiness-opd")
 
 
-def test_the_readiness_pages_with_a_second_application(new_page: NewPage):
+@pytest.fixture
+def only_lapor() -> Any:
+    """The pages as they were with lapor alone; each joining module tests its own readiness column."""
+    yield from without_joining_modules()
+
+
+def test_the_readiness_pages_with_a_second_application(new_page: NewPage, only_lapor: Any):
     """Before a second module exists: the table and the OPD page with one registered for the test."""
     with second_module() as situs:
         editor = get_user_model().objects.create_user(username="web.pupr", first_name="Yohanis", last_name="Sondakh")

@@ -118,6 +118,6 @@ def test_the_indicator_page_shows_whatever_the_registry_gives(framework, spbe_co
     page = client.get(f"/staf/spbe/{YEAR}/indikator/44/").content.decode()
     assert "Produk hukum terbit" in page and "Peraturan daerah" in page and 'href="/contoh/jdih/"' in page
     assert "Situs contoh" in page
-    # Indicator 42 shows lapor's own evidence beside it, and 43 (nobody gives anything) says so.
+    # Indicator 42 shows lapor's own evidence beside it, and 1 (an internal policy: no module gives anything) says so.
     assert "Laporan warga di Balai" in client.get(f"/staf/spbe/{YEAR}/indikator/42/").content.decode()
-    assert "Balai tidak menyimpan data sendiri" in client.get(f"/staf/spbe/{YEAR}/indikator/43/").content.decode()
+    assert "Balai tidak menyimpan data sendiri" in client.get(f"/staf/spbe/{YEAR}/indikator/1/").content.decode()

@@ -58,6 +58,17 @@ def _close_shared_browser() -> None:
         playwright.stop()
 
 
+@pytest.fixture(autouse=True)
+def _readiness_pages_with_lapor_alone(request: Any) -> Iterator[None]:
+    """The readiness journeys describe lapor's column and menu; each joining module tests its own."""
+    if "test_dasbor_readiness" not in request.node.nodeid:
+        yield
+        return
+    from tests.dasbor.conftest import without_joining_modules
+
+    yield from without_joining_modules()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():

@@ -65,18 +65,18 @@ def test_the_command_center_shows_another_modules_figures(new_page: NewPage, coo
 
     def kpis(unit_ids: frozenset[int] | None, now: object) -> list[Kpi]:
         return [
-            Kpi("situs.waiting", "halaman menunggu terbit", 7, url="/staf/laporan/"),
-            Kpi("situs.published", "berita terbit bulan ini", 31),
+            Kpi("contoh.waiting", "halaman menunggu terbit", 7, url="/staf/laporan/"),
+            Kpi("contoh.published", "berita terbit bulan ini", 31),
         ]
 
-    registry.register(Module(label="situs", name="Situs OPD", kpis=kpis))
+    registry.register(Module(label="contoh", name="Situs OPD", kpis=kpis))
     try:
         page = new_page(DESKTOP)
         page.set_default_navigation_timeout(60_000)
         page.set_default_timeout(30_000)
         sign_in(page, "koordinator")
         page.goto("/staf/dasbor/")
-        expect(page.locator("#kpi-situswaiting")).to_contain_text("7 halaman menunggu terbit")
+        expect(page.locator("#kpi-contohwaiting")).to_contain_text("7 halaman menunggu terbit")
         shots(page, "command-center-modules")
     finally:
-        registry.unregister("situs")
+        registry.unregister("contoh")

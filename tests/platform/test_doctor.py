@@ -70,6 +70,7 @@ def real_city(city: Pemda, settings: Any, tmp_path: Path) -> Pemda:
     """The demo's organisation as a real city would have it: no demo flag, no demo passwords, backups in tmp;
     the modules' default rows made (as `balai pemda setup` does) and the people every module needs appointed."""
     Pemda.objects.filter(pk=city.pk).update(is_demo=False)
+    call_command("createcachetable", verbosity=0)  # where the site records the addresses it is reached at
     registry.pemda_setup(None)
     user_model = get_user_model()
     reader, _new = user_model.objects.get_or_create(username="pemerintahan")

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -313,7 +314,11 @@ def doctor_run() -> list[tuple[GoLiveCheck, GoLiveFinding]]:
     results = []
     for check in go_live_checks():
         try:
-            with transaction.atomic():  # a failed query must not poison the next check's (PostgreSQL)
+            # Inside a transaction someone else opened, each check gets a savepoint, so a failed query does not
+            # poison the next check's (PostgreSQL). Outside one, each query commits by itself: a check must not
+            # run in a transaction of its own, because SQLite would then read from the snapshot of its first
+            # query, and the SITE_URL check reads what the site wrote after that (its visit of SITE_URL).
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 finding = check.run()
         except DatabaseError as exc:
             finding = GoLiveFinding(

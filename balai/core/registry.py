@@ -35,6 +35,10 @@ class ModuleRole:
     operates: bool = False
     # Only meaningful for the Pemda as a whole (coordinator), not per OPD.
     pemda_wide: bool = False
+    # A fresh superuser gets every Pemda-wide role so that the staff pages know them (core's
+    # superuser_roles_grant); not a role that checks the others' work, which must go to another person
+    # (separation of duties: the atasan PPID answers objections against the PPID utama's decisions).
+    given_to_installer: bool = True
 
 
 @dataclass(frozen=True)

@@ -467,7 +467,7 @@ ROLE_HOME_UNITS = ("diskominfo", "setda")
 
 def superuser_roles_grant(*, actor: Actor, user: Any) -> list[Membership]:
     """Give a superuser who holds no role at all (active or ended) the system administrator's role and every
-    module's Pemda-wide role (the coordinator's), so that the staff pages know them; nothing once a Pemda has
+    module's Pemda-wide role (the coordinator's) except those that check the others (`given_to_installer`), so that the staff pages know them; nothing once a Pemda has
     no OPD to hold the roles, nor for a user whose roles were set (or ended) by a person."""
     if not user.is_superuser or Membership.objects.filter(user=user).exists():
         return []
@@ -481,7 +481,7 @@ def superuser_roles_grant(*, actor: Actor, user: Any) -> list[Membership]:
 
     granted = [membership_grant(actor=actor, user=user, unit=unit, role=Role.ADMIN_SISTEM)]
     for module, role in registry.roles():
-        if role.pemda_wide:
+        if role.pemda_wide and role.given_to_installer:
             granted.append(membership_grant(actor=actor, user=user, unit=unit, role=role.code, module=module.label))
     return granted
 

@@ -281,6 +281,7 @@ MODULE = Module(
             _("Atasan PPID"),
             _("Answers objections (keberatan) to the PPID's decisions."),
             pemda_wide=True,
+            given_to_installer=False,  # the PPID's superior answers objections against the PPID utama
         ),
     ),
     staff_menu=(

@@ -51,9 +51,12 @@ def roles_of(username: str) -> set[tuple[str, str, str]]:
     )
 
 
-# The system administrator's role and every module's Pemda-wide role (lapor's coordinator, the PPID utama, …).
+# The system administrator's role and every module's Pemda-wide role (lapor's coordinator, the PPID utama, …)
+# except those that check the others' work (the atasan PPID, who answers objections against the PPID utama).
 FIRST_ROLES = {("", Role.ADMIN_SISTEM, "diskominfo")} | {
-    (module.label, role.code, "diskominfo") for module, role in registry.roles() if role.pemda_wide
+    (module.label, role.code, "diskominfo")
+    for module, role in registry.roles()
+    if role.pemda_wide and role.given_to_installer
 }
 
 
@@ -156,6 +159,9 @@ def test_a_superuser_made_after_setup_gets_the_roles_at_once(bitung_imported, su
     create_superuser()
 
     assert roles_of("admin") == FIRST_ROLES
+    # Separation of duties: the installer is PPID utama, never also the atasan who judges the PPID's decisions.
+    assert ("ppid", "utama", "diskominfo") in FIRST_ROLES
+    assert not Membership.objects.filter(user__username="admin", module="ppid", role="atasan").exists()
 
 
 def test_a_superuser_whose_roles_were_ended_gets_none_back(bitung_imported, superuser_env):

@@ -3,8 +3,7 @@
 It is drawn with fpdf2 from data given to it (`build_monthly_pdf`), so it can be tested with hand-made figures;
 `export_jobs.monthly_report_data` gathers the real ones for a month and a scope. It holds only what the
 command center shows: counts, shares and durations, never a report's text, a reporter or a rahasia report.
-The font is Noto Sans, shipped in `fonts/` (a Latin subset, SIL Open Font License), so the PDF looks the same
-on a server without fonts and Indonesian and English text (—, “ ”, é) prints right.
+The font is Noto Sans (`balai.lib.pdf`), so Indonesian and English text (—, “ ”, é) prints right.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import io
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -24,14 +22,12 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF, FontFace, XPos, YPos
 from fpdf.enums import TableBordersLayout, TableCellFillMode
 
+from balai.lib.pdf import PDF_FONT, add_fonts
+
 from .tables import EMPTY, Table, format_decimal, format_int, format_month, format_value
 
 logger = logging.getLogger(__name__)
-# fpdf2 subsets the font with fontTools, which logs every step at INFO: noise in a worker's log.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 
-FONT_DIR: Final = Path(__file__).resolve().parent / "fonts"
-PDF_FONT: Final = "NotoSans"  # charts.FONT_FAMILY names it first, so the charts' text uses it too
 
 INK: Final = (27, 31, 36)
 MUTED: Final = (74, 85, 97)
@@ -126,8 +122,7 @@ def build_monthly_pdf(
     title = _("Monthly report on citizen reports")
 
     pdf = _ReportPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.add_font(PDF_FONT, "", str(FONT_DIR / "NotoSans-Regular.ttf"))
-    pdf.add_font(PDF_FONT, "B", str(FONT_DIR / "NotoSans-Bold.ttf"))
+    add_fonts(pdf)  # PDF_FONT: charts.FONT_FAMILY names it first, so the charts' text uses it too
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.alias_nb_pages()

@@ -14,19 +14,15 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF, XPos, YPos
 
 from balai.core.selectors import pemda_current, work_calendar
+from balai.lib.pdf import PDF_FONT, add_fonts
 
 from .models import Decision, InformationRequest, ppid_settings
 from .selectors import Figures
 
 
-def _latin(text: Any) -> str:
-    """fpdf2's core fonts are Latin-1: typographic marks become their plain forms."""
-    table = str.maketrans({"—": "-", "–": "-", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "...", "·": "-"})
-    return str(text).translate(table).encode("latin-1", "replace").decode("latin-1")
-
-
 def _pdf() -> FPDF:
     pdf = FPDF(format="A4")
+    add_fonts(pdf)
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(True, 18)
     pdf.add_page()
@@ -34,16 +30,16 @@ def _pdf() -> FPDF:
 
 
 def _line(pdf: FPDF, text: Any, *, size: int = 10, bold: bool = False, height: float = 5.5) -> None:
-    pdf.set_font("helvetica", "B" if bold else "", size)
-    pdf.multi_cell(0, height, _latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(PDF_FONT, "B" if bold else "", size)
+    pdf.multi_cell(0, height, str(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _row(pdf: FPDF, label: Any, value: Any) -> None:
-    pdf.set_font("helvetica", "B", 10)
+    pdf.set_font(PDF_FONT, "B", 10)
     y = pdf.get_y()
-    pdf.multi_cell(55, 5.5, _latin(label), new_x=XPos.RIGHT, new_y=YPos.TOP)
-    pdf.set_font("helvetica", "", 10)
-    pdf.multi_cell(0, 5.5, _latin(value or "-"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(55, 5.5, str(label), new_x=XPos.RIGHT, new_y=YPos.TOP)
+    pdf.set_font(PDF_FONT, "", 10)
+    pdf.multi_cell(0, 5.5, str(value or "-"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(max(pdf.get_y(), y + 5.5) + 1)
 
 
@@ -131,13 +127,13 @@ def report_pdf(figures: Figures, title: str) -> bytes:
         _line(pdf, f"- {reason}: {count}")
     pdf.ln(2)
     _line(pdf, _("Time taken for each request"), bold=True)
-    pdf.set_font("helvetica", "", 8)
+    pdf.set_font(PDF_FONT, "", 8)
     with pdf.table(col_widths=(40, 30, 30, 20, 50), text_align="LEFT") as table:
-        table.row([_latin(x) for x in (_("Register number"), _("Received"), _("Notice"), _("Working days"),
+        table.row([str(x) for x in (_("Register number"), _("Received"), _("Notice"), _("Working days"),
                                        _("Decision"))])  # fmt: skip
         for row in figures.rows:
-            table.row([_latin(row["register_number"]), _day(row["received_at"]), _day(row["notice_at"]),
-                       str(row["days"]), _latin(row["decision_label"])])  # fmt: skip
+            table.row([str(row["register_number"]), _day(row["received_at"]), _day(row["notice_at"]),
+                       str(row["days"]), str(row["decision_label"])])  # fmt: skip
     return bytes(pdf.output())
 
 

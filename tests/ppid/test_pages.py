@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from balai.core.models import Unit
 from balai.ppid import services
 from balai.ppid.models import Decision, InformationRequest, Status
+from tests.pdf_text import pdf_text
 
 from .conftest import NIK, request_input
 
@@ -69,11 +70,14 @@ def test_similar_requests_are_shown_once_before_sending(city: Any, utama: Any) -
 
 
 def test_the_private_page_gives_the_notice_pdf_and_takes_an_objection(city: Any, utama: Any) -> None:
-    item = answered(utama)
+    item = answered(utama, information="Peta “Kawasan Kumuh” — Ranowulu 2024")
     client = visitor()
     private = f"/ppid/lacak/{item.code}/{item.token}/"
     pdf = client.get(private + "pemberitahuan.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # Typographic marks beyond Latin-1 (“ ” —) print as typed (the notice is a legal document).
+    notice = " ".join(pdf_text(pdf.content).split())
+    assert item.register_number in notice and "Peta “Kawasan Kumuh” — Ranowulu 2024" in notice
     assert item.token not in pdf["Content-Disposition"]
     assert client.get(f"/ppid/lacak/{item.code}/wrong-token/").status_code == 404
 

@@ -19,6 +19,7 @@ from balai.core.models import Unit
 from balai.core.registry import registry
 from balai.ppid import services
 from balai.ppid.models import DipEntry
+from tests.pdf_text import pdf_text
 
 from .conftest import NIK, request_input
 
@@ -47,7 +48,7 @@ def public_outputs(codes: list[str]) -> dict[str, str]:
     outputs["dip csv"] = client.get("/ppid/dip/?format=csv").content.decode("utf-8-sig")
     outputs["dik csv"] = client.get("/ppid/dik/?format=csv").content.decode("utf-8-sig")
     outputs["report xlsx"] = xlsx_text(client.get("/ppid/laporan.xlsx").content)
-    outputs["report pdf"] = client.get("/ppid/laporan.pdf").content.decode("latin-1")
+    outputs["report pdf"] = pdf_text(client.get("/ppid/laporan.pdf").content)
     now = timezone.now()
     outputs["portal search"] = repr([(h.title, h.summary) for _m, hits in registry.search("tanah", 20) for h in hits])
     outputs["datasets"] = repr([list(d.rows()) for m in registry for d in (m.datasets() if m.datasets else [])])
@@ -79,6 +80,7 @@ def test_identity_and_private_requests_are_in_no_public_output(city: Any) -> Non
     outputs = public_outputs([public.code, private.code])
 
     assert "Peta bidang tanah kelurahan Girian" in outputs["/ppid/register/?q=tanah"]  # the walk reads real pages
+    assert public.register_number in outputs["report pdf"]  # the PDF's text, not its compressed bytes
     for name, text in outputs.items():
         for secret in (NAME, NIK, ADDRESS, PHONE, EMAIL, public.token, private.token, "ppid/identitas"):
             assert secret not in text, (name, secret)

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from balai.lib.spreadsheets import SpreadsheetTooLargeError, xlsx_check_size
+
 from .models import Format
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -92,6 +94,14 @@ def _read_xlsx(data: bytes) -> Table:
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise FileRefusedError(_("This is not an Excel (XLSX) file."))
+    try:
+        xlsx_check_size(data)
+    except SpreadsheetTooLargeError as exc:
+        raise FileRefusedError(
+            _("The workbook unpacks to more than %(mb)d MB; split it or upload it as CSV.") % {"mb": exc.limit_mb}
+        ) from None
+    except zipfile.BadZipFile:
+        raise FileRefusedError(_("This is not an Excel (XLSX) file, or it is damaged.")) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]

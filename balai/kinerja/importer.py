@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 
+from balai.lib.spreadsheets import SpreadsheetTooLargeError, xlsx_check_size
+
 from .models import Direction, Level
 
 FIELDS: dict[str, Any] = {
@@ -163,10 +165,25 @@ def _find_header(rows: list[list[Any]], mapping: dict[str, str]) -> tuple[int, d
     )
 
 
+# A Renja export of a whole Pemda is a few MB unpacked; read whole, 20 MB of sheet XML is about a GB of memory.
+IMPORT_MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+
+
 def read_plan(stream: IO[bytes] | str, mapping: dict[str, str]) -> tuple[list[ImportRow], list[tuple[int, str]]]:
     """The rows of the first sheet and the problems (row number as the spreadsheet shows it, why)."""
     try:
+        # Read whole (merged cells need it), so the workbook's unpacked size is bounded first.
+        if isinstance(stream, str):
+            with open(stream, "rb") as file:
+                xlsx_check_size(file, limit=IMPORT_MAX_UNPACKED_BYTES)
+        else:
+            xlsx_check_size(stream, limit=IMPORT_MAX_UNPACKED_BYTES)
         book = load_workbook(stream, data_only=True)
+    except SpreadsheetTooLargeError as exc:
+        raise ImportFileError(
+            _("The workbook unpacks to more than %(mb)d MB; import one sheet of the plan at a time.")
+            % {"mb": exc.limit_mb}
+        ) from exc
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
         raise ImportFileError(_("The file is not an Excel workbook (.xlsx).")) from exc
     rows = _grid(book.worksheets[0])

@@ -12,6 +12,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from balai.data.files import FileRefusedError, read_table, write_csv, write_json, write_xlsx
+from tests.xlsx_bomb import xlsx_bomb
 
 
 @pytest.fixture(autouse=True)
@@ -68,6 +69,11 @@ def test_a_csv_row_with_a_missing_cell_is_refused_with_its_line() -> None:
 def test_what_is_not_a_table_is_refused(content: bytes, name: str, message: str) -> None:
     with pytest.raises(FileRefusedError, match=message):
         read_table(content, name)
+
+
+def test_an_xlsx_that_unpacks_past_50_mb_is_refused_unread() -> None:
+    with pytest.raises(FileRefusedError, match="50 MB"):
+        read_table(xlsx_bomb(51 << 20), "data.xlsx")
 
 
 def test_an_xlsx_is_read_from_its_first_sheet() -> None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from balai.core.models import OutgoingMail, Unit
 from balai.core.outbox import mail_deliver_all, mail_queue
 from balai.core.services import audit_record
+from balai.lib.spreadsheets import SpreadsheetTooLargeError, xlsx_check_size
 
 from .. import rules
 from ..models import FieldKind, IncomingMail, MailOutcome, Period, ReportType, Submission
@@ -160,15 +161,22 @@ def fields_from_text(report_type: ReportType, text: str) -> dict[str, str]:
     return found
 
 
+# The template holds a row per field: a report type has tens of them, never thousands.
+TEMPLATE_MAX_ROWS = 500
+TEMPLATE_MAX_UNPACKED_BYTES = 5 * 1024 * 1024
+
+
 def fields_from_xlsx(report_type: ReportType, content: bytes) -> dict[str, Any]:
     """The filled template: a field's code in column A, its value in column C (B holds the label)."""
     from openpyxl import load_workbook
 
+    xlsx_check_size(content, limit=TEMPLATE_MAX_UNPACKED_BYTES)  # SpreadsheetTooLargeError: not the template
     keys = {f.key.lower(): f.key for f in report_type.fields.all()}
     found: dict[str, Any] = {}
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
-        for row in workbook.worksheets[0].iter_rows(min_row=1, max_col=3, values_only=True):
+        rows = workbook.worksheets[0].iter_rows(min_row=1, max_row=TEMPLATE_MAX_ROWS, max_col=3, values_only=True)
+        for row in rows:
             code = str(row[0] or "").strip().lower()
             if code in keys and len(row) > 2 and row[2] not in (None, ""):
                 found[keys[code]] = row[2]
@@ -212,6 +220,12 @@ def mail_take(mail: MailIn) -> IncomingMail:
         if file_kind(content) == "xlsx":
             try:
                 given.update(fields_from_xlsx(report_type, content))
+                continue
+            except SpreadsheetTooLargeError as exc:
+                problems.append(
+                    _("The spreadsheet %(name)s unpacks to more than %(mb)d MB: it is not the report's template.")
+                    % {"name": name, "mb": exc.limit_mb}
+                )
                 continue
             except Exception:
                 problems.append(_("The spreadsheet %(name)s could not be read.") % {"name": name})

@@ -7,7 +7,9 @@ UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen --quiet
 # The suite spreads over the machine's cores (pytest-xdist; PYTEST_JOBS=0 runs it in one process).
 PYTEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-PYTEST := $(RUN) pytest -q -n $(PYTEST_JOBS) --dist loadgroup
+# PYTEST_ARGS adds options to both runs, e.g. `make test PYTEST_ARGS=--durations=50` to see the slowest tests.
+PYTEST_ARGS ?=
+PYTEST := $(RUN) pytest -q -n $(PYTEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint install install-production system-deps vendor gates test-sqlite test-postgres smoke messages bench lighthouse screenshots clean

@@ -12,6 +12,7 @@ from balai.core.access import StaffScope
 from balai.core.registry import (
     DatasetColumn,
     DemoContext,
+    Evidence,
     GeneratedDataset,
     GoLiveCheck,
     GoLiveFinding,
@@ -359,6 +360,92 @@ def _deadline_text(report_type: Any, period: Any) -> str:
     return formats.date_format(deadline(work_calendar(), period, report_type.deadline_days), "j F Y")
 
 
+EVIDENCE_PERIODS = 3
+
+
+def evidence(now: datetime) -> list[Evidence]:
+    """SPBE evidence, as of now: the village reports are an electronic business process with deadlines, review
+    and readiness (indicator 14, business-process innovation); the KIM relay citizens' problems to the complaint
+    service and publish local information (indicator 42, complaint service)."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q
+
+    from .models import Channel, Kim, KimPost, KimRelay, Period, PostStatus, ReportType, Submission
+    from .selectors import (
+        ACTIVE_DAYS,
+        READINESS_PERIODS,
+        kim_is_active,
+        matrix_periods,
+        on_time_share,
+        unit_readiness,
+    )
+
+    types = list(ReportType.objects.filter(is_active=True).exclude(period=Period.INCIDENT))
+    keys = Q()
+    for report_type in types:
+        keys |= Q(
+            report_type=report_type, period_key__in=[p.key for p in matrix_periods(report_type, now, EVIDENCE_PERIODS)]
+        )
+    received = (
+        Submission.objects.filter(keys, first_sent_at__isnull=False).aggregate(
+            total=Count("id"),
+            email=Count("id", filter=Q(channel=Channel.EMAIL)),
+            reviewed=Count("id", filter=Q(reviewed_at__isnull=False)),
+        )
+        if types
+        else {"total": 0, "email": 0, "reviewed": 0}
+    )
+    units = unit_readiness(None, now)
+    share = on_time_share(now, EVIDENCE_PERIODS)
+    since = now - timedelta(days=ACTIVE_DAYS)
+    kims = list(Kim.objects.only("last_activity_at"))
+    return [
+        Evidence(
+            indicator=14,
+            title=_("Village reports to the mayor: sent on the web or by email, with deadlines, review and readiness"),
+            facts=(
+                (_("Active report types"), str(len(types))),
+                (_("Kelurahan/desa that must report"), str(len(units))),
+                (
+                    _("Reports received in the last %(n)d periods") % {"n": EVIDENCE_PERIODS},
+                    str(received["total"]),
+                ),
+                (_("of them by email"), str(received["email"])),
+                (_("of them reviewed by the camat"), str(received["reviewed"])),
+                (_("Sent on time"), "—" if share is None else f"{share:g}%"),
+                (
+                    _("Units ready (last %(n)d periods)") % {"n": READINESS_PERIODS},
+                    _("%(ready)d of %(total)d") % {"ready": sum(u.ready for u in units), "total": len(units)},
+                ),
+            ),
+            as_of=now,
+            url=reverse("desa:readiness"),
+        ),
+        Evidence(
+            indicator=42,
+            title=_("KIM relay citizens' problems to the complaint service"),
+            facts=(
+                (_("KIM registered"), str(len(kims))),
+                (
+                    _("KIM active (posted or reported in the last 3 months)"),
+                    str(sum(kim_is_active(k, now) for k in kims)),
+                ),
+                (
+                    _("Problems relayed to the complaint service in the last 3 months"),
+                    str(KimRelay.objects.filter(created_at__gte=since).count()),
+                ),
+                (
+                    _("KIM posts published in the last 3 months"),
+                    str(KimPost.objects.filter(status=PostStatus.PUBLISHED, published_at__gte=since).count()),
+                ),
+            ),
+            as_of=now,
+            url=reverse("desa:kim_public"),
+        ),
+    ]
+
+
 def demo(context: DemoContext) -> None:
     from .demo import demo_load
 
@@ -421,4 +508,5 @@ MODULE = Module(
     ),
     unit_readiness=unit_readiness,
     report_sections=report_sections,
+    evidence=evidence,
 )

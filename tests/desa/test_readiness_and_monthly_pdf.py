@@ -139,3 +139,36 @@ def test_the_monthly_pdf_has_the_month_per_kecamatan_with_the_summed_figures(cas
     assert "figures per kecamatan" in text
     assert f"Total {units} 1 1 {units - 2} 0" in " ".join(text.split())
     assert "Total 2 12 2" in " ".join(text.split())
+
+
+def test_spbe_evidence_counts_the_reports_their_channel_review_and_the_kim_relays(cast: Cast, history: Unit) -> None:
+    from balai.core.registry import registry
+    from balai.desa.models import Submission
+    from balai.desa.services import kim_relay, submission_review
+    from balai.lapor.selectors import categories_active
+
+    march_a = Submission.objects.get(unit=cast.kel_a, period_key="2026-03")
+    submission_review(
+        actor=cast.camat_1, actors=rules.submission_actors(staff_scope(cast.camat_1), cast.kel_a),
+        submission=march_a, accept=True, now=dt.datetime(2026, 4, 3, 9, tzinfo=WITA),
+    )  # fmt: skip
+    with time_machine.travel(dt.datetime(2026, 4, 15, 9, tzinfo=WITA), tick=False):
+        kim_relay(
+            actor=cast.member_a, actors={rules.Actor.SENDER}, kim=cast.kim_a, category_id=categories_active().first().pk,
+            title="Lampu jalan mati", description="Sudah seminggu di lingkungan 3.",
+        )  # fmt: skip
+    with translation.override("en"):
+        found = {e.indicator: e for m, e in registry.evidence(NOW) if m.label == "desa"}
+        assert set(found) == {14, 42}
+        village = dict((str(what), value) for what, value in found[14].facts)
+        units = Unit.objects.filter(kind__in=["kelurahan", "desa"], is_active=True).count()
+        assert village["Kelurahan/desa that must report"] == str(units)
+        assert village["Reports received in the last 3 periods"] == "6"  # kel_a and kel_c, January to March
+        assert (village["of them by email"], village["of them reviewed by the camat"]) == ("0", "1")
+        assert village["Units ready (last 3 periods)"] == f"1 of {units}"
+        assert found[14].url == "/staf/desa/kesiapan/" and found[14].as_of == NOW
+        kim = dict((str(what), value) for what, value in found[42].facts)
+        assert kim["KIM registered"] == "2"
+        assert kim["KIM active (posted or reported in the last 3 months)"] == "1"  # the relaying KIM
+        assert kim["Problems relayed to the complaint service in the last 3 months"] == "1"
+        assert found[42].url == "/kim/"

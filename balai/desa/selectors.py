@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from balai.core.access import StaffScope
 from balai.core.models import Membership, TrainingRecord, Unit, UnitKind
@@ -296,7 +296,7 @@ class VillageReadiness:
     unit: Unit
     kecamatan: str
     lurah_accounts: int
-    missing: tuple[str, ...]  # "<report type> <period label>", oldest first
+    missing: tuple[str, ...]  # period labels (with the report's name when there are several types), oldest first
     late: tuple[str, ...]
 
     @property
@@ -319,28 +319,14 @@ class VillageReadiness:
 
     @property
     def reason(self) -> str:
-        """Every reason in one line, most serious first; empty when ready."""
+        """Every reason in one short line, most serious first; empty when ready."""
         parts = []
         if not self.lurah_accounts:
-            parts.append(_("No active lurah or kepala desa account: nobody can send the reports."))
+            parts.append(_("No active lurah or kepala desa account."))
         if self.missing:
-            parts.append(
-                ngettext(
-                    "%(n)d report past its deadline not sent: %(which)s.",
-                    "%(n)d reports past their deadline not sent: %(which)s.",
-                    len(self.missing),
-                )
-                % {"n": len(self.missing), "which": ", ".join(self.missing)}
-            )
+            parts.append(_("Not sent by the deadline: %(which)s.") % {"which": ", ".join(self.missing)})
         if self.late:
-            parts.append(
-                ngettext(
-                    "%(n)d report sent after its deadline: %(which)s.",
-                    "%(n)d reports sent after their deadline: %(which)s.",
-                    len(self.late),
-                )
-                % {"n": len(self.late), "which": ", ".join(self.late)}
-            )
+            parts.append(_("Sent after the deadline: %(which)s.") % {"which": ", ".join(self.late)})
         return " ".join(parts)
 
 
@@ -375,14 +361,16 @@ def unit_readiness(unit_ids: Iterable[int] | None, now: dt.datetime) -> list[Vil
     missing: dict[int, list[str]] = defaultdict(list)
     late: dict[int, list[str]] = defaultdict(list)
     for report_type in types:
+        # With one report type its name would only repeat: the periods say enough.
+        prefix = f"{report_type.name} " if len(types) > 1 else ""
         periods = list(reversed(matrix_periods(report_type, now, READINESS_PERIODS)))  # oldest first
         concerned = [u for u in units if u.kind in report_type.unit_kinds]
         for row in matrix(report_type, concerned, periods, now):
             for cell in row.cells:
                 if cell.state == Timeliness.MISSING:
-                    missing[row.unit.pk].append(f"{report_type.name} {cell.period.label()}")
+                    missing[row.unit.pk].append(prefix + cell.period.label())
                 elif cell.state == Timeliness.LATE:
-                    late[row.unit.pk].append(f"{report_type.name} {cell.period.label()}")
+                    late[row.unit.pk].append(prefix + cell.period.label())
     found = [
         VillageReadiness(
             unit=u,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from django.core.files.storage import Storage
@@ -229,6 +229,41 @@ class DemoContext:
 
 
 @dataclass(frozen=True)
+class UnitReadiness:
+    """Whether one unit that is not an OPD (a kelurahan, a desa) keeps up with a module's work, and why not.
+
+    The command center lists them grouped by `group` (a kecamatan, say), not-ready first; `state` is the module's
+    short code ("ready" when nothing is wrong), `state_label` and `reason` are words for the reader."""
+
+    unit_id: int
+    unit_name: str
+    group: str
+    ready: bool
+    state: str
+    state_label: Text
+    reason: Text = ""
+    url: str = ""  # the module's page that shows why (a path)
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    label: Text
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A module's part of the mayor's monthly PDF: a titled table (cells are text, whole numbers or None) and
+    notes under it. Counts and sums only: never a person's name or a private text."""
+
+    key: str  # ASCII letters, digits, - or _: the table's slug
+    title: Text
+    columns: tuple[ReportColumn, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    notes: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True)
 class Module:
     """Everything a service module brings to the platform. Only `label` and `name` are required."""
 
@@ -260,6 +295,11 @@ class Module:
     demo: Callable[[DemoContext], None] | None = None
     # The demo's logins this module adds: (username, what the login shows), printed by `make run`.
     demo_logins: tuple[tuple[str, Text], ...] = ()
+    # Units that are not OPD and whether each keeps up with this module (reach: None for the whole Pemda, else
+    # the reader's units, a module counting the units under them too; now): the command center shows them.
+    unit_readiness: Callable[[frozenset[int] | None, datetime], list[UnitReadiness]] | None = None
+    # The module's sections of the mayor's monthly PDF for the whole Pemda (the month's first and last day).
+    report_sections: Callable[[date, date], list[ReportSection]] | None = None
 
     def role(self, code: str) -> ModuleRole | None:
         return next((r for r in self.roles if r.code == code), None)
@@ -348,6 +388,15 @@ class Registry:
 
     def search(self, query: str, limit: int) -> list[tuple[Module, list[SearchHit]]]:
         return [(m, m.search(query, limit)) for m in self.modules() if m.search is not None]
+
+    def unit_readiness(
+        self, unit_ids: frozenset[int] | None, now: datetime
+    ) -> list[tuple[Module, list[UnitReadiness]]]:
+        found = [(m, m.unit_readiness(unit_ids, now)) for m in self.modules() if m.unit_readiness is not None]
+        return [(m, units) for m, units in found if units]
+
+    def report_sections(self, first: date, last: date) -> list[tuple[Module, ReportSection]]:
+        return [(m, s) for m in self.modules() if m.report_sections is not None for s in m.report_sections(first, last)]
 
 
 registry = Registry()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core.models import Unit
+from balai.core.registry import registry
 from balai.core.selectors import pemda_current
 
 from . import charts
@@ -46,6 +47,26 @@ def _top(table: t.Table, key: str, count: int = CHART_ROWS) -> t.Table:
     """The rows with the largest `key` (an empty value counts as none), for a chart that must fit a page."""
     rows = sorted(table.rows, key=lambda row: -(row.get(key) or 0))[:count]
     return replace(table, rows=tuple(rows))
+
+
+def module_tables(first: dt.date, last: dt.date) -> list[t.Table]:
+    """Every module's sections of the month (`registry.report_sections`) as tables the PDF prints after its own."""
+    tables = []
+    for _module, section in registry.report_sections(first, last):
+        keys = [f"c{i}" for i in range(len(section.columns))]
+        tables.append(
+            t.Table(
+                slug=section.key,
+                title=str(section.title),
+                columns=tuple(
+                    t.Column(key, str(column.label), t.INT if column.numeric else t.TEXT)
+                    for key, column in zip(keys, section.columns, strict=True)
+                ),
+                rows=tuple(dict(zip(keys, row, strict=True)) for row in section.rows),
+                note=" ".join(str(note) for note in section.notes),
+            )
+        )
+    return tables
 
 
 def monthly_report_data(*, month: dt.date, unit: Unit | None, now: dt.datetime | None = None) -> MonthlyReportData:
@@ -108,4 +129,6 @@ def monthly_report_data(*, month: dt.date, unit: Unit | None, now: dt.datetime |
         ),
     ]
     report_tables += [by_category, by_kecamatan, months, statuses]
+    if unit is None:  # the other modules' parts are the Pemda's, not one OPD's
+        report_tables += module_tables(month, add_months(month, 1) - dt.timedelta(days=1))
     return MonthlyReportData(kpis=key_figures, tables=report_tables, charts=drawn, scope_label=scope_label(unit))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from balai.core.models import Unit
-from balai.core.registry import Kpi, Module, registry
+from balai.core.registry import Kpi, Module, UnitReadiness, registry
 from balai.lapor.models import Category
 
 from . import charts
@@ -38,6 +38,28 @@ def module_kpis(unit_ids: frozenset[int] | None, now: Any) -> list[tuple[Module,
         for module in registry
         if module.kpis is not None and module.label != PAGE_MODULE
     ]
+
+
+# Not-ready units shown open on the page; more fold behind a "show" (the page stays short on a phone).
+UNITS_SHOWN_OPEN = 10
+
+
+def unit_readiness(unit_ids: frozenset[int] | None, now: Any) -> list[dict[str, Any]]:
+    """Every module's units that are not OPD (kelurahan, desa) within the reach: how many are ready, and those
+    that are not with the module's reason, in the module's order."""
+    found: list[dict[str, Any]] = []
+    for module, units in registry.unit_readiness(unit_ids, now):
+        not_ready: list[UnitReadiness] = [u for u in units if not u.ready]
+        found.append(
+            {
+                "module": module,
+                "total": len(units),
+                "ready": len(units) - len(not_ready),
+                "not_ready": not_ready,
+                "folded": len(not_ready) > UNITS_SHOWN_OPEN,
+            }
+        )
+    return found
 
 
 @require_safe
@@ -89,6 +111,7 @@ def overview(request: DashboardRequest) -> HttpResponse:
     wall = request.GET.get("layar") == "penuh"
     context = {
         "module_kpis": module_kpis(dash.units if not dash.whole_pemda else None, now),
+        "unit_readiness": unit_readiness(dash.units if not dash.whole_pemda else None, now),
         "form": form,
         "period": period,
         "preset": preset,

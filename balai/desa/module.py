@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.urls import reverse
@@ -12,6 +12,7 @@ from balai.core.access import StaffScope
 from balai.core.registry import (
     DatasetColumn,
     DemoContext,
+    Evidence,
     GeneratedDataset,
     GoLiveCheck,
     GoLiveFinding,
@@ -21,8 +22,11 @@ from balai.core.registry import (
     Module,
     ModuleRole,
     PeriodicCheck,
+    ReportColumn,
+    ReportSection,
     SearchHit,
     SitePanel,
+    UnitReadiness,
     WorkItem,
     WorkSection,
 )
@@ -264,6 +268,184 @@ def site_panels(unit: Any, now: datetime) -> list[SitePanel]:
     ]
 
 
+def unit_readiness(unit_ids: frozenset[int] | None, now: datetime) -> list[UnitReadiness]:
+    """Each kelurahan/desa that must send reports: no lurah account, a report missing, a report late, or ready."""
+    from .selectors import READINESS_LABELS
+    from .selectors import unit_readiness as read
+
+    page = reverse("desa:readiness")
+    return [
+        UnitReadiness(
+            unit_id=r.unit.pk,
+            unit_name=r.unit.name,
+            group=r.kecamatan,
+            ready=r.ready,
+            state=r.state.value,
+            state_label=READINESS_LABELS[r.state],
+            reason=r.reason,
+            url=f"{page}#u-{r.unit.slug}",
+        )
+        for r in read(unit_ids, now)
+    ]
+
+
+def report_sections(first: date, last: date) -> list[ReportSection]:
+    """The mayor's monthly PDF: for each report whose period ends in the month, who sent it per kecamatan (on time,
+    late, missing, not yet due) and its number fields summed per kecamatan. Counts and sums only."""
+    from django.utils import formats, timezone
+    from django.utils.translation import gettext
+
+    from .models import Period, ReportType
+    from .selectors import figures, periods_ending_within, timeliness_per_kecamatan
+
+    now = timezone.now()
+    sections: list[ReportSection] = []
+    for report_type in ReportType.objects.filter(is_active=True).exclude(period=Period.INCIDENT):
+        for period in periods_ending_within(report_type, first, last):
+            names = {"report": report_type.name, "period": period.label()}
+            counted = timeliness_per_kecamatan(report_type, period, now)
+            total = [sum(getattr(r, f) for r in counted) for f in ("units", "on_time", "late", "missing", "pending")]
+            sections.append(
+                ReportSection(
+                    key=f"desa-{report_type.slug}-{period.key}-kirim",
+                    title=gettext("%(report)s, %(period)s: sent per kecamatan") % names,
+                    columns=(
+                        ReportColumn(_("Kecamatan")),
+                        ReportColumn(_("Units"), numeric=True),
+                        ReportColumn(_("On time"), numeric=True),
+                        ReportColumn(_("Late"), numeric=True),
+                        ReportColumn(_("Missing"), numeric=True),
+                        ReportColumn(_("Not yet due"), numeric=True),
+                    ),
+                    rows=(
+                        *((r.kecamatan, r.units, r.on_time, r.late, r.missing, r.pending) for r in counted),
+                        (gettext("Total"), *total),
+                    ),
+                    notes=(
+                        gettext("Deadline: %(deadline)s. Counted on %(now)s: a report not sent by then is missing.")
+                        % {
+                            "deadline": _deadline_text(report_type, period),
+                            "now": formats.date_format(timezone.localtime(now), "j F Y"),
+                        },
+                    ),
+                )
+            )
+            fields, rows = figures(report_type, period.key)
+            if not fields:
+                continue
+            sums = [sum(row[i] for row in rows) for i in range(1, len(fields) + 2)]
+            sections.append(
+                ReportSection(
+                    key=f"desa-{report_type.slug}-{period.key}-angka",
+                    title=gettext("%(report)s, %(period)s: figures per kecamatan") % names,
+                    columns=(
+                        ReportColumn(_("Kecamatan")),
+                        ReportColumn(_("Reports counted"), numeric=True),
+                        *(ReportColumn(f.label, numeric=True) for f in fields),
+                    ),
+                    rows=(*(tuple(row) for row in rows), (gettext("Total"), *sums)),
+                    notes=(gettext("Sums of the reports sent or accepted; a returned report counts once corrected."),),
+                )
+            )
+    return sections
+
+
+def _deadline_text(report_type: Any, period: Any) -> str:
+    from django.utils import formats
+
+    from balai.core.selectors import work_calendar
+
+    from .periods import deadline
+
+    return formats.date_format(deadline(work_calendar(), period, report_type.deadline_days), "j F Y")
+
+
+EVIDENCE_PERIODS = 3
+
+
+def evidence(now: datetime) -> list[Evidence]:
+    """SPBE evidence, as of now: the village reports are an electronic business process with deadlines, review
+    and readiness (indicator 14, business-process innovation); the KIM relay citizens' problems to the complaint
+    service and publish local information (indicator 42, complaint service)."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q
+
+    from .models import Channel, Kim, KimPost, KimRelay, Period, PostStatus, ReportType, Submission
+    from .selectors import (
+        ACTIVE_DAYS,
+        READINESS_PERIODS,
+        kim_is_active,
+        matrix_periods,
+        on_time_share,
+        unit_readiness,
+    )
+
+    types = list(ReportType.objects.filter(is_active=True).exclude(period=Period.INCIDENT))
+    keys = Q()
+    for report_type in types:
+        keys |= Q(
+            report_type=report_type, period_key__in=[p.key for p in matrix_periods(report_type, now, EVIDENCE_PERIODS)]
+        )
+    received = (
+        Submission.objects.filter(keys, first_sent_at__isnull=False).aggregate(
+            total=Count("id"),
+            email=Count("id", filter=Q(channel=Channel.EMAIL)),
+            reviewed=Count("id", filter=Q(reviewed_at__isnull=False)),
+        )
+        if types
+        else {"total": 0, "email": 0, "reviewed": 0}
+    )
+    units = unit_readiness(None, now)
+    share = on_time_share(now, EVIDENCE_PERIODS)
+    since = now - timedelta(days=ACTIVE_DAYS)
+    kims = list(Kim.objects.only("last_activity_at"))
+    return [
+        Evidence(
+            indicator=14,
+            title=_("Village reports to the mayor: sent on the web or by email, with deadlines, review and readiness"),
+            facts=(
+                (_("Active report types"), str(len(types))),
+                (_("Kelurahan/desa that must report"), str(len(units))),
+                (
+                    _("Reports received in the last %(n)d periods") % {"n": EVIDENCE_PERIODS},
+                    str(received["total"]),
+                ),
+                (_("of them by email"), str(received["email"])),
+                (_("of them reviewed by the camat"), str(received["reviewed"])),
+                (_("Sent on time"), "—" if share is None else f"{share:g}%"),
+                (
+                    _("Units ready (last %(n)d periods)") % {"n": READINESS_PERIODS},
+                    _("%(ready)d of %(total)d") % {"ready": sum(u.ready for u in units), "total": len(units)},
+                ),
+            ),
+            as_of=now,
+            url=reverse("desa:readiness"),
+        ),
+        Evidence(
+            indicator=42,
+            title=_("KIM relay citizens' problems to the complaint service"),
+            facts=(
+                (_("KIM registered"), str(len(kims))),
+                (
+                    _("KIM active (posted or reported in the last 3 months)"),
+                    str(sum(kim_is_active(k, now) for k in kims)),
+                ),
+                (
+                    _("Problems relayed to the complaint service in the last 3 months"),
+                    str(KimRelay.objects.filter(created_at__gte=since).count()),
+                ),
+                (
+                    _("KIM posts published in the last 3 months"),
+                    str(KimPost.objects.filter(status=PostStatus.PUBLISHED, published_at__gte=since).count()),
+                ),
+            ),
+            as_of=now,
+            url=reverse("desa:kim_public"),
+        ),
+    ]
+
+
 def demo(context: DemoContext) -> None:
     from .demo import demo_load
 
@@ -305,8 +487,8 @@ MODULE = Module(
     periodic=(PeriodicCheck("desa.reminders", periodic_reminders),),
     integrity=(IntegrityCheck("desa.files", integrity_checks),),
     backup_rebuilt=(),
-    # No `readiness`: the platform's readiness table lists the OPD only, and no OPD has a lurah, so a column of
-    # this module would mark every OPD not ready. Late kelurahan/desa are counted in `kpis` and `work` instead.
+    # No `readiness`: that table lists the OPD, and no OPD has a lurah (a column would mark every OPD not ready);
+    # the kelurahan and desa come through `unit_readiness` instead.
     kpis=kpis,
     search=search,
     go_live=(
@@ -324,4 +506,7 @@ MODULE = Module(
         ("kim.girian", _("KIM member: posts news with a photo")),
         ("moderator.kim", _("Diskominfo: moderates KIM posts")),
     ),
+    unit_readiness=unit_readiness,
+    report_sections=report_sections,
+    evidence=evidence,
 )

@@ -7,19 +7,31 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from balai.core.access import StaffScope
-from balai.core.models import TrainingRecord, Unit, UnitKind
+from balai.core.models import Membership, TrainingRecord, Unit, UnitKind
 from balai.core.selectors import work_calendar
 
 from . import rules
 from .models import FieldKind, Kim, KimMember, KimPost, Period, PostStatus, ReportType, Submission, SubmissionStatus
-from .periods import TIMELINESS_LABELS, ReportPeriod, Timeliness, deadline, periods_ended, timeliness
+from .periods import (
+    TIMELINESS_LABELS,
+    ReportPeriod,
+    Timeliness,
+    deadline,
+    period_containing,
+    period_previous,
+    periods_ended,
+    timeliness,
+)
 
 __all__ = ["TIMELINESS_LABELS", "Timeliness"]
 
@@ -252,3 +264,164 @@ def kim_overview(now: dt.datetime, months: int = 6) -> tuple[list[str], list[Kec
 
 def kim_latest_activity() -> dt.datetime | None:
     return Kim.objects.aggregate(latest=Max("last_activity_at"))["latest"]
+
+
+# --- readiness of the kelurahan and desa ------------------------------------------------------------------------
+
+READINESS_PERIODS = 3  # a report late or missing in the last three periods of its type keeps the unit flagged
+
+
+class ReadinessState(StrEnum):
+    """Most serious first: nobody can send, a report is still missing, a report came late, all well."""
+
+    NO_LURAH = "tanpa_lurah"
+    MISSING = "belum"
+    LATE = "terlambat"
+    READY = "siap"
+
+
+READINESS_LABELS = {
+    ReadinessState.NO_LURAH: gettext_lazy("no lurah account"),
+    ReadinessState.MISSING: gettext_lazy("report missing"),
+    ReadinessState.LATE: gettext_lazy("report late"),
+    ReadinessState.READY: gettext_lazy("ready"),
+}
+
+
+@dataclass(frozen=True)
+class VillageReadiness:
+    """One kelurahan/desa (or kecamatan) that must send reports: its lurah accounts, its missing and late reports
+    over the last periods, and the state they make."""
+
+    unit: Unit
+    kecamatan: str
+    lurah_accounts: int
+    missing: tuple[str, ...]  # period labels (with the report's name when there are several types), oldest first
+    late: tuple[str, ...]
+
+    @property
+    def state(self) -> ReadinessState:
+        if not self.lurah_accounts:
+            return ReadinessState.NO_LURAH
+        if self.missing:
+            return ReadinessState.MISSING
+        if self.late:
+            return ReadinessState.LATE
+        return ReadinessState.READY
+
+    @property
+    def ready(self) -> bool:
+        return self.state == ReadinessState.READY
+
+    @property
+    def label(self) -> str:
+        return str(READINESS_LABELS[self.state])
+
+    @property
+    def reason(self) -> str:
+        """Every reason in one short line, most serious first; empty when ready."""
+        parts = []
+        if not self.lurah_accounts:
+            parts.append(_("No active lurah or kepala desa account."))
+        if self.missing:
+            parts.append(_("Not sent by the deadline: %(which)s.") % {"which": ", ".join(self.missing)})
+        if self.late:
+            parts.append(_("Sent after the deadline: %(which)s.") % {"which": ", ".join(self.late)})
+        return " ".join(parts)
+
+
+def unit_readiness(unit_ids: Iterable[int] | None, now: dt.datetime) -> list[VillageReadiness]:
+    """Every active unit that must send a report type (the units in `unit_ids` or under them; None: all), not-ready
+    first, then by kecamatan and name. Queries: the report types, the units, the lurah accounts, one matrix read per
+    report type — whatever the number of units."""
+    types = list(ReportType.objects.filter(is_active=True).exclude(period=Period.INCIDENT))
+    kinds = {kind for t in types for kind in t.unit_kinds}
+    if not kinds:
+        return []
+    units_qs = Unit.objects.active().filter(kind__in=kinds).select_related("parent").order_by("parent__name", "name")
+    if unit_ids is not None:
+        ids = list(unit_ids)
+        units_qs = units_qs.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
+    units = list(units_qs)
+    if not units:
+        return []
+    accounts: dict[int, int] = defaultdict(int)
+    for unit_id in (
+        Membership.objects.filter(
+            module=rules.MODULE,
+            role=rules.Role.LURAH,
+            is_active=True,
+            user__is_active=True,
+            unit_id__in=[u.pk for u in units],
+        )
+        .values_list("unit_id", flat=True)
+        .order_by()
+    ):
+        accounts[unit_id] += 1
+    missing: dict[int, list[str]] = defaultdict(list)
+    late: dict[int, list[str]] = defaultdict(list)
+    for report_type in types:
+        # With one report type its name would only repeat: the periods say enough.
+        prefix = f"{report_type.name} " if len(types) > 1 else ""
+        periods = list(reversed(matrix_periods(report_type, now, READINESS_PERIODS)))  # oldest first
+        concerned = [u for u in units if u.kind in report_type.unit_kinds]
+        for row in matrix(report_type, concerned, periods, now):
+            for cell in row.cells:
+                if cell.state == Timeliness.MISSING:
+                    missing[row.unit.pk].append(prefix + cell.period.label())
+                elif cell.state == Timeliness.LATE:
+                    late[row.unit.pk].append(prefix + cell.period.label())
+    found = [
+        VillageReadiness(
+            unit=u,
+            kecamatan=u.parent.name if u.parent else u.name,
+            lurah_accounts=accounts[u.pk],
+            missing=tuple(missing[u.pk]),
+            late=tuple(late[u.pk]),
+        )
+        for u in units
+    ]
+    order = list(ReadinessState)
+    return sorted(found, key=lambda r: (order.index(r.state), r.kecamatan, r.unit.name))
+
+
+# --- the mayor's monthly PDF ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KecamatanTimeliness:
+    kecamatan: str
+    units: int
+    on_time: int
+    late: int
+    missing: int
+    pending: int
+
+
+def periods_ending_within(report_type: ReportType, first: dt.date, last: dt.date) -> list[ReportPeriod]:
+    """The periods of a report type that end between two days (a month's monthly report; a quarter ending in it)."""
+    if report_type.period == Period.INCIDENT:
+        return []
+    found = []
+    current = period_containing(report_type.period, last)
+    while current.end >= first:
+        if current.end <= last:
+            found.append(current)
+        current = period_previous(report_type.period, current)
+    return list(reversed(found))
+
+
+def timeliness_per_kecamatan(
+    report_type: ReportType, period: ReportPeriod, now: dt.datetime
+) -> list[KecamatanTimeliness]:
+    """Per kecamatan: the units that must send the report for the period, and how many sent it on time, late, not
+    at all past the deadline, or not yet with the deadline ahead."""
+    units = Unit.objects.active().filter(kind__in=report_type.unit_kinds).select_related("parent")
+    table: dict[str, list[int]] = {}
+    for row in matrix(report_type, list(units), [period], now):
+        name = row.unit.parent.name if row.unit.parent else row.unit.name
+        counts = table.setdefault(name, [0, 0, 0, 0, 0])
+        counts[0] += 1
+        state = row.cells[0].state
+        counts[1 + [Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSING, Timeliness.PENDING].index(state)] += 1
+    return [KecamatanTimeliness(name, *counts) for name, counts in sorted(table.items())]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staf/desa/laporan/<uuid:public_id>/", views.submission_detail, name="submission"),
     path("staf/desa/laporan/<uuid:public_id>/lampiran/<int:pk>/", views.attachment, name="attachment"),
     path("staf/desa/matriks/", views.matrix, name="matrix"),
+    path("staf/desa/kesiapan/", views.readiness, name="readiness"),
     path("staf/desa/angka/", views.figures, name="figures"),
     path("staf/desa/templat/<slug:type_slug>.xlsx", views.template_download, name="template"),
     path("staf/desa/email/", views.mail, name="mail"),

@@ -306,6 +306,31 @@ def matrix(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
+def readiness(request: HttpRequest) -> HttpResponse:
+    """Which kelurahan/desa keep up: no lurah account, a report missing, a report late, or ready — the mayor's
+    office sees every unit, a camat the kecamatan's, a lurah their own."""
+    scope = _scope(request)
+    _deny_unless(selectors.sees_reports(scope))
+    reach = (
+        None
+        if selectors.reads_everything(scope)
+        else list(selectors.units_visible_to(scope).values_list("pk", flat=True))
+    )
+    units = selectors.unit_readiness(reach, timezone.now())
+    counts = {state: sum(1 for u in units if u.state == state) for state in selectors.ReadinessState}
+    return _render(
+        request,
+        "desa/readiness.html",
+        {
+            "units": units,
+            "ready_count": counts[selectors.ReadinessState.READY],
+            "states": [(state, selectors.READINESS_LABELS[state], counts[state]) for state in selectors.ReadinessState],
+            "periods": selectors.READINESS_PERIODS,
+        },
+    )
+
+
+@staff_member_required
 def figures(request: HttpRequest) -> HttpResponse:
     """Number fields summed per kecamatan for one period, with CSV/XLSX."""
     scope = _scope(request)

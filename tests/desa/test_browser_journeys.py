@@ -43,7 +43,16 @@ def sign_in(page: Page, username: str) -> None:
     expect(page).to_have_url(re.compile(r"/staf/$"))
 
 
-def test_a_lurah_sends_the_monthly_report_on_a_phone(new_page: Any, cast: Cast, axe_js: Path) -> None:
+def test_the_village_journeys_on_phones_and_the_readiness_views(
+    new_page: Any, cast: Cast, axe_js: Path, photo_file: Path
+) -> None:
+    # One live server and one database for the three journeys (each transactional test empties and refills it).
+    a_lurah_sends_the_monthly_report_on_a_phone(new_page, axe_js)
+    a_kim_member_posts_news_with_a_photo_and_it_appears_after_moderation(new_page, axe_js, photo_file)
+    the_office_and_the_command_center_see_which_units_are_not_ready(new_page, cast, axe_js)
+
+
+def a_lurah_sends_the_monthly_report_on_a_phone(new_page: Any, axe_js: Path) -> None:
     page = new_page(PHONE, bypass_csp=True)
     sign_in(page, "lurah_a")
     page.get_by_role("link", name="Laporan kelurahan").first.click()
@@ -73,8 +82,8 @@ def test_a_lurah_sends_the_monthly_report_on_a_phone(new_page: Any, cast: Cast, 
     assert submission.values["meninggal"] == 1 and submission.status == "terkirim"
 
 
-def test_a_kim_member_posts_news_with_a_photo_and_it_appears_after_moderation(
-    new_page: Any, cast: Cast, axe_js: Path, photo_file: Path
+def a_kim_member_posts_news_with_a_photo_and_it_appears_after_moderation(
+    new_page: Any, axe_js: Path, photo_file: Path
 ) -> None:
     page = new_page(PHONE, bypass_csp=True)
     sign_in(page, "kim_a")
@@ -103,3 +112,31 @@ def test_a_kim_member_posts_news_with_a_photo_and_it_appears_after_moderation(
     expect(public.locator("img.desa-photo")).to_be_visible()
     assert axe_violations(public, axe_js) == [], describe(axe_violations(public, axe_js))
     shot(public, "desa-kim-post-public")
+
+
+def the_office_and_the_command_center_see_which_units_are_not_ready(new_page: Any, cast: Cast, axe_js: Path) -> None:
+    from django.contrib.auth import get_user_model
+
+    page = new_page(DESKTOP, bypass_csp=True)
+    sign_in(page, "pemerintahan")
+    page.goto("/staf/desa/kesiapan/")
+    # kel_a sent this month's report (not yet due): every unit still misses the earlier months; kel_b has no lurah.
+    expect(page.locator("h1")).to_have_text("Kesiapan kelurahan dan desa")
+    expect(page.locator(f"#u-{cast.kel_b.slug}")).to_contain_text("tanpa akun lurah")
+    expect(page.locator(f"#u-{cast.kel_a.slug}")).to_contain_text("laporan belum dikirim")
+    assert axe_violations(page, axe_js) == [], describe(axe_violations(page, axe_js))
+    shot(page, "desa-readiness")
+    coordinator = get_user_model().objects.get(username="koordinator")
+    coordinator.set_password("rahasia-123")
+    coordinator.save()
+    center = new_page(DESKTOP, bypass_csp=True)
+    sign_in(center, "koordinator")
+    center.goto("/staf/dasbor/")
+    section = center.locator("#units-desa").locator("xpath=..")
+    expect(section).to_contain_text("unit siap")
+    section.locator("summary").click()
+    expect(section.locator("table")).to_contain_text(cast.kel_b.name)
+    assert axe_violations(center, axe_js) == [], describe(axe_violations(center, axe_js))
+    section.screenshot(path=SHOTS / "desa-command-center-1366x768.png")
+    center.set_viewport_size(PHONE)
+    section.screenshot(path=SHOTS / "desa-command-center-360x800.png")

@@ -72,7 +72,7 @@ def test_on_time_late_missing_and_pending() -> None:
     assert timeliness(first_sent_at=None, due_at=due, now=before) == Timeliness.PENDING
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2027, 12, 31)), st.integers(1, 20))
 def test_a_deadline_is_a_working_day_after_the_period(day: dt.date, days: int) -> None:
     period = period_containing(Period.MONTHLY, day)

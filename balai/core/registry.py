@@ -130,6 +130,8 @@ class Kpi:
     value: int | float | None
     unit: Text = ""
     url: str = ""
+    # One line saying what the figure counts, for a citizen (an OPD's website shows it under the figure).
+    help: Text = ""
 
 
 @dataclass(frozen=True)

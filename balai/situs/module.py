@@ -110,9 +110,12 @@ def kpis(unit_ids: frozenset[int] | None, now: datetime) -> list[Kpi]:
 
 
 def search(query: str, limit: int) -> list[SearchHit]:
-    """Published pages of every site whose title or summary has the words."""
-    from .selectors import pages_public
+    """Published pages of every site whose title or summary has the words (the full-text index of search.py)."""
+    from .models import Page
+    from .search import page_ids
 
+    ids = page_ids(query, min(limit, SEARCH_LIMIT))
+    pages = Page.objects.filter(pk__in=ids).select_related("site__unit").order_by("-published_at", "-pk")
     return [
         SearchHit(
             title=page.title,
@@ -121,7 +124,7 @@ def search(query: str, limit: int) -> list[SearchHit]:
             kind=page.get_kind_display(),
             when=page.published_at,
         )
-        for page in pages_public(q=query)[: min(limit, SEARCH_LIMIT)]
+        for page in pages
     ]
 
 

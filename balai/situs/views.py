@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -246,9 +247,19 @@ def _render_page(request: HttpRequest, site: Site, item: Page, *, preview: bool)
     if item.kind == Kind.SERVICE:
         from balai.lapor.selectors import categories_active
 
-        context["categories"] = list(
-            categories_active().filter(default_unit_id=site.unit_id).values_list("name", flat=True)
-        )
+        # The complaint channel: the report form preset to the OPD's category (`?kategori=`), one link each when
+        # the OPD handles several.
+        form = reverse("lapor:create")
+        categories = [
+            (name, f"{form}?{urlencode({'kategori': slug})}")
+            for name, slug in categories_active()
+            .filter(default_unit_id=site.unit_id)
+            .order_by("name")
+            .values_list("name", "slug")
+        ]
+        context["categories"] = categories
+        if len(categories) == 1:
+            context["report_url"] = categories[0][1]
     return render(request, "situs/page_detail.html", context)
 
 

@@ -110,6 +110,9 @@ class Backlog:
     new: int = 0
     overdue: int = 0
     oldest_due: datetime | None = None
+    # Why the unit is overdue in this module, in the reader's language (the command center lists them under the
+    # overdue flag): a stale website's reasons, for example.
+    reasons: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,10 @@ def backlog(unit_ids: list[int], now: datetime) -> dict[int, Backlog]:
     for site in sites:
         row = counts.get(site.unit_id, {})
         out[site.unit_id] = Backlog(
-            open=row.get("review", 0), new=row.get("drafts", 0), overdue=1 if site.pk in stale else 0
+            open=row.get("review", 0),
+            new=row.get("drafts", 0),
+            overdue=1 if site.pk in stale else 0,
+            reasons=tuple(stale.get(site.pk, ())),
         )
     return out
 

@@ -205,6 +205,12 @@ def site_contact(request: HttpRequest, prefix: str, unit: str) -> HttpResponse:
     if site.latitude is not None and site.longitude is not None:
         lat, lng = float(site.latitude), float(site.longitude)
         context["map_url"] = f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lng:.6f}#map=17/{lat:.6f}/{lng:.6f}"
+        context.update(
+            lat=f"{lat:.6f}",
+            lng=f"{lng:.6f}",
+            map_tiles=settings.MAP_TILE_URL,
+            map_attribution=settings.MAP_ATTRIBUTION,
+        )
     return render(request, "situs/site_contact.html", context)
 
 

@@ -216,3 +216,18 @@ def test_public_lists_cost_the_same_queries_for_few_or_many_pages(sites: Any) ->
             )
         )
     assert queries() == few
+
+
+def test_the_contact_page_has_a_map_with_javascript_and_the_address_and_a_link_without(sites: Any) -> None:
+    from decimal import Decimal
+
+    site = services.site_profile_update(
+        actor=None, scope=None, site=sites["dinkes"], version=None,
+        data={"address": "Jl. Sam Ratulangi 1", "latitude": Decimal("1.445"), "longitude": Decimal("125.19")},
+    )  # fmt: skip
+    body = client_for().get(f"{site.path}kontak/").content.decode()
+    assert 'id="office-map-box" hidden data-lat="1.445000" data-lng="125.190000"' in body  # shown by the script
+    assert '<script src="/static/situs/contact-map.js" defer></script>' in body
+    assert "Jl. Sam Ratulangi 1" in body and "openstreetmap.org/?mlat=1.445000&amp;mlon=125.190000" in body
+    without = client_for().get("/opd/dinas-pupr/kontak/").content.decode()
+    assert "office-map" not in without and "contact-map.js" not in without  # no place: no map, no script

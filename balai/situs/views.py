@@ -151,14 +151,12 @@ def site_home(request: HttpRequest, prefix: str, unit: str) -> HttpResponse:
 
 
 def _complaint_figures(site: Site) -> list[Any]:
-    """The unit's headline figures from every module that has them (the reporting module's complaints)."""
-    now = timezone.now()
-    return [
-        kpi
-        for module in registry
-        if module.kpis is not None and module.label != "situs"  # the websites' own figures are not complaints
-        for kpi in module.kpis(frozenset({site.unit_id}), now)
-    ]
+    """The unit's complaint figures: the reporting module's KPIs for this unit, read through the registry (other
+    modules' figures are not about complaints: the PPID page and their own pages show theirs)."""
+    lapor = registry.get("lapor")
+    if lapor is None or lapor.kpis is None:
+        return []
+    return list(lapor.kpis(frozenset({site.unit_id}), timezone.now()))
 
 
 @require_safe

@@ -28,9 +28,11 @@ PAGES = ("site_home", "news_page", "news_list", "portal_home", "portal_search")
 
 
 def _fill(sites: int, per_site: int) -> dict[str, str]:
+    from django.db import transaction
     from django.utils import timezone
 
     from balai.core.models import Unit, UnitKind
+    from balai.situs import search
     from balai.situs.models import Kind, Page, PageStatus, Site
 
     now = timezone.now()
@@ -55,21 +57,28 @@ def _fill(sites: int, per_site: int) -> dict[str, str]:
         batch_size=500,
     )
     words = ("posyandu", "jalan", "sekolah", "pasar", "banjir", "vaksin", "pelabuhan", "taman")
-    for site in Site.objects.filter(unit__in=units):
-        rows = [
-            Page(
-                site=site,
-                kind=Kind.NEWS if n % 10 else Kind.SERVICE,
-                slug=f"berita-{n}",
-                status=PageStatus.PUBLISHED,
-                title=f"Kegiatan {words[n % len(words)]} nomor {n} di {site.unit.short_name}",
-                summary="Ringkasan singkat kegiatan untuk warga.",
-                body="Paragraf isi berita. " * 40,
-                published_at=now - timedelta(minutes=n),
-            )
-            for n in range(per_site)
-        ]
-        Page.objects.bulk_create(rows, batch_size=1000)
+    body = "Paragraf isi berita. " * 40
+    targets = list(Site.objects.filter(unit__in=units).values_list("pk", "unit__short_name"))
+    rows = [
+        Page(
+            site_id=site_id,
+            kind=Kind.NEWS if n % 10 else Kind.SERVICE,
+            slug=f"berita-{n}",
+            status=PageStatus.PUBLISHED,
+            title=f"Kegiatan {words[n % len(words)]} nomor {n} di {short}",
+            summary="Ringkasan singkat kegiatan untuk warga.",
+            body=body,
+            published_at=now - timedelta(minutes=n),
+        )
+        for n in range(per_site)
+        for site_id, short in targets
+    ]
+    # Large batches, committed every 20,000 rows (one transaction for all of them spilled the page cache).
+    for start in range(0, len(rows), 20_000):
+        with transaction.atomic():
+            Page.objects.bulk_create(rows[start : start + 20_000], batch_size=500)
+    with transaction.atomic():
+        search.index_rebuild()  # the bulk load bypassed the services that keep the word index
     first = Site.objects.select_related("unit").get(unit__slug="bench-000")
     return {
         "site_home": first.path,

@@ -114,6 +114,9 @@ class Backlog:
     new: int = 0
     overdue: int = 0
     oldest_due: datetime | None = None
+    # Why the unit is overdue in this module, in the reader's language (the command center lists them under the
+    # overdue flag): a stale website's reasons, for example.
+    reasons: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,8 @@ class Kpi:
     value: int | float | None
     unit: Text = ""
     url: str = ""
+    # One line saying what the figure counts, for a citizen (an OPD's website shows it under the figure).
+    help: Text = ""
 
 
 @dataclass(frozen=True)

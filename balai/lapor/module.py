@@ -86,9 +86,31 @@ def kpis(unit_ids: frozenset[int] | None, now: datetime) -> list[Kpi]:
         qs = qs.filter(lead_unit_id__in=list(unit_ids))
     counts = qs.order_by().aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
     inbox = reverse("staff:inbox")
+    from .selectors import complaint_figures
+
+    year = complaint_figures(unit_ids, now)
     return [
         Kpi("lapor.open", _("Reports in hand at OPD"), counts["open"], url=inbox),
         Kpi("lapor.overdue", _("Reports overdue at OPD"), counts["overdue"], url=f"{inbox}?due=overdue"),
+        Kpi(
+            "lapor.received_12m",
+            _("Reports received (12 months)"),
+            year.received,
+            help=_("Reports that reached this office in the last 12 months, whatever their state now."),
+        ),
+        Kpi(
+            "lapor.on_time_12m",
+            _("Finished within the deadline (12 months)"),
+            year.on_time,
+            help=_("Of those reports, how many were finished by their follow-up deadline."),
+        ),
+        Kpi(
+            "lapor.median_days_12m",
+            _("Median days to finish (12 months)"),
+            year.median_days,
+            unit=_("days"),
+            help=_("Half of the finished reports took less time than this, from arrival to finished."),
+        ),
     ]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -173,6 +173,51 @@ def public_figures() -> PublicFigures:
     cache.set(FIGURES_KEY, figures, FIGURES_MAX_AGE * 12)
     cache.delete(f"{FIGURES_KEY}:busy")
     return figures
+
+
+# The complaint figures of an OPD's website count the reports received in this many days before now.
+COMPLAINT_FIGURES_DAYS = 365
+
+
+@dataclass(frozen=True)
+class ComplaintFigures:
+    """Reports received in the window (for these OPD: sent to them), how many of those were finished by their
+    follow-up deadline, and the median days from arrival to finished (None when none is finished)."""
+
+    received: int
+    finished: int
+    on_time: int
+    median_days: float | None
+    since: datetime
+
+
+def complaint_figures(unit_ids: frozenset[int] | None, now: datetime) -> ComplaintFigures:
+    """Two aggregate queries whatever the number of reports (a count, then the middle one or two durations)."""
+    since = now - timedelta(days=COMPLAINT_FIGURES_DAYS)
+    qs = Report.objects.filter(created_at__gte=since, created_at__lte=now)
+    if unit_ids is not None:
+        qs = qs.filter(lead_unit_id__in=list(unit_ids))
+    done = Q(status=Status.SELESAI, finished_at__isnull=False)
+    counts = qs.order_by().aggregate(
+        received=Count("id"),
+        finished=Count("id", filter=done),
+        on_time=Count("id", filter=done & Q(due_at__isnull=False, finished_at__lte=F("due_at"))),
+    )
+    finished = counts["finished"] or 0
+    median = None
+    if finished:
+        took = ExpressionWrapper(F("finished_at") - F("created_at"), output_field=DurationField())
+        middle = list(
+            qs.filter(done)
+            .annotate(took=took)
+            .order_by("took", "pk")
+            .values_list("took", flat=True)[(finished - 1) // 2 : finished // 2 + 1]
+        )
+        median = round(sum(d.total_seconds() for d in middle) / len(middle) / 86400, 1)
+    return ComplaintFigures(
+        received=counts["received"] or 0, finished=finished, on_time=counts["on_time"] or 0, median_days=median,
+        since=since,
+    )  # fmt: skip
 
 
 def categories_active() -> QuerySet[Category]:

@@ -88,6 +88,15 @@ def _form_token(request: HttpRequest) -> uuid.UUID:
         return uuid.uuid4()
 
 
+def _preset_category(slug: str) -> int | None:
+    """`/lapor/?kategori=<slug>`: a link (an OPD website's service page) may preselect an active category; an
+    unknown or retired slug is ignored and the form starts empty, as without it."""
+    slug = slug.strip()[:80]
+    if not slug:
+        return None
+    return next((c.pk for c in cache.categories().active if c.slug == slug), None)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
     pemda, early = _pemda_or_setup_page(request)
@@ -96,8 +105,14 @@ def report_create(request: HttpRequest) -> HttpResponse:
     browser = request.COOKIES.get(FORM_COOKIE, "")[:64] or secrets.token_urlsafe(32)
     if request.method in ("GET", "HEAD"):
         token = uuid.uuid4()
-        form = ReportForm(initial={"form_token": token, "kind": ReportKind.PENGADUAN}, pemda=pemda)
-        return _with_form_cookie(_render_form(request, form, token, pending=[], kept=set(), blank=True), browser)
+        initial: dict[str, Any] = {"form_token": token, "kind": ReportKind.PENGADUAN}
+        preset = _preset_category(request.GET.get("kategori", ""))
+        if preset is not None:
+            initial["category"] = preset
+        form = ReportForm(initial=initial, pemda=pemda)
+        # A preset form is not the blank one: it is rendered on its own, never into the shared blank copy.
+        page = _render_form(request, form, token, pending=[], kept=set(), blank=preset is None)
+        return _with_form_cookie(page, browser)
 
     token = _form_token(request)
     pending = list(PendingPhoto.objects.filter(form_token=token))

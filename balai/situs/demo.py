@@ -4,6 +4,7 @@ is left stale on purpose (old news, profile never reviewed), so the readiness pa
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -85,6 +86,9 @@ def _site(unit: Unit, now: Any, *, stale: bool, index: int) -> None:
             "phone": "(0438) 21000",
             "email": unit.email or "",
             "opening_hours": "Senin–Kamis 08.00–16.00\nJumat 08.00–16.30",
+            # Around Bitung's centre, one office a little apart from the next (the contact page's map).
+            "latitude": Decimal("1.440000") + Decimal(index % 7) / 1000,
+            "longitude": Decimal("125.190000") + Decimal(index // 7) / 1000,
         },
         profile_reviewed=True,
         services_reviewed=True,

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from balai.core.models import TimestampedModel, Unit, UnitKind
@@ -90,7 +91,12 @@ class PageStatus(models.TextChoices):
 
 class PageQuerySet(models.QuerySet["Page"]):
     def published(self) -> PageQuerySet:
-        return self.filter(status=PageStatus.PUBLISHED, site__is_active=True)
+        """Online now: published, of an active site, and not past its end (before the worker takes it offline)."""
+        return self.filter(
+            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=timezone.now()),
+            status=PageStatus.PUBLISHED,
+            site__is_active=True,
+        )
 
 
 class Page(TimestampedModel):
@@ -143,7 +149,8 @@ class Page(TimestampedModel):
             ),
         ]
         indexes: ClassVar = [
-            models.Index(fields=["status", "kind", "-published_at"], name="situs_page_public"),
+            # The portal's newest pages of every site: read in this order, stopping after ten, whatever the size.
+            models.Index(fields=["status", "-published_at", "-id"], name="situs_page_newest"),
             models.Index(fields=["site", "status", "kind", "-published_at"], name="situs_page_site_public"),
         ]
 

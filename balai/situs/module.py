@@ -86,7 +86,10 @@ def backlog(unit_ids: list[int], now: datetime) -> dict[int, Backlog]:
     for site in sites:
         row = counts.get(site.unit_id, {})
         out[site.unit_id] = Backlog(
-            open=row.get("review", 0), new=row.get("drafts", 0), overdue=1 if site.pk in stale else 0
+            open=row.get("review", 0),
+            new=row.get("drafts", 0),
+            overdue=1 if site.pk in stale else 0,
+            reasons=tuple(stale.get(site.pk, ())),
         )
     return out
 
@@ -110,9 +113,12 @@ def kpis(unit_ids: frozenset[int] | None, now: datetime) -> list[Kpi]:
 
 
 def search(query: str, limit: int) -> list[SearchHit]:
-    """Published pages of every site whose title or summary has the words."""
-    from .selectors import pages_public
+    """Published pages of every site whose title or summary has the words (the full-text index of search.py)."""
+    from .models import Page
+    from .search import page_ids
 
+    ids = page_ids(query, min(limit, SEARCH_LIMIT))
+    pages = Page.objects.filter(pk__in=ids).select_related("site__unit").order_by("-published_at", "-pk")
     return [
         SearchHit(
             title=page.title,
@@ -121,7 +127,7 @@ def search(query: str, limit: int) -> list[SearchHit]:
             kind=page.get_kind_display(),
             when=page.published_at,
         )
-        for page in pages_public(q=query)[: min(limit, SEARCH_LIMIT)]
+        for page in pages
     ]
 
 

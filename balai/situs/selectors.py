@@ -7,15 +7,16 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from balai.core.access import StaffScope
 
-from . import rules
+from . import rules, search
 from .models import PREFIXES, Kind, Page, Revision, Site
 
 NEWS_KINDS = (Kind.NEWS, Kind.ANNOUNCEMENT)
+SEARCH_MAX = 500
 
 
 def site_public_get(prefix: str, slug: str) -> Site:
@@ -40,8 +41,9 @@ def pages_public(*, site: Site | None = None, kinds: tuple[str, ...] | None = No
         qs = qs.filter(site=site)
     if kinds:
         qs = qs.filter(kind__in=kinds)
-    for word in q.split()[:5]:
-        qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    if q:
+        # Through the full-text index (search.py): the newest SEARCH_MAX pages having every word.
+        qs = qs.filter(pk__in=search.page_ids(q, SEARCH_MAX, kinds=kinds or ()))
     return qs.order_by("-published_at", "-pk")
 
 

@@ -28,7 +28,7 @@ from balai.core.outbox import mail_deliver_all, mail_queue
 from balai.core.services import audit_record
 from balai.lapor.images import PhotoError, process_photo
 
-from . import rules
+from . import rules, search
 from .models import Kind, Page, PageStatus, Revision, Site
 from .rules import Actor
 
@@ -338,6 +338,7 @@ def page_update(
     locked.version += 1
     locked.save()
     _revision(locked, actor, note or _("edited"))
+    search.index_pages([locked.pk])
     audit_record(actor=actor, action="situs.page.edit", obj=locked, changes={"fields": changed})
     return locked
 
@@ -388,6 +389,7 @@ def page_act(
         fields += ["publish_at", "unpublish_at", "published_at"]
     locked.version += 1
     locked.save(update_fields=fields)
+    search.index_pages([locked.pk])
     audit_record(
         actor=actor,
         action=f"situs.page.{action}",
@@ -418,6 +420,7 @@ def page_rollback(*, actor: Any, scope: StaffScope | None, page: Page, version: 
     locked.version += 1
     locked.save()
     _revision(locked, actor, _("rolled back to revision %(number)d") % {"number": number})
+    search.index_pages([locked.pk])
     audit_record(actor=actor, action="situs.page.rollback", obj=locked, changes={"to_revision": number})
     return locked
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -150,14 +151,12 @@ def site_home(request: HttpRequest, prefix: str, unit: str) -> HttpResponse:
 
 
 def _complaint_figures(site: Site) -> list[Any]:
-    """The unit's headline figures from every module that has them (the reporting module's complaints)."""
-    now = timezone.now()
-    return [
-        kpi
-        for module in registry
-        if module.kpis is not None and module.label != "situs"  # the websites' own figures are not complaints
-        for kpi in module.kpis(frozenset({site.unit_id}), now)
-    ]
+    """The unit's complaint figures: the reporting module's KPIs for this unit, read through the registry (other
+    modules' figures are not about complaints: the PPID page and their own pages show theirs)."""
+    lapor = registry.get("lapor")
+    if lapor is None or lapor.kpis is None:
+        return []
+    return list(lapor.kpis(frozenset({site.unit_id}), timezone.now()))
 
 
 @require_safe
@@ -204,6 +203,12 @@ def site_contact(request: HttpRequest, prefix: str, unit: str) -> HttpResponse:
     if site.latitude is not None and site.longitude is not None:
         lat, lng = float(site.latitude), float(site.longitude)
         context["map_url"] = f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lng:.6f}#map=17/{lat:.6f}/{lng:.6f}"
+        context.update(
+            lat=f"{lat:.6f}",
+            lng=f"{lng:.6f}",
+            map_tiles=settings.MAP_TILE_URL,
+            map_attribution=settings.MAP_ATTRIBUTION,
+        )
     return render(request, "situs/site_contact.html", context)
 
 
@@ -246,9 +251,19 @@ def _render_page(request: HttpRequest, site: Site, item: Page, *, preview: bool)
     if item.kind == Kind.SERVICE:
         from balai.lapor.selectors import categories_active
 
-        context["categories"] = list(
-            categories_active().filter(default_unit_id=site.unit_id).values_list("name", flat=True)
-        )
+        # The complaint channel: the report form preset to the OPD's category (`?kategori=`), one link each when
+        # the OPD handles several.
+        form = reverse("lapor:create")
+        categories = [
+            (name, f"{form}?{urlencode({'kategori': slug})}")
+            for name, slug in categories_active()
+            .filter(default_unit_id=site.unit_id)
+            .order_by("name")
+            .values_list("name", "slug")
+        ]
+        context["categories"] = categories
+        if len(categories) == 1:
+            context["report_url"] = categories[0][1]
     return render(request, "situs/page_detail.html", context)
 
 

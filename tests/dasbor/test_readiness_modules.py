@@ -186,3 +186,18 @@ def test_an_opd_whose_second_module_nobody_operates_is_not_ready_and_the_finding
     assert flag is not None and not opd.ready
     with translation.override("en"):
         assert flag.finding == "Nobody operates Situs OPD at this OPD."
+
+
+def test_a_modules_reasons_for_the_overdue_flag_are_listed_on_both_pages(city, coordinator, operator_pupr):
+    """`Backlog.reasons` (a stale website's reasons, for example) shown as the module gives them, under its flag."""
+    with second_module() as situs:
+        editor("dinas-pupr", "web.pupr", "Yohanis Sondakh")
+        situs.backlogs[unit("dinas-pupr").pk] = Backlog(open=0, overdue=1, reasons=("No news in 30 days.",))
+        listing = words(client_for(coordinator).get(LIST))
+        detail = words(client_for(coordinator).get(f"{LIST}dinas-pupr/"))
+    assert (
+        "Situs OPD Operators: ✓ 1 Trained: ✗ 0 of 1 Last activity: ✗ never signed in Open work: 0 Overdue: ✗ 1 No news in 30 days."
+        in listing
+    )
+    assert "1 overdue No news in 30 days." in detail
+    assert listing.count("No news in 30 days.") == 1  # only the OPD that has it

@@ -161,6 +161,20 @@ def test_consent_is_required(city, english):
     assert not Report.objects.exists()
 
 
+def test_a_link_may_preset_the_category_and_a_bad_one_is_ignored(city, client, django_capture_on_commit_callbacks):
+    """`/lapor/?kategori=<slug>`: the link an OPD website's service page gives (situs)."""
+    banjir = Category.objects.get(slug="banjir")
+    assert Page(client.get(FORM_URL, {"kategori": "banjir"})).selected("category") == [str(banjir.pk)]
+    assert Page(client.get(FORM_URL)).selected("category") == [""]  # the blank form is not changed by it
+    for bad in ("tidak-ada", "", "banjir'--", "x" * 500, str(banjir.pk)):
+        response = client.get(FORM_URL, {"kategori": bad})
+        assert response.status_code == 200 and Page(response).selected("category") == [""], bad
+    banjir.is_active = False
+    with django_capture_on_commit_callbacks(execute=True):  # the process's copy of the list is dropped on commit
+        banjir.save(update_fields=["is_active"])  # a retired category is no longer offered, even by a link
+    assert Page(client.get(FORM_URL, {"kategori": "banjir"})).selected("category") == [""]
+
+
 # Errors: shown beside their field, nothing typed is lost, nothing stored
 
 

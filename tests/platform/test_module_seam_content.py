@@ -107,3 +107,14 @@ def test_datasets_evidence_and_site_panels_come_through_the_registry(city, examp
     unit = Unit.objects.get(slug="dinkes")
     panels = [p for p in registry.site_panels(unit, now) if p.key == "contoh"]
     assert [(p.title, p.context) for p in panels] == [("About dinkes", {"unit": unit.pk})]
+
+
+def test_a_figure_may_carry_a_line_saying_what_it_counts():
+    """`Kpi.help` (added last, defaulting to nothing): modules that give none are unchanged."""
+    from balai.core.registry import Kpi
+
+    assert Kpi("k", "Label", 1).help == ""
+    lapor = registry.get("lapor")
+    assert lapor is not None and lapor.kpis is not None
+    helps = {k.key: k.help for k in lapor.kpis(None, timezone.now())}
+    assert helps["lapor.open"] == "" and helps["lapor.received_12m"]

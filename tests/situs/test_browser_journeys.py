@@ -60,7 +60,9 @@ def test_a_citizen_reads_an_opd_site_without_javascript(new_page: Any, demo_site
     page.get_by_role("navigation", name="Situs web unit").get_by_role("link", name="Layanan").click()
     page.get_by_role("link", name="Surat keterangan Dinkes").click()
     expect(page.locator(".service-standard")).to_contain_text("KTP-el dan KK asli")
-    expect(page.get_by_role("link", name="Adukan layanan ini")).to_have_attribute("href", "/lapor/")
+    expect(page.get_by_role("link", name="Adukan layanan ini")).to_have_attribute(
+        "href", "/lapor/?kategori=layanan-kesehatan"
+    )
     shots(page, "service")
     page.goto("/opd/dinkes/berita/")
     page.locator(".page-list a").first.click()

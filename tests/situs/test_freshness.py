@@ -77,6 +77,9 @@ def test_the_readiness_flag_comes_through_the_registry(sites: Any) -> None:
     backlog = source.backlog([site.unit_id, sites["dinas-pupr"].unit_id], T0 + timedelta(days=1))
     assert backlog[site.unit_id].overdue == 0
     assert backlog[sites["dinas-pupr"].unit_id].overdue == 1
+    # The reasons travel with the flag, for the command center's readiness pages (dasbor renders them as they come).
+    assert backlog[site.unit_id].reasons == ()
+    assert backlog[sites["dinas-pupr"].unit_id].reasons[-1].startswith("Bagian wajib masih kosong: tugas dan fungsi")
 
 
 def test_editors_get_one_email_a_week_naming_what_is_stale(

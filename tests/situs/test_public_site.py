@@ -136,8 +136,11 @@ def test_without_panels_the_ppid_page_says_where_to_ask(sites: Any) -> None:
 
 def test_the_home_shows_the_units_complaint_figures_from_the_registry(sites: Any, panel_module: Any) -> None:
     body = client_for().get("/opd/dinkes/").content.decode()
-    assert "Laporan selesai tepat waktu" in body and "1,234" in body
+    assert "Laporan selesai tepat waktu" not in body  # only the reporting module's figures are about complaints
     assert "Reports in hand at OPD" in body  # the reporting module's own figure
+    for label in ("Reports received (12 months)", "Finished within the deadline (12 months)",
+                  "Median days to finish (12 months)", "Half of the finished reports took less time than this"):  # fmt: skip
+        assert label in body
     assert "Published web pages" not in body  # the websites' own figures are not about complaints
 
 
@@ -145,8 +148,16 @@ def test_a_service_shows_its_standard_and_the_complaint_form(sites: Any) -> None
     page = publish(write(sites["dinkes"], kind=Kind.SERVICE, title="Surat keterangan sehat",
                          requirements="KTP-el", duration="1 hari kerja", cost="Gratis"))  # fmt: skip
     body = client_for().get(page.path).content.decode()
-    for text in ("KTP-el", "1 hari kerja", "Gratis", 'href="/lapor/"'):
-        assert text in body
+    for text in ("KTP-el", "1 hari kerja", "Gratis", 'href="/lapor/?kategori=layanan-kesehatan"'):
+        assert text in body  # Dinkes handles one category: the complaint button opens the form with it chosen
+    form = client_for().get("/lapor/?kategori=layanan-kesehatan").content.decode()
+    assert re.search(r'<option value="\d+" selected>Layanan kesehatan</option>', form)
+    # Dinas PUPR handles two: the button opens the plain form, and each category has its own preset link.
+    road = publish(write(sites["dinas-pupr"], kind=Kind.SERVICE, title="Izin galian jalan"))
+    body = client_for().get(road.path).content.decode()
+    assert 'href="/lapor/"' in body
+    links = re.findall(r'href="/lapor/\?kategori=([a-z-]+)"', body)
+    assert len(links) >= 2 and "jalan-rusak" in links
     assert "Surat keterangan sehat" in client_for().get("/portal/layanan/?q=sehat").content.decode()
 
 
@@ -205,3 +216,18 @@ def test_public_lists_cost_the_same_queries_for_few_or_many_pages(sites: Any) ->
             )
         )
     assert queries() == few
+
+
+def test_the_contact_page_has_a_map_with_javascript_and_the_address_and_a_link_without(sites: Any) -> None:
+    from decimal import Decimal
+
+    site = services.site_profile_update(
+        actor=None, scope=None, site=sites["dinkes"], version=None,
+        data={"address": "Jl. Sam Ratulangi 1", "latitude": Decimal("1.445"), "longitude": Decimal("125.19")},
+    )  # fmt: skip
+    body = client_for().get(f"{site.path}kontak/").content.decode()
+    assert 'id="office-map-box" hidden data-lat="1.445000" data-lng="125.190000"' in body  # shown by the script
+    assert '<script src="/static/situs/contact-map.js" defer></script>' in body
+    assert "Jl. Sam Ratulangi 1" in body and "openstreetmap.org/?mlat=1.445000&amp;mlon=125.190000" in body
+    without = client_for().get("/opd/dinas-pupr/kontak/").content.decode()
+    assert "office-map" not in without and "contact-map.js" not in without  # no place: no map, no script

@@ -41,6 +41,7 @@ from .models import (
     ReportLink,
 )
 from .roles import BAPPEDA, MODULE, PERENCANA
+from .summary import cells_refresh, groups_of
 
 PDF_MAGIC = b"%PDF-"
 MAX_EVIDENCE_PER_QUARTER = 10
@@ -220,6 +221,8 @@ def _check_step(
     audit_record(
         actor=actor, action=f"kinerja.realisation.{action}", obj=locked, changes={"status": locked.status, "note": note}
     )
+    if locked.status == RealisationStatus.ACCEPTED:
+        cells_refresh(locked.activity.plan_id, groups_of([locked.activity_id]))
     activity = locked.activity
     with translation.override(settings.LANGUAGE_CODE):
         words = {"code": activity.code, "activity": activity.name[:80], "quarter": locked.quarter}
@@ -390,11 +393,13 @@ def activity_locate(
     _check("locate", rules.NEW, scope, locked.unit_id)
     _check_version(locked, version)
     before = {"kelurahan": locked.kelurahan_id, "geometry": locked.geometry, "spbe": locked.spbe}
+    groups = groups_of([locked.pk])
     locked.kelurahan = kelurahan
     locked.geometry = _geometry_clean(geometry)
     locked.spbe = spbe
     locked.version += 1
     locked.save(update_fields=["kelurahan", "geometry", "spbe", "version", "updated_at"])
+    cells_refresh(locked.plan_id, groups | groups_of([locked.pk]))
     audit_record(
         actor=actor,
         action="kinerja.activity.locate",
@@ -489,6 +494,7 @@ def plan_import(
                 for realisation in Realisation.objects.filter(activity=parent):
                     achievement_refresh(realisation)
     summary.problems.sort()
+    cells_refresh(plan, None)  # an import may touch any group: recount the plan once
     audit_record(
         actor=actor,
         action="kinerja.plan.import",

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from balai.core.models import Unit, Wilayah
 
 from . import selectors
 from .exports import pdf_response, table_response
-from .models import Activity, Level, Plan
+from .models import Activity, Dimension, Level, Plan
 from .templatetags.kinerja_tags import num, pct
 
 PAGE_SIZE = 25
@@ -59,7 +58,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(year)
     quarter = _quarter(request, plan)
     units = selectors.opd_units(plan)
-    figures = selectors.rollup(plan, quarter, "unit_id")
+    figures = selectors.rollup(plan, quarter, Dimension.OPD)
     rows = [(unit, figures.get(unit.pk, selectors.Figures())) for unit in units]
     fmt = request.GET.get("format")
     if fmt in FORMATS:
@@ -91,23 +90,24 @@ def opd(request: HttpRequest, year: int, slug: str) -> HttpResponse:
         raise Http404
     quarter = _quarter(request, plan)
     programs = Activity.objects.filter(plan=plan, unit=unit, level=Level.PROGRAM).order_by("code")
-    figures = selectors.rollup(plan, quarter, "program_id", filters=Q(unit=unit))
     fmt = request.GET.get("format")
     if fmt in FORMATS:
+        figures = selectors.rollup(plan, quarter, Dimension.PROGRAM, keys=[p.pk for p in programs])
         return table_response(
             fmt, f"kinerja-{year}-{slug}-program", [_("Code"), *_figure_headers(_("Program"))],
             [[p.code, *_figure_row(p.name, figures.get(p.pk, selectors.Figures()))] for p in programs],
         )  # fmt: skip
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("halaman"))
-    spbe, _total_spbe, _total = selectors.spbe_share(plan)
-    unit_spbe, unit_all = spbe.get(unit.pk, (0, 0))
+    figures = selectors.rollup(plan, quarter, Dimension.PROGRAM, keys=[p.pk for p in page.object_list])
+    unit_total = selectors.rollup(plan, quarter, Dimension.OPD, keys=[unit.pk]).get(unit.pk, selectors.Figures())
     return render(
         request,
         "kinerja/opd.html",
         {
             "plan": plan, "unit": unit, "quarter": quarter, "page": page,
             "rows": [(p, figures.get(p.pk, selectors.Figures())) for p in page.object_list],
-            "total": selectors.total(figures), "spbe": unit_spbe, "spbe_share": _share(unit_spbe, unit_all),
+            "total": unit_total, "spbe": unit_total.spbe_pagu,
+            "spbe_share": _share(unit_total.spbe_pagu, unit_total.pagu),
             "notes": plan.notes.filter(unit=unit)[:5],
         },
     )  # fmt: skip
@@ -116,7 +116,7 @@ def opd(request: HttpRequest, year: int, slug: str) -> HttpResponse:
 def urusan(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(year)
     quarter = _quarter(request, plan)
-    figures = selectors.rollup(plan, quarter, "urusan")
+    figures = selectors.rollup(plan, quarter, Dimension.URUSAN)
     rows = sorted(figures.items(), key=lambda kv: kv[0] or "")
     fmt = request.GET.get("format")
     if fmt in FORMATS:
@@ -131,7 +131,7 @@ def places(request: HttpRequest, year: int) -> HttpResponse:
     """Located works by kecamatan: a list that needs no JavaScript, and a map for those who have it."""
     plan = _plan(year)
     quarter = _quarter(request, plan)
-    figures = selectors.rollup(plan, quarter, "kelurahan__parent_id", filters=Q(kelurahan__isnull=False))
+    figures = selectors.rollup(plan, quarter, Dimension.KECAMATAN)
     kecamatan = {w.pk: w for w in Wilayah.objects.filter(pk__in=[k for k in figures if k])}
     rows = sorted(((kecamatan[k], f) for k, f in figures.items() if k in kecamatan), key=lambda r: r[0].name)
     fmt = request.GET.get("format")
@@ -139,11 +139,13 @@ def places(request: HttpRequest, year: int) -> HttpResponse:
         return table_response(
             fmt, f"kinerja-{year}-kecamatan", _figure_headers(_("Kecamatan")), [_figure_row(w.name, f) for w, f in rows]
         )
-    works = list(
+    located = (
         Activity.objects.filter(plan=plan, level=Level.SUB_KEGIATAN, kelurahan__isnull=False)
         .select_related("kelurahan", "kelurahan__parent", "unit")
-        .order_by("kelurahan__parent__name", "kelurahan__name", "code")[:300]
+        .order_by("kelurahan__parent__name", "kelurahan__name", "code")
     )
+    page = Paginator(located, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    works = list(page.object_list)
     features = [
         {"type": "Feature", "geometry": json.loads(a.geometry),
          "properties": {"name": a.name, "url": reverse("kinerja:activity", args=[a.public_id])}}
@@ -157,6 +159,7 @@ def places(request: HttpRequest, year: int) -> HttpResponse:
             "quarter": quarter,
             "rows": rows,
             "works": works,
+            "page": page,
             "tiles": settings.MAP_TILE_URL,
             "features": {"type": "FeatureCollection", "features": features},
         },
@@ -168,13 +171,13 @@ def activity(request: HttpRequest, public_id: Any) -> HttpResponse:
     if item is None:
         raise Http404
     realisations = selectors.realisations_public(item) if item.level == Level.SUB_KEGIATAN else []
-    children = list(item.children.order_by("code")[:200])
+    children = Paginator(item.children.order_by("code"), PAGE_SIZE).get_page(request.GET.get("halaman"))
     latest = realisations[-1] if realisations else None
     figures = None
     if item.level != Level.SUB_KEGIATAN:
         quarter = selectors.latest_quarter(item.plan)
-        by = "program_id" if item.level == Level.PROGRAM else "parent_id"
-        figures = selectors.rollup(item.plan, quarter, by, filters=Q(**{by: item.pk})).get(item.pk)
+        by = Dimension.PROGRAM if item.level == Level.PROGRAM else Dimension.KEGIATAN
+        figures = selectors.rollup(item.plan, quarter, by, keys=[item.pk]).get(item.pk)
     photos = [e for r in realisations for e in r.evidence.all() if e.is_photo]
     documents = [e for r in realisations for e in r.evidence.all() if not e.is_photo]
     return render(
@@ -209,13 +212,15 @@ def lkjip(request: HttpRequest, year: int, slug: str) -> HttpResponse:
                _("Achievement (%)"), _("Predicate")]  # fmt: skip
     fmt = request.GET.get("format")
     if fmt not in (*FORMATS, "pdf"):
-        page = Paginator(selectors.lkjip_indicators(plan, unit), 100).get_page(request.GET.get("halaman"))
+        page = Paginator(selectors.lkjip_indicators(plan, unit), PAGE_SIZE).get_page(request.GET.get("halaman"))
         page.object_list = selectors.lkjip_rows(plan, unit, quarter, indicators=page.object_list)  # type: ignore[assignment]
+        unit_total = selectors.rollup(plan, quarter, Dimension.OPD, keys=[unit.pk]).get(unit.pk, selectors.Figures())
         return render(
             request,
             "kinerja/lkjip.html",
-            {"plan": plan, "unit": unit, "quarter": quarter, "page": page, "notes": plan.notes.filter(unit=unit)[:5]},
-        )
+            {"plan": plan, "unit": unit, "quarter": quarter, "page": page, "total": unit_total,
+             "notes": plan.notes.filter(unit=unit)[:5]},
+        )  # fmt: skip
     rows = selectors.lkjip_rows(plan, unit, quarter)
     table = [
         [r["code"], r["activity"].name, r["indicator"].name, r["indicator"].unit_label, r["target"], r["realised"],

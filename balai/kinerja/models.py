@@ -179,7 +179,10 @@ class Activity(TimestampedModel):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["plan", "unit", "code"], name="kinerja_activity_natural_key"),
         ]
-        indexes: ClassVar = [models.Index(fields=["plan", "level", "unit"], name="kinerja_activity_level")]
+        indexes: ClassVar = [
+            models.Index(fields=["plan", "level", "unit"], name="kinerja_activity_level"),
+            models.Index(fields=["plan", "kelurahan", "code"], name="kinerja_activity_place"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -21,6 +21,20 @@ from .models import Activity, Dimension, Level, Plan
 from .templatetags.kinerja_tags import num, pct
 
 PAGE_SIZE = 25
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told the number of rows (from the summary cells) instead of counting them."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self.known_count
+
+
 FORMATS = ("csv", "xlsx")
 
 
@@ -139,12 +153,14 @@ def places(request: HttpRequest, year: int) -> HttpResponse:
         return table_response(
             fmt, f"kinerja-{year}-kecamatan", _figure_headers(_("Kecamatan")), [_figure_row(w.name, f) for w, f in rows]
         )
+    # By kelurahan code (so by kecamatan), along the plan-kelurahan-code index; counted by the summary cells.
     located = (
         Activity.objects.filter(plan=plan, level=Level.SUB_KEGIATAN, kelurahan__isnull=False)
         .select_related("kelurahan", "kelurahan__parent", "unit")
-        .order_by("kelurahan__parent__name", "kelurahan__name", "code")
+        .order_by("kelurahan_id", "code")
     )
-    page = Paginator(located, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    count = sum(f.subs for _w, f in rows)
+    page = KnownCountPaginator(located, PAGE_SIZE, count=count).get_page(request.GET.get("halaman"))
     works = list(page.object_list)
     features = [
         {"type": "Feature", "geometry": json.loads(a.geometry),
@@ -212,9 +228,13 @@ def lkjip(request: HttpRequest, year: int, slug: str) -> HttpResponse:
                _("Achievement (%)"), _("Predicate")]  # fmt: skip
     fmt = request.GET.get("format")
     if fmt not in (*FORMATS, "pdf"):
-        page = Paginator(selectors.lkjip_indicators(plan, unit), PAGE_SIZE).get_page(request.GET.get("halaman"))
-        page.object_list = selectors.lkjip_rows(plan, unit, quarter, indicators=page.object_list)  # type: ignore[assignment]
+        # A page of the OPD's sub kegiatan in code order (walked along the plan-OPD-code index, counted by the
+        # summary cell), then their indicators: the page costs the same at any size of the plan.
         unit_total = selectors.rollup(plan, quarter, Dimension.OPD, keys=[unit.pk]).get(unit.pk, selectors.Figures())
+        subs = Activity.objects.filter(plan=plan, unit=unit, level=Level.SUB_KEGIATAN).order_by("code")
+        page = KnownCountPaginator(subs, PAGE_SIZE, count=unit_total.subs).get_page(request.GET.get("halaman"))
+        indicators = selectors.lkjip_indicators(plan, unit).filter(activity__in=[a.pk for a in page.object_list])
+        page.object_list = selectors.lkjip_rows(plan, unit, quarter, indicators=indicators)  # type: ignore[assignment]
         return render(
             request,
             "kinerja/lkjip.html",

@@ -5,10 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.models import Wilayah, WilayahLevel
+from balai.core.models import Unit, Wilayah, WilayahLevel
 
 from .importer import FIELDS
-from .models import Activity
+from .models import Activity, Direction, Level, Plan, RpjmdGoal
 from .templatetags.kinerja_tags import num
 
 
@@ -83,3 +83,40 @@ class PlanForm(forms.Form):
 class NoteForm(forms.Form):
     unit = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(label=_("Evaluation note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActivityForm(forms.Form):
+    """A program, kegiatan or sub kegiatan typed on the staff screen, with one indicator to add or change."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    code = forms.CharField(label=_("Nomenclature code"), max_length=60, help_text=_("e.g. 1.03.02.2.01.0001"))
+    name = forms.CharField(label=_("Name"), max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.ModelChoiceField(label=_("Responsible OPD"), queryset=Unit.objects.none())
+    urusan = forms.CharField(label=_("Affair (urusan)"), max_length=160, required=False)
+    goal = forms.ModelChoiceField(label=_("RPJMD goal served"), queryset=RpjmdGoal.objects.none(), required=False)
+    pagu = forms.DecimalField(label=_("Budget ceiling (Rp)"), min_value=0, decimal_places=0, localize=True, initial=0)
+    kelurahan = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Wilayah.objects.none(), required=False)
+    geometry = forms.CharField(
+        label=_("Location"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("'latitude, longitude' for a point, or GeoJSON for a line."),
+    )  # fmt: skip
+    spbe = forms.BooleanField(label=_("Digital / SPBE spending"), required=False)
+    indicator = forms.CharField(label=_("Indicator"), max_length=300, required=False,
+                                help_text=_("Adds an indicator, or changes the one with this name."))  # fmt: skip
+    indicator_unit = forms.CharField(label=_("Unit of measure"), max_length=40, required=False)
+    indicator_target = forms.DecimalField(label=_("Annual target"), required=False, min_value=0, localize=True)
+    indicator_direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, initial=Direction.HIGHER)
+
+    def __init__(self, *args: Any, plan: Plan, level: str, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        if level == Level.PROGRAM and plan.rpjmd_id is not None:
+            self.fields["goal"].queryset = RpjmdGoal.objects.filter(mission__rpjmd_id=plan.rpjmd_id)  # type: ignore[attr-defined]
+        else:
+            del self.fields["goal"]
+        if level == Level.SUB_KEGIATAN:
+            places = Wilayah.objects.filter(level=WilayahLevel.DESA_KELURAHAN).order_by("name")
+            self.fields["kelurahan"].queryset = places  # type: ignore[attr-defined]
+        else:
+            for name in ("pagu", "kelurahan", "geometry", "spbe"):
+                del self.fields[name]

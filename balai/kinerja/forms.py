@@ -120,3 +120,49 @@ class ActivityForm(forms.Form):
         else:
             for name in ("pagu", "kelurahan", "geometry", "spbe"):
                 del self.fields[name]
+
+
+class AspirasiForm(forms.Form):
+    """A citizen's aspiration about an activity, sent as a report of the reporting module (kind aspirasi)."""
+
+    text = forms.CharField(
+        label=_("Your aspiration or complaint about this activity"), min_length=20, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}), help_text=_("At least 20 characters."),
+    )  # fmt: skip
+    reporter_name = forms.CharField(label=_("Your name"), required=False, max_length=100)
+    is_anonymous = forms.BooleanField(
+        label=_("Anonymous: hide my identity"), required=False,
+        help_text=_("The public and the OPD will not see your name or contact details."),
+    )  # fmt: skip
+    reporter_email = forms.EmailField(label=_("Email"), required=False, max_length=254,
+                                      help_text=_("We send the tracking link and every answer here."))  # fmt: skip
+    reporter_phone = forms.CharField(label=_("Phone / WhatsApp"), required=False, max_length=20)
+    consent = forms.BooleanField(
+        label=_("I agree that my personal data is processed to handle this report."),
+        error_messages={"required": _("We can only handle your report with your consent to process its data.")},
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)  # honeypot
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, allow_anonymous_without_contact: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allow_anonymous_without_contact = allow_anonymous_without_contact
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("website"):
+            raise forms.ValidationError(_("Your message could not be accepted. Please try again."))
+        anonymous = data.get("is_anonymous", False)
+        if not anonymous and not data.get("reporter_name", "").strip():
+            self.add_error("reporter_name", _("Write your name, or choose to be anonymous."))
+        has_contact = bool(data.get("reporter_email") or data.get("reporter_phone"))
+        if not has_contact and "reporter_email" not in self.errors:
+            if not anonymous:
+                self.add_error(
+                    "reporter_email", _("Give an email or a phone number so we can tell you about progress.")
+                )
+            elif not self.allow_anonymous_without_contact:
+                self.add_error(
+                    "reporter_email", _("Even anonymous messages need an email or a phone number; it is never shown.")
+                )
+        return data

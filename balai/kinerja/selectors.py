@@ -212,11 +212,16 @@ def lkjip_rows(
         status = [RealisationStatus.ACCEPTED] if public else list(DONE)
         from .models import IndicatorValue
 
+        # The page's realisations first (by the activity-quarter key), then their values: joined in one query,
+        # SQLite would walk every realisation of the quarter.
+        realisations = list(
+            Realisation.objects.filter(
+                activity_id__in={i.activity_id for i in indicators}, quarter=quarter, status__in=status
+            ).values_list("pk", flat=True)
+        )
         values = dict(
             IndicatorValue.objects.filter(
-                indicator__in=[i.pk for i in indicators],
-                realisation__quarter=quarter,
-                realisation__status__in=status,
+                realisation_id__in=realisations, indicator_id__in=[i.pk for i in indicators]
             ).values_list("indicator_id", "achieved")
         )
     the_bands = bands()

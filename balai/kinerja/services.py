@@ -356,6 +356,15 @@ def report_link_add(*, actor: Any, scope: StaffScope, activity: Activity, code: 
     return link
 
 
+def report_link_from_citizen(*, activity: Activity, code: str) -> ReportLink:
+    """The link a citizen's aspiration sent from an activity's page makes (inside the reporting module's
+    transaction, `report_submit(in_transaction=…)`): it shows on the page once the report is public."""
+    link, _created = ReportLink.objects.get_or_create(activity=activity, report_code=code)
+    audit_record(actor=None, action="kinerja.report.link", obj=activity, changes={"report": code},
+                 actor_label="pelapor")  # fmt: skip
+    return link
+
+
 def _geometry_clean(text: str) -> str:
     """A GeoJSON Point or LineString (or 'lat,lng'), checked with shapely; '' for none."""
     from shapely.geometry import shape

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kinerja/<int:year>/wilayah/", views.places, name="places"),
     path("kinerja/<int:year>/lkjip/<slug:slug>/", views.lkjip, name="lkjip"),
     path("kinerja/kegiatan/<uuid:public_id>/", views.activity, name="activity"),
+    path("kinerja/kegiatan/<uuid:public_id>/aspirasi/", views.aspirasi, name="aspirasi"),
     path("staf/kinerja/", staff_views.home, name="staff_home"),
     path("staf/kinerja/impor/", staff_views.import_plan, name="staff_import"),
     path("staf/kinerja/rencana/<int:year>/", staff_views.plan, name="staff_plan"),

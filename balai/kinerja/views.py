@@ -4,6 +4,7 @@ realisation appear. Every table can be downloaded (?format=csv or xlsx; the LKjI
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -12,11 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from balai.core.models import Unit, Wilayah
 
-from . import selectors
+from . import selectors, services
 from .exports import pdf_response, table_response
+from .forms import AspirasiForm
 from .models import Activity, Dimension, Level, Plan
 from .templatetags.kinerja_tags import num, pct
 
@@ -203,7 +206,7 @@ def activity(request: HttpRequest, public_id: Any) -> HttpResponse:
             "item": item, "realisations": realisations, "latest": latest, "children": children,
             "figures": figures, "photos": photos, "documents": documents,
             "reports": selectors.linked_reports(item), "indicators": list(item.indicators.all()),
-            "status": _status(item, latest),
+            "status": _status(item, latest), "aspirasi": _aspirasi_form(item),
         },
     )  # fmt: skip
 
@@ -262,3 +265,67 @@ def lkjip(request: HttpRequest, year: int, slug: str) -> HttpResponse:
             printable,
         )
     raise Http404
+
+
+def _aspirasi_form(item: Activity, data: Any = None) -> AspirasiForm:
+    from balai.core.selectors import pemda_current
+
+    pemda = pemda_current()
+    allow = bool(pemda and pemda.allow_anonymous_without_contact)
+    return AspirasiForm(data, initial={"form_token": uuid.uuid4()}, allow_anonymous_without_contact=allow)
+
+
+@require_POST
+def aspirasi(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """A citizen's aspiration about an activity: a report of the reporting module (kind aspirasi, the category of
+    the activity's OPD), linked to the activity in the report's own transaction, counted against the sender's
+    report allowance like the report form. Bad input or the limit keeps everything typed."""
+    from balai.core.middleware import client_address
+    from balai.lapor.models import ReportKind
+    from balai.lapor.ratelimit import SubmissionLimited, bucket_for_address, submit_is_full
+    from balai.lapor.selectors import categories_active
+    from balai.lapor.services import DuplicateSubmission, ReportInput, report_submit
+
+    item = selectors.activity_public(public_id)
+    if item is None:
+        raise Http404
+    form = _aspirasi_form(item, request.POST)
+    bucket = bucket_for_address(request)
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        categories = list(categories_active().order_by("order", "name"))
+        category = next((c for c in categories if c.default_unit_id == item.unit_id), None) or (
+            categories[0] if categories else None
+        )
+        if category is None:
+            form.add_error(None, _("Messages cannot be received at the moment. Please try again later."))
+        elif submit_is_full(bucket) is not None:
+            form.add_error(None, _("You have sent many messages in a short time. Please wait an hour and send it again; what you typed is kept."))  # fmt: skip
+            status = 429
+        else:
+            report_input = ReportInput(
+                category=category, kind=ReportKind.ASPIRASI, title=_("Aspiration: %(name)s") % {"name": item.name[:120]},
+                description=f"{data['text']}\n\n{item.code} {item.name} ({item.unit}, {item.plan.year})",
+                kelurahan=item.kelurahan, reporter_name=data["reporter_name"], reporter_email=data["reporter_email"],
+                reporter_phone=data["reporter_phone"], is_anonymous=data["is_anonymous"], consent=data["consent"],
+                language=request.LANGUAGE_CODE,
+            )  # fmt: skip
+
+            def link(report: Any) -> None:
+                services.report_link_from_citizen(activity=item, code=report.code)
+
+            try:
+                report = report_submit(
+                    data=report_input, ip_address=client_address(request), submission_token=data["form_token"],
+                    rate_bucket=bucket,
+                    in_transaction=link,
+                )  # fmt: skip
+            except DuplicateSubmission as duplicate:
+                report = duplicate.report
+            except SubmissionLimited:
+                form.add_error(None, _("You have sent many messages in a short time. Please wait an hour and send it again; what you typed is kept."))  # fmt: skip
+                status = 429
+            if status == 200:
+                return render(request, "kinerja/aspirasi_sent.html", {"item": item, "code": report.code})
+    return render(request, "kinerja/aspirasi.html", {"item": item, "aspirasi": form}, status=status)

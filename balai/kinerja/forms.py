@@ -141,7 +141,10 @@ class AspirasiForm(forms.Form):
         label=_("I agree that my personal data is processed to handle this report."),
         error_messages={"required": _("We can only handle your report with your consent to process its data.")},
     )
-    website = forms.CharField(label=_("Leave this field empty"), required=False)  # honeypot
+    website = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )  # honeypot, out of the tab order (it is hidden from assistive technology)  # fmt: skip
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, allow_anonymous_without_contact: bool = False, **kwargs: Any) -> None:

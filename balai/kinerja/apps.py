@@ -1,4 +1,9 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +18,13 @@ class KinerjaConfig(AppConfig):
         from .module import MODULE
 
         registry.register(MODULE)
+        post_migrate.connect(_fill_empty_summary, sender=self, dispatch_uid="kinerja-fill-summary")
+
+
+def _fill_empty_summary(using: str = "default", **_kwargs: Any) -> None:
+    """An installation upgraded to the summary cells: count the plans it already has, once."""
+    from .models import Activity, SummaryCell
+    from .summary import summary_rebuild
+
+    if Activity.objects.using(using).exists() and not SummaryCell.objects.using(using).exists():
+        summary_rebuild()

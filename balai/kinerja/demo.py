@@ -37,6 +37,7 @@ from .models import (
 )
 from .roles import BAPPEDA, MODULE, PERENCANA
 from .services import default_bands_create, demo_user
+from .summary import summary_rebuild
 
 # (OPD slug, urusan code, urusan, two programs of its own)
 OPD_PLANS = [
@@ -124,6 +125,8 @@ def load(context: Any) -> None:
             _realisation(plan, now, rng)
         draft = Plan.objects.create(year=max(YEARS) + 1, rpjmd=rpjmd, published=False)
         _plan_rows(draft, {"dinas-pupr": units["dinas-pupr"]}, goals, [], rng, only=("dinas-pupr",))
+        # The rows above were bulk-inserted: count the summary cells once, as `balai kinerja summary rebuild` does.
+        summary_rebuild()
 
 
 def _rpjmd() -> Rpjmd:

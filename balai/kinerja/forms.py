@@ -5,10 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.models import Wilayah, WilayahLevel
+from balai.core.models import Unit, Wilayah, WilayahLevel
 
 from .importer import FIELDS
-from .models import Activity
+from .models import Activity, Direction, Level, Plan, RpjmdGoal
 from .templatetags.kinerja_tags import num
 
 
@@ -83,3 +83,89 @@ class PlanForm(forms.Form):
 class NoteForm(forms.Form):
     unit = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(label=_("Evaluation note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActivityForm(forms.Form):
+    """A program, kegiatan or sub kegiatan typed on the staff screen, with one indicator to add or change."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    code = forms.CharField(label=_("Nomenclature code"), max_length=60, help_text=_("e.g. 1.03.02.2.01.0001"))
+    name = forms.CharField(label=_("Name"), max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.ModelChoiceField(label=_("Responsible OPD"), queryset=Unit.objects.none())
+    urusan = forms.CharField(label=_("Affair (urusan)"), max_length=160, required=False)
+    goal = forms.ModelChoiceField(label=_("RPJMD goal served"), queryset=RpjmdGoal.objects.none(), required=False)
+    pagu = forms.DecimalField(label=_("Budget ceiling (Rp)"), min_value=0, decimal_places=0, localize=True, initial=0)
+    kelurahan = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Wilayah.objects.none(), required=False)
+    geometry = forms.CharField(
+        label=_("Location"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("'latitude, longitude' for a point, or GeoJSON for a line."),
+    )  # fmt: skip
+    spbe = forms.BooleanField(label=_("Digital / SPBE spending"), required=False)
+    indicator = forms.CharField(label=_("Indicator"), max_length=300, required=False,
+                                help_text=_("Adds an indicator, or changes the one with this name."))  # fmt: skip
+    indicator_unit = forms.CharField(label=_("Unit of measure"), max_length=40, required=False)
+    indicator_target = forms.DecimalField(label=_("Annual target"), required=False, min_value=0, localize=True)
+    indicator_direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, initial=Direction.HIGHER)
+
+    def __init__(self, *args: Any, plan: Plan, level: str, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        if level == Level.PROGRAM and plan.rpjmd_id is not None:
+            self.fields["goal"].queryset = RpjmdGoal.objects.filter(mission__rpjmd_id=plan.rpjmd_id)  # type: ignore[attr-defined]
+        else:
+            del self.fields["goal"]
+        if level == Level.SUB_KEGIATAN:
+            places = Wilayah.objects.filter(level=WilayahLevel.DESA_KELURAHAN).order_by("name")
+            self.fields["kelurahan"].queryset = places  # type: ignore[attr-defined]
+        else:
+            for name in ("pagu", "kelurahan", "geometry", "spbe"):
+                del self.fields[name]
+
+
+class AspirasiForm(forms.Form):
+    """A citizen's aspiration about an activity, sent as a report of the reporting module (kind aspirasi)."""
+
+    text = forms.CharField(
+        label=_("Your aspiration or complaint about this activity"), min_length=20, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}), help_text=_("At least 20 characters."),
+    )  # fmt: skip
+    reporter_name = forms.CharField(label=_("Your name"), required=False, max_length=100)
+    is_anonymous = forms.BooleanField(
+        label=_("Anonymous: hide my identity"), required=False,
+        help_text=_("The public and the OPD will not see your name or contact details."),
+    )  # fmt: skip
+    reporter_email = forms.EmailField(label=_("Email"), required=False, max_length=254,
+                                      help_text=_("We send the tracking link and every answer here."))  # fmt: skip
+    reporter_phone = forms.CharField(label=_("Phone / WhatsApp"), required=False, max_length=20)
+    consent = forms.BooleanField(
+        label=_("I agree that my personal data is processed to handle this report."),
+        error_messages={"required": _("We can only handle your report with your consent to process its data.")},
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )  # honeypot, out of the tab order (it is hidden from assistive technology)  # fmt: skip
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, allow_anonymous_without_contact: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allow_anonymous_without_contact = allow_anonymous_without_contact
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("website"):
+            raise forms.ValidationError(_("Your message could not be accepted. Please try again."))
+        anonymous = data.get("is_anonymous", False)
+        if not anonymous and not data.get("reporter_name", "").strip():
+            self.add_error("reporter_name", _("Write your name, or choose to be anonymous."))
+        has_contact = bool(data.get("reporter_email") or data.get("reporter_phone"))
+        if not has_contact and "reporter_email" not in self.errors:
+            if not anonymous:
+                self.add_error(
+                    "reporter_email", _("Give an email or a phone number so we can tell you about progress.")
+                )
+            elif not self.allow_anonymous_without_contact:
+                self.add_error(
+                    "reporter_email", _("Even anonymous messages need an email or a phone number; it is never shown.")
+                )
+        return data

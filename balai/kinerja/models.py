@@ -179,7 +179,10 @@ class Activity(TimestampedModel):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["plan", "unit", "code"], name="kinerja_activity_natural_key"),
         ]
-        indexes: ClassVar = [models.Index(fields=["plan", "level", "unit"], name="kinerja_activity_level")]
+        indexes: ClassVar = [
+            models.Index(fields=["plan", "level", "unit"], name="kinerja_activity_level"),
+            models.Index(fields=["plan", "kelurahan", "code"], name="kinerja_activity_place"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -334,3 +337,40 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year} Q{self.quarter} {self.kind}"
+
+
+class Dimension(models.TextChoices):
+    OPD = "opd", _("OPD")
+    PROGRAM = "program", _("program")
+    KEGIATAN = "kegiatan", _("kegiatan")
+    URUSAN = "urusan", _("affair (urusan)")
+    GOAL = "goal", _("RPJMD goal")
+    KECAMATAN = "kecamatan", _("kecamatan")
+
+
+class SummaryCell(models.Model):
+    """The figures of one group of sub kegiatan (an OPD, a program, a kegiatan, an urusan, an RPJMD goal, a
+    kecamatan) of one year's plan: quarter 0 holds the plan's own figures (sub kegiatan, pagu, SPBE pagu), quarters
+    1–4 the sums of the realisation accepted by Bappeda. Kept by balai.kinerja.summary in each writing service's
+    transaction; derived data (rebuilt at will with `balai kinerja summary rebuild`), so no timestamps."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=160)  # the group's id as text, or the urusan's name; "" for none
+    quarter = models.PositiveSmallIntegerField()
+    subs = models.PositiveIntegerField(default=0)
+    pagu = models.DecimalField(max_digits=20, decimal_places=0, default=Decimal(0))
+    spbe_pagu = models.DecimalField(max_digits=20, decimal_places=0, default=Decimal(0))
+    reported = models.PositiveIntegerField(default=0)
+    financial = models.DecimalField(max_digits=20, decimal_places=0, default=Decimal(0))
+    physical_sum = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    achievement_sum = models.DecimalField(max_digits=14, decimal_places=1, default=Decimal(0))
+    achieved = models.PositiveIntegerField(default=0)  # accepted realisations with a known achievement
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["plan", "dimension", "key", "quarter"], name="kinerja_cell_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.dimension}:{self.key} Q{self.quarter}"

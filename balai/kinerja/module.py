@@ -14,7 +14,9 @@ from balai.core.registry import (
     Backlog,
     DatasetColumn,
     Evidence,
+    Finding,
     GeneratedDataset,
+    IntegrityCheck,
     Kpi,
     MenuEntry,
     Module,
@@ -26,6 +28,7 @@ from balai.core.registry import (
     WorkSection,
 )
 
+from .models import Dimension
 from .roles import PERENCANA, ROLES, is_bappeda, officer_units, uses_kinerja
 
 SEARCH_LIMIT = 20
@@ -102,8 +105,8 @@ def kpis(unit_ids: frozenset[int] | None, now: datetime) -> list[Kpi]:
     figures: dict[Any, Any] = {}
     if plan is not None:
         quarter = latest_quarter(plan)
-        filters = Q(unit_id__in=list(unit_ids)) if unit_ids is not None else None
-        figures = rollup(plan, quarter, "unit_id", filters=filters)
+        keys = sorted(unit_ids) if unit_ids is not None else None
+        figures = rollup(plan, quarter, Dimension.OPD, keys=keys)
     overall = total(figures)
     url = reverse("kinerja:home")
     return [
@@ -247,7 +250,7 @@ def evidence(now: datetime) -> list[Evidence]:
     spbe_subs = Activity.objects.filter(plan=plan, level=Level.SUB_KEGIATAN, spbe=True).count()
     url = reverse("kinerja:year", args=[plan.year])
     quarter = latest_quarter(plan)
-    overall = total(rollup(plan, quarter, "unit_id"))
+    overall = total(rollup(plan, quarter, Dimension.OPD))
     accepted = Realisation.objects.filter(activity__plan=plan, status=RealisationStatus.ACCEPTED).count()
     rp = lambda v: f"Rp {int(v):,}".replace(",", ".")  # noqa: E731
     pct = lambda v: "–" if v is None else f"{v} %".replace(".", ",")  # noqa: E731
@@ -308,7 +311,7 @@ def site_panels(unit: Any, now: datetime) -> list[SitePanel]:
     if plan is None or unit is None:
         return []
     quarter = latest_quarter(plan)
-    figures = rollup(plan, quarter, "unit_id", filters=Q(unit_id=unit.pk))
+    figures = rollup(plan, quarter, Dimension.OPD, keys=[unit.pk])
     if not figures:
         return []
     url = reverse("kinerja:opd", args=[plan.year, unit.slug])
@@ -321,6 +324,16 @@ def site_panels(unit: Any, now: datetime) -> list[SitePanel]:
             order=40,
             url=url,
         )
+    ]
+
+
+def summary_integrity(storage: Any, orphan_grace: Any) -> list[Finding]:
+    """The summary cells against a recount of the plans (`balai kinerja summary rebuild` mends them)."""
+    from .summary import summary_drift
+
+    return [
+        Finding("kinerja.summary", line.split(":", 1)[0], f"{line} (balai kinerja summary rebuild)")
+        for line in summary_drift()
     ]
 
 
@@ -357,6 +370,7 @@ MODULE = Module(
     evidence=evidence,
     site_panels=site_panels,
     demo=demo,
+    integrity=(IntegrityCheck("kinerja.summary", summary_integrity),),
     demo_logins=(
         ("perencana.pupr", _("planning officer of Dinas PUPR: enters the quarterly realisation")),
         ("bappeda", _("Bappeda evaluator: imports the plan, checks realisation")),

@@ -46,6 +46,8 @@ RULES: dict[str, Rule] = {
     "note": Rule(frozenset({Actor.BAPPEDA}), ANY, None),
     "link_report": Rule(frozenset({Actor.BAPPEDA}), ANY, None),
     "locate": Rule(frozenset({Actor.BAPPEDA, Actor.OFFICER}), ANY, None),
+    # typed entry of the plan's rows (what no file holds): Bappeda for every OPD, an officer for their own
+    "edit_plan": Rule(frozenset({Actor.BAPPEDA, Actor.OFFICER}), ANY, None),
     "remind": Rule(frozenset({Actor.SYSTEM}), ANY, None),
 }
 

@@ -1,15 +1,16 @@
 """Reads of the planning module. Public selectors see only published years and accepted realisation; every
-figure of a roll-up is one grouped query (the pages stay as fast at twenty times the demo's size)."""
+figure of a roll-up is read from the summary cells (balai.kinerja.summary), so a page costs the same number of
+queries and about the same time at twenty times the demo's size."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from balai.core.models import Unit
@@ -18,6 +19,7 @@ from balai.core.selectors import work_calendar
 from . import evaluation
 from .models import (
     Activity,
+    Dimension,
     Indicator,
     Level,
     Plan,
@@ -25,7 +27,9 @@ from .models import (
     Realisation,
     RealisationStatus,
     RpjmdGoal,
+    SummaryCell,
 )
+from .summary import ID_DIMENSIONS, key_text
 
 DONE = (RealisationStatus.SUBMITTED, RealisationStatus.ACCEPTED)
 
@@ -57,12 +61,11 @@ def quarter_due(plan: Plan, quarter: int) -> datetime:
     return calendar.add_working_days(end, plan.deadline_working_days)
 
 
-def latest_quarter(plan: Plan, *, public: bool = True) -> int | None:
-    """The latest quarter with accepted realisation (what the public pages show by default)."""
-    qs = Realisation.objects.filter(activity__plan=plan)
-    if public:
-        qs = qs.filter(status=RealisationStatus.ACCEPTED)
-    return qs.aggregate(q=Max("quarter"))["q"]
+def latest_quarter(plan: Plan) -> int | None:
+    """The latest quarter with realisation accepted by Bappeda (what the public pages show by default)."""
+    return SummaryCell.objects.filter(plan=plan, dimension=Dimension.OPD, quarter__gt=0, reported__gt=0).aggregate(
+        q=Max("quarter")
+    )["q"]
 
 
 @dataclass
@@ -76,75 +79,76 @@ class Figures:
     subs: int = 0
     reported: int = 0
     predicate: str = ""
+    spbe_pagu: Decimal = Decimal(0)
+    physical_sum: Decimal = Decimal(0)
+    achievement_sum: Decimal = Decimal(0)
+    achieved: int = 0
 
     @property
     def absorption(self) -> Decimal | None:
         return evaluation.share(self.financial, self.pagu)
 
+    def add(self, cell: SummaryCell) -> None:
+        self.subs += cell.subs
+        self.pagu += cell.pagu
+        self.spbe_pagu += cell.spbe_pagu
+        self.reported += cell.reported
+        self.financial += cell.financial
+        self.physical_sum += cell.physical_sum
+        self.achievement_sum += cell.achievement_sum
+        self.achieved += cell.achieved
 
-def rollup(
-    plan: Plan, quarter: int | None, by: str, *, public: bool = True, filters: Q | None = None
-) -> dict[Any, Figures]:
-    """Figures per value of `by` (an Activity field of the sub kegiatan: "unit_id", "program_id", "urusan",
-    "goal", "kelurahan__parent_id"), two grouped queries."""
-    subs = Activity.objects.filter(plan=plan, level=Level.SUB_KEGIATAN)
-    if filters is not None:
-        subs = subs.filter(filters)
+    def settle(self, the_bands: list[tuple[Decimal, str]]) -> Figures:
+        """The means from the sums: physical progress over the realisations reported, achievement over those with
+        a known achievement (unknown stays unknown, never 0)."""
+        self.physical = _one_place(self.physical_sum / self.reported) if self.reported else None
+        self.achievement = _one_place(self.achievement_sum / self.achieved) if self.achieved else None
+        self.predicate = evaluation.predicate(self.achievement, the_bands)
+        return self
+
+
+def rollup(plan: Plan, quarter: int | None, dimension: str, *, keys: list[Any] | None = None) -> dict[Any, Figures]:
+    """Figures per group of a dimension (balai.kinerja.models.Dimension), read from the summary cells: one query
+    whatever the plan's size (`keys`: only these groups)."""
+    cells = SummaryCell.objects.filter(plan=plan, dimension=dimension, quarter__in=[0, quarter or 0])
+    if keys is not None:
+        cells = cells.filter(key__in=[key_text(k) for k in keys])
+    as_id = dimension in ID_DIMENSIONS
     result: dict[Any, Figures] = defaultdict(Figures)
-    for row in subs.order_by().values(by).annotate(pagu=Sum("pagu"), n=Count("id")):
-        result[row[by]].pagu = row["pagu"] or Decimal(0)
-        result[row[by]].subs = row["n"]
-    if quarter is not None:
-        realised = Realisation.objects.filter(activity__in=subs, quarter=quarter)
-        realised = realised.filter(status=RealisationStatus.ACCEPTED) if public else realised.filter(status__in=DONE)
-        key = f"activity__{by}"
-        the_bands = bands()
-        for row in (
-            realised.order_by()
-            .values(key)
-            .annotate(
-                financial=Sum("financial"), physical=Avg("physical_pct"), achievement=Avg("achievement"), n=Count("id")
-            )
-        ):
-            figures = result[row[key]]
-            figures.financial = row["financial"] or Decimal(0)
-            figures.physical = _one_place(row["physical"])
-            figures.achievement = _one_place(row["achievement"])
-            figures.reported = row["n"]
-            figures.predicate = evaluation.predicate(figures.achievement, the_bands)
-    return dict(result)
+    for cell in cells:
+        key: Any = cell.key
+        if as_id:
+            key = int(cell.key) if cell.key else None
+        result[key].add(cell)
+    the_bands = bands()
+    return {k: f.settle(the_bands) for k, f in result.items()}
 
 
 def _one_place(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(evaluation.ONE_PLACE)
+    return None if value is None else Decimal(value).quantize(evaluation.ONE_PLACE, ROUND_HALF_UP)
 
 
 def total(figures: dict[Any, Figures]) -> Figures:
-    """The Pemda's total of a roll-up: money summed, percentages weighted by the rows reported."""
+    """The sum of a roll-up's rows (money summed, percentages from the summed sums: each realisation counts once)."""
     out = Figures()
-    weight = 0
-    physical = achievement = Decimal(0)
-    reported_with_achievement = 0
     for f in figures.values():
-        out.pagu += f.pagu
-        out.financial += f.financial
         out.subs += f.subs
+        out.pagu += f.pagu
+        out.spbe_pagu += f.spbe_pagu
         out.reported += f.reported
-        if f.physical is not None:
-            physical += f.physical * f.reported
-            weight += f.reported
-        if f.achievement is not None:
-            achievement += f.achievement * f.reported
-            reported_with_achievement += f.reported
-    out.physical = _one_place(physical / weight) if weight else None
-    out.achievement = _one_place(achievement / reported_with_achievement) if reported_with_achievement else None
-    out.predicate = evaluation.predicate(out.achievement, bands())
-    return out
+        out.financial += f.financial
+        out.physical_sum += f.physical_sum
+        out.achievement_sum += f.achievement_sum
+        out.achieved += f.achieved
+    return out.settle(bands())
 
 
 def opd_units(plan: Plan) -> list[Unit]:
-    ids = Activity.objects.filter(plan=plan).order_by().values("unit_id").distinct()
-    return list(Unit.objects.filter(pk__in=ids).order_by("name"))
+    """The OPD with sub kegiatan in the plan (from the summary cells)."""
+    ids = SummaryCell.objects.filter(plan=plan, dimension=Dimension.OPD, quarter=0, subs__gt=0).values_list(
+        "key", flat=True
+    )
+    return list(Unit.objects.filter(pk__in=[int(k) for k in ids if k]).order_by("name"))
 
 
 def goals_with_progress(plan: Plan, quarter: int | None) -> list[tuple[RpjmdGoal, Figures]]:
@@ -155,19 +159,13 @@ def goals_with_progress(plan: Plan, quarter: int | None) -> list[tuple[RpjmdGoal
         .select_related("mission")
         .prefetch_related("indicators")
     )
-    figures = rollup(plan, quarter, "program__goal_id")
+    figures = rollup(plan, quarter, Dimension.GOAL)
     return [(goal, figures.get(goal.pk, Figures())) for goal in goals]
 
 
 def spbe_share(plan: Plan) -> tuple[dict[int, tuple[Decimal, Decimal]], Decimal, Decimal]:
-    """Per OPD (pagu of SPBE-tagged sub kegiatan, all pagu), and the Pemda's two totals."""
-    rows = (
-        Activity.objects.filter(plan=plan, level=Level.SUB_KEGIATAN)
-        .order_by()
-        .values("unit_id")
-        .annotate(spbe=Sum("pagu", filter=Q(spbe=True)), all=Sum("pagu"))
-    )
-    per = {r["unit_id"]: (r["spbe"] or Decimal(0), r["all"] or Decimal(0)) for r in rows}
+    """Per OPD (pagu of SPBE-tagged sub kegiatan, all pagu), and the Pemda's two totals (from the summary cells)."""
+    per = {k: (f.spbe_pagu, f.pagu) for k, f in rollup(plan, None, Dimension.OPD).items() if k is not None}
     return per, sum((v[0] for v in per.values()), Decimal(0)), sum((v[1] for v in per.values()), Decimal(0))
 
 
@@ -214,11 +212,16 @@ def lkjip_rows(
         status = [RealisationStatus.ACCEPTED] if public else list(DONE)
         from .models import IndicatorValue
 
+        # The page's realisations first (by the activity-quarter key), then their values: joined in one query,
+        # SQLite would walk every realisation of the quarter.
+        realisations = list(
+            Realisation.objects.filter(
+                activity_id__in={i.activity_id for i in indicators}, quarter=quarter, status__in=status
+            ).values_list("pk", flat=True)
+        )
         values = dict(
             IndicatorValue.objects.filter(
-                indicator__in=[i.pk for i in indicators],
-                realisation__quarter=quarter,
-                realisation__status__in=status,
+                realisation_id__in=realisations, indicator_id__in=[i.pk for i in indicators]
             ).values_list("indicator_id", "achieved")
         )
     the_bands = bands()

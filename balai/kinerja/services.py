@@ -41,6 +41,7 @@ from .models import (
     ReportLink,
 )
 from .roles import BAPPEDA, MODULE, PERENCANA
+from .summary import cells_refresh, groups_of
 
 PDF_MAGIC = b"%PDF-"
 MAX_EVIDENCE_PER_QUARTER = 10
@@ -220,6 +221,8 @@ def _check_step(
     audit_record(
         actor=actor, action=f"kinerja.realisation.{action}", obj=locked, changes={"status": locked.status, "note": note}
     )
+    if locked.status == RealisationStatus.ACCEPTED:
+        cells_refresh(locked.activity.plan_id, groups_of([locked.activity_id]))
     activity = locked.activity
     with translation.override(settings.LANGUAGE_CODE):
         words = {"code": activity.code, "activity": activity.name[:80], "quarter": locked.quarter}
@@ -353,6 +356,15 @@ def report_link_add(*, actor: Any, scope: StaffScope, activity: Activity, code: 
     return link
 
 
+def report_link_from_citizen(*, activity: Activity, code: str) -> ReportLink:
+    """The link a citizen's aspiration sent from an activity's page makes (inside the reporting module's
+    transaction, `report_submit(in_transaction=…)`): it shows on the page once the report is public."""
+    link, _created = ReportLink.objects.get_or_create(activity=activity, report_code=code)
+    audit_record(actor=None, action="kinerja.report.link", obj=activity, changes={"report": code},
+                 actor_label="pelapor")  # fmt: skip
+    return link
+
+
 def _geometry_clean(text: str) -> str:
     """A GeoJSON Point or LineString (or 'lat,lng'), checked with shapely; '' for none."""
     from shapely.geometry import shape
@@ -390,11 +402,13 @@ def activity_locate(
     _check("locate", rules.NEW, scope, locked.unit_id)
     _check_version(locked, version)
     before = {"kelurahan": locked.kelurahan_id, "geometry": locked.geometry, "spbe": locked.spbe}
+    groups = groups_of([locked.pk])
     locked.kelurahan = kelurahan
     locked.geometry = _geometry_clean(geometry)
     locked.spbe = spbe
     locked.version += 1
     locked.save(update_fields=["kelurahan", "geometry", "spbe", "version", "updated_at"])
+    cells_refresh(locked.plan_id, groups | groups_of([locked.pk]))
     audit_record(
         actor=actor,
         action="kinerja.activity.locate",
@@ -405,6 +419,132 @@ def activity_locate(
         },
     )
     return locked
+
+
+# --- typed entry of the plan ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    """A program, kegiatan or sub kegiatan typed on the staff screen (the level follows from the parent)."""
+
+    code: str
+    name: str
+    unit: Unit
+    urusan: str = ""
+    pagu: Decimal = Decimal(0)
+    goal_id: int | None = None
+    kelurahan: Wilayah | None = None
+    geometry: str = ""
+    spbe: bool = False
+    indicator: str = ""  # an indicator to add (or, by its name, to change) with the three fields below
+    indicator_unit: str = ""
+    indicator_target: Decimal | None = None
+    indicator_direction: str = "higher"
+
+
+CHILD_LEVEL = {None: Level.PROGRAM, Level.PROGRAM: Level.KEGIATAN, Level.KEGIATAN: Level.SUB_KEGIATAN}
+
+
+def _activity_problems(plan: Plan, data: ActivityInput, level: str, existing: Activity | None) -> list[str]:
+    problems = []
+    if not data.code.strip() or not data.name.strip():
+        problems.append(_("Give the code and the name."))
+    clash = Activity.objects.filter(plan=plan, unit=data.unit, code=data.code.strip())
+    if existing is not None:
+        clash = clash.exclude(pk=existing.pk)
+    if data.code.strip() and clash.exists():
+        problems.append(
+            _("This OPD already has %(code)s in the %(year)s plan.") % {"code": data.code, "year": plan.year}
+        )
+    if data.pagu < 0:
+        problems.append(_("The budget ceiling cannot be negative."))
+    if data.indicator.strip() and data.indicator_target is None:
+        problems.append(_("Give the indicator's annual target."))
+    if data.indicator_target is not None and not data.indicator.strip():
+        problems.append(_("Give the indicator's name."))
+    return problems
+
+
+@transaction.atomic
+def activity_save(
+    *,
+    actor: Any,
+    scope: StaffScope,
+    plan: Plan,
+    data: ActivityInput,
+    parent: Activity | None = None,
+    activity: Activity | None = None,
+    version: int | None = None,
+) -> Activity:
+    """Add (`activity` None, under `parent` or as a program) or change a row of the plan, with one indicator,
+    through the same checks as the import: an officer for their own OPD only, the code unique per OPD and year,
+    the version the person saw; audited, and the summary cells recounted for the groups before and after."""
+    locked = Activity.objects.select_for_update().get(pk=activity.pk) if activity is not None else None
+    if locked is not None:
+        _check("edit_plan", rules.NEW, scope, locked.unit_id)
+        _check_version(locked, version)
+        parent = locked.parent
+        level = locked.level
+    else:
+        level = CHILD_LEVEL[parent.level if parent is not None else None]  # type: ignore[index]
+        if parent is not None and parent.plan_id != plan.pk:
+            raise ActionError(_("The parent belongs to another year's plan."))
+    _check("edit_plan", rules.NEW, scope, data.unit.pk)
+    if parent is not None and parent.unit_id != data.unit.pk:
+        raise ActionError(_("A kegiatan or sub kegiatan belongs to the OPD of its program."))
+    problems = _activity_problems(plan, data, level, locked)
+    geometry = ""
+    try:
+        geometry = _geometry_clean(data.geometry) if level == Level.SUB_KEGIATAN else ""
+    except ActionError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise ActionError(" ".join(problems))
+    touched = [locked.pk] if locked is not None and level == Level.SUB_KEGIATAN else []
+    if locked is not None and level != Level.SUB_KEGIATAN:
+        field_name = "program" if level == Level.PROGRAM else "parent"
+        touched = list(
+            Activity.objects.filter(**{field_name: locked}, level=Level.SUB_KEGIATAN).values_list("pk", flat=True)
+        )
+    groups = groups_of(touched)
+    row = locked or Activity(plan=plan, level=level, parent=parent)
+    before = {
+        k: str(getattr(row, k))
+        for k in ("code", "name", "unit_id", "urusan", "pagu", "goal_id", "kelurahan_id", "spbe")
+    }
+    row.code, row.name, row.unit = data.code.strip()[:60], data.name.strip()[:400], data.unit
+    row.urusan = (data.urusan.strip() or (parent.urusan if parent is not None else ""))[:160]
+    if level == Level.PROGRAM:
+        row.goal_id = data.goal_id
+    if level == Level.SUB_KEGIATAN:
+        row.pagu, row.kelurahan, row.geometry, row.spbe = data.pagu, data.kelurahan, geometry, data.spbe
+    if locked is not None:
+        row.version += 1
+    row.program = parent.program if parent is not None else (row if row.pk else None)
+    row.save()
+    if level == Level.PROGRAM and row.program_id != row.pk:
+        row.program = row
+        row.save(update_fields=["program"])
+    if data.indicator.strip() and data.indicator_target is not None:
+        Indicator.objects.update_or_create(
+            activity=row, name=data.indicator.strip()[:300],
+            defaults={"unit_label": data.indicator_unit.strip()[:40], "target": data.indicator_target,
+                      "direction": data.indicator_direction},
+        )  # fmt: skip
+        for realisation in Realisation.objects.filter(activity=row):
+            achievement_refresh(realisation)
+    after = {k: str(getattr(row, k)) for k in before}
+    audit_record(
+        actor=actor,
+        action="kinerja.activity.create" if locked is None else "kinerja.activity.change",
+        obj=row,
+        changes={"before": before if locked is not None else {}, "after": after, "indicator": data.indicator.strip()},
+    )
+    if level == Level.SUB_KEGIATAN:
+        touched = [row.pk]
+    cells_refresh(plan, groups | groups_of(touched))
+    return row
 
 
 # --- import ------------------------------------------------------------------------------------------------
@@ -489,6 +629,7 @@ def plan_import(
                 for realisation in Realisation.objects.filter(activity=parent):
                     achievement_refresh(realisation)
     summary.problems.sort()
+    cells_refresh(plan, None)  # an import may touch any group: recount the plan once
     audit_record(
         actor=actor,
         action="kinerja.plan.import",

@@ -4,6 +4,7 @@ OPD's rows answer 404."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from balai.core.access import StaffRequest, staff_member_required
 from balai.core.models import Unit
 
 from . import rules, selectors, services
-from .forms import CheckForm, ImportForm, LinkForm, LocateForm, NoteForm, PlanForm, RealisationForm
+from .forms import ActivityForm, CheckForm, ImportForm, LinkForm, LocateForm, NoteForm, PlanForm, RealisationForm
 from .importer import ImportFileError, parse_mapping, read_plan
 from .models import Activity, Level, Plan, Realisation
 from .roles import is_bappeda, officer_units, uses_kinerja
@@ -253,3 +254,72 @@ def activity(request: StaffRequest, public_id: Any) -> HttpResponse:
         {"item": item, "locate": locate, "link": link, "can_link": rules.allowed("link_report", rules.NEW, actors),
          "links": item.report_links.order_by("created_at")},
     )  # fmt: skip
+
+
+def _plan_units(request: StaffRequest) -> Any:
+    """The OPD this person may type plan rows for: every OPD for Bappeda, their own for an officer."""
+    units = Unit.objects.opd().order_by("name")
+    return units if is_bappeda(request.scope) else units.filter(pk__in=officer_units(request.scope))
+
+
+def _activity_form_save(request: StaffRequest, form: ActivityForm, plan: Plan, **target: Any) -> Activity | None:
+    if not form.is_valid():
+        return None
+    c = form.cleaned_data
+    data = services.ActivityInput(
+        code=c["code"], name=c["name"], unit=c["unit"], urusan=c["urusan"], pagu=c.get("pagu") or Decimal(0),
+        goal_id=c["goal"].pk if c.get("goal") else None, kelurahan=c.get("kelurahan"), geometry=c.get("geometry", ""),
+        spbe=c.get("spbe", False), indicator=c["indicator"], indicator_unit=c["indicator_unit"],
+        indicator_target=c["indicator_target"], indicator_direction=c["indicator_direction"],
+    )  # fmt: skip
+    try:
+        return services.activity_save(actor=request.user, scope=request.scope, plan=plan, data=data,
+                                      version=c["version"], **target)  # fmt: skip
+    except services.ActionError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+@staff_member_required
+def activity_new(request: StaffRequest, year: int) -> HttpResponse:
+    """Type a program (or, with ?induk=, a kegiatan or sub kegiatan under it) that no file holds."""
+    _admit(request)
+    the_plan = Plan.objects.filter(year=year).first()
+    if the_plan is None:
+        raise Http404
+    parent = _activity_for(request, request.GET["induk"]) if request.GET.get("induk") else None
+    if parent is not None and (parent.plan_id != the_plan.pk or parent.level == Level.SUB_KEGIATAN):
+        raise Http404
+    level = services.CHILD_LEVEL[parent.level if parent is not None else None]  # type: ignore[index]
+    initial = {"unit": parent.unit_id, "urusan": parent.urusan} if parent is not None else {}
+    form = ActivityForm(request.POST or None, initial=initial, plan=the_plan, level=level, units=_plan_units(request))
+    if request.method == "POST":
+        saved = _activity_form_save(request, form, the_plan, parent=parent)
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("kinerja:staff_activity", public_id=saved.public_id)
+    return render(request, "kinerja/staff/activity_form.html",
+                  {"form": form, "plan": the_plan, "parent": parent, "level": Level(level).label, "item": None})  # fmt: skip
+
+
+@staff_member_required
+def activity_edit(request: StaffRequest, public_id: Any) -> HttpResponse:
+    _admit(request)
+    item = _activity_for(request, public_id)
+    first = item.indicators.order_by("id").first()
+    initial = {
+        "version": item.version, "code": item.code, "name": item.name, "unit": item.unit_id, "urusan": item.urusan,
+        "goal": item.goal_id, "pagu": item.pagu, "kelurahan": item.kelurahan_id, "geometry": item.geometry,
+        "spbe": item.spbe, "indicator": first.name if first else "", "indicator_unit": first.unit_label if first else "",
+        "indicator_target": first.target if first else None,
+        "indicator_direction": first.direction if first else "higher",
+    }  # fmt: skip
+    form = ActivityForm(request.POST or None, initial=initial, plan=item.plan, level=item.level,
+                        units=_plan_units(request))  # fmt: skip
+    if request.method == "POST":
+        saved = _activity_form_save(request, form, item.plan, activity=item)
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("kinerja:staff_activity", public_id=saved.public_id)
+    return render(request, "kinerja/staff/activity_form.html",
+                  {"form": form, "plan": item.plan, "parent": item.parent, "level": item.get_level_display(), "item": item})  # fmt: skip

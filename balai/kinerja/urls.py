@@ -12,10 +12,13 @@ urlpatterns = [
     path("kinerja/<int:year>/wilayah/", views.places, name="places"),
     path("kinerja/<int:year>/lkjip/<slug:slug>/", views.lkjip, name="lkjip"),
     path("kinerja/kegiatan/<uuid:public_id>/", views.activity, name="activity"),
+    path("kinerja/kegiatan/<uuid:public_id>/aspirasi/", views.aspirasi, name="aspirasi"),
     path("staf/kinerja/", staff_views.home, name="staff_home"),
     path("staf/kinerja/impor/", staff_views.import_plan, name="staff_import"),
     path("staf/kinerja/rencana/<int:year>/", staff_views.plan, name="staff_plan"),
     path("staf/kinerja/kegiatan/<uuid:public_id>/", staff_views.activity, name="staff_activity"),
+    path("staf/kinerja/rencana/<int:year>/baru/", staff_views.activity_new, name="staff_activity_new"),
+    path("staf/kinerja/kegiatan/<uuid:public_id>/ubah/", staff_views.activity_edit, name="staff_activity_edit"),
     path(
         "staf/kinerja/kegiatan/<uuid:public_id>/triwulan/<int:quarter>/",
         staff_views.realisation,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from balai.kinerja.models import Realisation, RealisationStatus
+from balai.kinerja.models import Realisation, RealisationStatus, ReportLink
 from tests.e2e.conftest import axe_js, browser, new_page, photo_file, site  # noqa: F401 - the e2e fixtures
 from tests.e2e.test_citizen_journey import axe_violations, describe
 
@@ -107,6 +107,21 @@ def test_officer_reports_bappeda_accepts_citizen_sees_progress(  # the e2e fixtu
     citizen.wait_for_function("document.querySelector('.kin-photos img').complete")
     assert citizen.evaluate("document.querySelector('.kin-photos img').naturalWidth") > 0
     shots(citizen, "public-activity")
+    # The citizen sends an aspiration from the activity's page (360×800, no JavaScript): a slip first, then sent.
+    citizen.set_viewport_size(PHONE)
+    citizen.locator("#id_text").fill("Terlalu pendek")
+    citizen.locator("#id_reporter_name").fill("Yohanis Lumempouw")
+    citizen.locator("#id_reporter_email").fill("yohanis@example.id")
+    citizen.locator("#aspirasi button[type=submit]").click()
+    expect(citizen.locator("#id_reporter_name")).to_have_value("Yohanis Lumempouw")
+    shots(citizen, "public-aspirasi-error")
+    citizen.set_viewport_size(PHONE)
+    citizen.locator("#id_text").fill("Mohon lampu jalan dipasang di tikungan Sudirman, malam hari gelap.")
+    citizen.locator("#id_consent").check()
+    citizen.locator("#aspirasi button[type=submit]").click()
+    expect(citizen.locator("h1")).to_be_visible()
+    shots(citizen, "public-aspirasi-sent")
+    assert ReportLink.objects.filter(activity=road).count() == 1
     citizen.goto(f"/kinerja/{YEAR}/lkjip/dinas-pupr/")
     shots(citizen, "public-lkjip")
     citizen.goto(f"/kinerja/{YEAR}/wilayah/")

@@ -37,17 +37,27 @@ EXPECTED: dict[str, dict[str, Any]] = {
                  "officer_pupr": 200, "bappeda": 200, "sysadmin": 200},
     "realisation": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403, "officer_dinkes": 404,
                     "officer_pupr": 200, "bappeda": 200, "sysadmin": 200},
+    "program_new": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403, "officer_dinkes": 200,
+                    "officer_pupr": 200, "bappeda": 200, "sysadmin": 200},
+    "child_new": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403, "officer_dinkes": 404,
+                  "officer_pupr": 200, "bappeda": 200, "sysadmin": 200},
+    "activity_edit": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403,
+                      "officer_dinkes": 404, "officer_pupr": 200, "bappeda": 200, "sysadmin": 200},
 }  # fmt: skip
 
 
 def _urls() -> dict[str, str]:
     road = sub(ROAD)
+    assert road.program is not None
     return {
         "home": "/staf/kinerja/",
         "import": "/staf/kinerja/impor/",
         "plan": f"/staf/kinerja/rencana/{YEAR}/",
         "activity": f"/staf/kinerja/kegiatan/{road.public_id}/",
         "realisation": f"/staf/kinerja/kegiatan/{road.public_id}/triwulan/1/",
+        "program_new": f"/staf/kinerja/rencana/{YEAR}/baru/",  # an officer's form offers their own OPD only
+        "child_new": f"/staf/kinerja/rencana/{YEAR}/baru/?induk={road.program.public_id}",
+        "activity_edit": f"/staf/kinerja/kegiatan/{road.public_id}/ubah/",
     }
 
 

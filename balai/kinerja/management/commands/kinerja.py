@@ -23,7 +23,13 @@ class Command(BaseCommand):
             "kegiatan_code, kegiatan, code, name, pagu, indicator, unit, target, direction, spbe",
         )
 
+        summary = sub.add_parser("summary", help="Check the summary cells against a recount, or recount them.")
+        summary.add_argument("what", choices=["check", "rebuild"])
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "summary":
+            self._summary(options["what"])
+            return
         try:
             mapping = parse_mapping(options["map"])
             with open(options["file"], "rb") as stream:
@@ -37,3 +43,16 @@ class Command(BaseCommand):
         )
         for number, reason in summary.problems:
             self.stdout.write(f"  row {number}: {reason}")
+
+    def _summary(self, what: str) -> None:
+        from balai.kinerja.summary import summary_drift, summary_rebuild
+
+        if what == "rebuild":
+            self.stdout.write(f"summary cells recounted for {summary_rebuild()} plans")
+            return
+        problems = summary_drift()
+        for line in problems[:50]:
+            self.stdout.write(line)
+        if problems:
+            raise CommandError(f"{len(problems)} summary cells differ; run `balai kinerja summary rebuild`")
+        self.stdout.write("summary cells match the plans")

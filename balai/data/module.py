@@ -106,10 +106,11 @@ def kpis(unit_ids: frozenset[int] | None, now: datetime) -> list[Kpi]:
 
 
 def search(query: str, limit: int) -> list[SearchHit]:
-    from .selectors import published, words_match
+    from .search import matching, ranked
+    from .selectors import published
 
     limit = min(limit, SEARCH_LIMIT)
-    found = words_match(published(), query).select_related("unit").order_by("-metadata_modified")[:limit]
+    found = ranked(matching(published(), query[:200])).select_related("unit")[:limit]
     return [
         SearchHit(
             title=d.title,

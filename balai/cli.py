@@ -22,6 +22,7 @@ USAGE = """usage: balai <command> [options]
   mail test        send a test email through the configured mail server; say why it failed in plain words
   integrity        check that reports, events and files are consistent
   summary check    check the command center's summary tables against the reports; `summary rebuild` redoes them
+  data reindex     rebuild the open-data catalogue's word index; `data check` compares it with the datasets
   <django command> any manage.py command (migrate, createsuperuser, check, …)
 
 Each command has --help."""

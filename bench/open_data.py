@@ -89,6 +89,9 @@ def _grow(total: int) -> None:
         )
     from django.db import connection
 
+    from balai.data.search import index_rebuild
+
+    index_rebuild()  # rows written in bulk, as an import would: the word index is made once after
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -25,8 +25,9 @@ from django_ratelimit.core import get_usage
 from balai.core.models import Unit
 from balai.core.selectors import pemda_current
 
+from . import search
 from .models import LICENSE_URLS, Dataset, Group, License, Resource, Tag
-from .selectors import org_id, published, tag_id, with_details, words_match
+from .selectors import org_id, published, tag_id, with_details
 
 CKAN_VERSION = "2.10.4"
 MAX_ROWS = 1000
@@ -200,11 +201,15 @@ def _moment(text: str, field: str) -> datetime | None:
         return None
     if text.upper().startswith("NOW"):
         return datetime.now(UTC)
-    value = parse_datetime(text.replace("Z", "+00:00"))
+    bad = ActionError(409, "Search Query Error", f"Search Query is invalid: bad date in {field}: {text[:40]!r}")
+    try:
+        value = parse_datetime(text.replace("Z", "+00:00"))
+        day = parse_date(text) if value is None else None
+    except ValueError:  # well-formed but impossible, as 2025-13-45
+        raise bad from None
     if value is None:
-        day = parse_date(text)
         if day is None:
-            raise ActionError(409, "Search Query Error", f"Search Query is invalid: bad date in {field}: {text!r}")
+            raise bad
         value = datetime(day.year, day.month, day.day)  # noqa: DTZ001 - made aware just below
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -265,31 +270,41 @@ def apply_fq(qs: QuerySet[Dataset], fq: str) -> QuerySet[Dataset]:
     return qs
 
 
-def apply_q(qs: QuerySet[Dataset], q: str) -> QuerySet[Dataset]:
+def apply_q(qs: QuerySet[Dataset], q: str) -> tuple[QuerySet[Dataset], str, bool]:
+    """`q` split into its fielded terms (applied as `fq` is) and its words; and whether fielded terms narrowed."""
     q = (q or "").strip()
+    if len(q) > search.MAX_QUERY_LENGTH:
+        raise ActionError(
+            409,
+            "Search Query Error",
+            f"Search Query is invalid: q is longer than {search.MAX_QUERY_LENGTH} characters",
+        )
     if q in ("", "*:*", "*"):
-        return qs
+        return qs, "", False
     fielded = [m for m in FQ_TERM.finditer(q)]
     if fielded:
         qs = apply_fq(qs, " ".join(m.group(0) for m in fielded))
         q = FQ_TERM.sub("", q)
-    return words_match(qs, q.replace("*", " "))
+    return qs, q, bool(fielded)
 
 
-def order_of(sort: str) -> list[str]:
-    order = []
+def order_of(sort: str, *, scored: bool = False) -> list[str]:
+    """The ORDER BY of a CKAN `sort`; `score` is the search's relevance when words were searched."""
+    order: list[str] = []
     for part in (sort or "score desc, metadata_modified desc").split(","):
         words = part.split()
         if not words:
             continue
         field, direction = words[0], (words[1].lower() if len(words) > 1 else "asc")
         if field == "score":
+            if scored:
+                order.append("title_hit" if direction == "asc" else "-title_hit")
             continue
         if field not in SORTS or direction not in ("asc", "desc"):
             raise ActionError(409, "Search Query Error", f"Search Query is invalid: cannot sort by {part.strip()!r}")
         order.append(("-" if direction == "desc" else "") + SORTS[field])
-    if not order:
-        order = ["-metadata_modified"]
+    if not [o for o in order if not o.endswith("title_hit")]:
+        order.append("-metadata_modified")
     last = order[-1]
     order.append("-pk" if last.startswith("-") else "pk")
     return order
@@ -376,22 +391,33 @@ def package_list(params: dict[str, Any], url: Urls) -> Any:
 def package_search(params: dict[str, Any], url: Urls) -> Any:
     rows = _int(params, "rows", DEFAULT_ROWS, high=MAX_ROWS)
     start = _int(params, "start", 0)
-    qs = apply_q(published(), str(params.get("q", "")))
+    qs, words, narrowed = apply_q(published(), str(params.get("q", "")))
     fq = params.get("fq", "")
     fq_list = params.get("fq_list") or []
     for filter_text in [str(fq), *[str(f) for f in (fq_list if isinstance(fq_list, list) else [fq_list])]]:
-        qs = apply_fq(qs, filter_text)
+        if filter_text.strip():
+            narrowed = True
+            qs = apply_fq(qs, filter_text)
     sort = str(params.get("sort") or "score desc, metadata_modified desc")
-    order = order_of(sort)
+    scored = bool(search.words(words))
+    order = order_of(sort, scored=scored)
     fields = _fields(params.get("facet.field"))
+    if scored and (fields or not order[0].endswith("title_hit")):
+        # Another order than relevance, or facets of the matches: the database joins the index.
+        qs, scored = search.matching(qs, words), False
     facets = facets_of(
         qs,
         fields,
         _int(params, "facet.limit", 50, low=-1),
         _int(params, "facet.mincount", 1),
     )
-    count = qs.count()
-    page = list(with_details(qs.order_by(*order))[start : start + rows]) if rows else []
+    if scored:
+        found = search.results(qs, words, narrowed=narrowed)
+        count = found.count()
+        page = _in_order(found[start : start + rows] if rows else [])
+    else:
+        count = qs.count()
+        page = list(with_details(qs.order_by(*order))[start : start + rows]) if rows else []
     return {
         "count": count,
         "sort": sort,
@@ -399,6 +425,11 @@ def package_search(params: dict[str, Any], url: Urls) -> Any:
         "facets": {f: {i["name"]: i["count"] for i in v["items"]} for f, v in facets.items()},
         "search_facets": facets,
     }
+
+
+def _in_order(ids: list[int]) -> list[Dataset]:
+    found = {d.pk: d for d in with_details(Dataset.objects.filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _by_id_or_name(params: dict[str, Any]) -> str:

@@ -123,6 +123,8 @@ class Dataset(TimestampedModel):
     data_updated_at = models.DateTimeField(_("data updated"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Every word the dataset is found by, written by the services (balai/data/search.py holds the index over it).
+    search_text = models.TextField(_("search words"), blank=True, default="", editable=False)
 
     objects = DatasetQuerySet.as_manager()
 

@@ -17,6 +17,7 @@ from balai.core.registry import (
     DatasetColumn,
     Evidence,
     GeneratedDataset,
+    IntegrityCheck,
     Kpi,
     MenuEntry,
     Module,
@@ -106,10 +107,11 @@ def kpis(unit_ids: frozenset[int] | None, now: datetime) -> list[Kpi]:
 
 
 def search(query: str, limit: int) -> list[SearchHit]:
-    from .selectors import published, words_match
+    from .search import matching, ranked
+    from .selectors import published
 
     limit = min(limit, SEARCH_LIMIT)
-    found = words_match(published(), query).select_related("unit").order_by("-metadata_modified")[:limit]
+    found = ranked(matching(published(), query[:200])).select_related("unit")[:limit]
     return [
         SearchHit(
             title=d.title,
@@ -210,6 +212,15 @@ def periodic_reminders(now: datetime) -> dict[str, int]:
     return reminders_send(now)
 
 
+def integrity_checks(storage: Any, orphan_grace: Any) -> list[Any]:
+    """The word index holds every published dataset, as its words are now, and nothing else."""
+    from balai.core.registry import Finding
+
+    from .search import index_problems
+
+    return [Finding("data.search_index", subject, message) for subject, message in index_problems()]
+
+
 def demo(context: Any) -> None:
     from .demo import load
 
@@ -250,6 +261,7 @@ MODULE = Module(
     search=search,
     datasets=datasets,
     evidence=evidence,
+    integrity=(IntegrityCheck("data.search_index", integrity_checks),),
     demo=demo,
     demo_logins=(
         ("walidata", _("walidata: publishes the OPD's datasets")),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from balai.core.access import StaffScope
 from balai.core.models import Unit
 
-from . import rules
+from . import rules, search
 from .models import Dataset, Resource, Tag
 
 # The catalogue filters' choices, kept in the cache; dropped when a dataset is published or withdrawn.
@@ -40,15 +41,6 @@ def published() -> QuerySet[Dataset]:
     return Dataset.objects.published()
 
 
-def words_match(qs: QuerySet[Dataset], text: str) -> QuerySet[Dataset]:
-    """Every word in the title, the description, the name or a tag."""
-    for word in text.split()[:10]:
-        word = word[:80]
-        tagged = Tag.objects.filter(datasets=OuterRef("pk"), name__icontains=word)
-        qs = qs.filter(Q(title__icontains=word) | Q(notes__icontains=word) | Q(name__icontains=word) | Exists(tagged))
-    return qs
-
-
 @dataclass(frozen=True)
 class CatalogueFilters:
     q: str = ""
@@ -58,11 +50,10 @@ class CatalogueFilters:
     format: str = ""
 
 
-def catalogue(filters: CatalogueFilters) -> QuerySet[Dataset]:
-    """The public catalogue page: published datasets matching the search and the filters, newest change first."""
+def catalogue(filters: CatalogueFilters) -> search.Results | QuerySet[Any]:
+    """The ids of the published datasets matching the search and the filters, a page at a time (each a sequence a
+    Paginator can page): the best matches first when words are searched, else the newest change first."""
     qs = published()
-    if filters.q:
-        qs = words_match(qs, filters.q)
     if filters.organization:
         qs = qs.filter(unit_id__in=Unit.objects.filter(slug=filters.organization).values("pk"))
     if filters.group:
@@ -71,7 +62,10 @@ def catalogue(filters: CatalogueFilters) -> QuerySet[Dataset]:
         qs = qs.filter(Exists(Dataset.tags.through.objects.filter(dataset=OuterRef("pk"), tag__name=filters.tag)))
     if filters.format:
         qs = qs.filter(Exists(Resource.objects.filter(dataset=OuterRef("pk"), format=filters.format.upper())))
-    return qs.order_by("-metadata_modified", "-pk")
+    if search.words(filters.q):
+        narrowed = bool(filters.organization or filters.group or filters.tag or filters.format)
+        return search.results(qs, filters.q[: search.MAX_QUERY_LENGTH], narrowed=narrowed)
+    return qs.order_by("-metadata_modified", "-pk").values_list("pk", flat=True)
 
 
 def dataset_public(name: str) -> Dataset:

@@ -28,7 +28,7 @@ from balai.core.outbox import mail_queue
 from balai.core.registry import GeneratedDataset, registry
 from balai.core.services import audit_record
 
-from . import rules
+from . import rules, search
 from .files import WRITERS, FileRefusedError, read_table
 from .models import FREQUENCY_DAYS, Dataset, Format, Group, Resource, State, Tag
 from .rules import Action
@@ -118,6 +118,7 @@ def dataset_create(*, actor: Any, scope: StaffScope, data: DatasetInput, demo: b
     dataset.save()
     dataset.tags.set(_tags(data.tags))
     dataset.groups.set(data.groups)
+    search.index_datasets([dataset])
     audit_record(actor=actor, action="data.dataset.create", obj=dataset, changes={"unit": data.unit.slug})
     return dataset
 
@@ -149,6 +150,7 @@ def dataset_update(
         locked.version += 1
         locked.metadata_modified = timezone.now()
         locked.save()
+        search.index_datasets([locked])
         audit_record(actor=actor, action="data.dataset.update", obj=locked, changes=changes)
     return locked
 
@@ -205,6 +207,7 @@ def dataset_transition(
     if action in (Action.RETURN, Action.PUBLISH):
         locked.review_note = note
     locked.save()
+    search.index_datasets([locked])
     audit_record(
         actor=actor,
         action=f"data.dataset.{action.value}",
@@ -272,6 +275,7 @@ def resource_add(
     locked.metadata_modified = now
     locked.data_updated_at = now
     locked.save(update_fields=["version", "metadata_modified", "data_updated_at", "updated_at"])
+    search.index_datasets([locked])
     audit_record(
         actor=actor,
         action="data.resource.add",
@@ -358,6 +362,7 @@ def _sync_one(spec: GeneratedDataset, now: datetime, *, force: bool, fallback: U
     dataset.save()
     dataset.tags.set(_tags(spec.tags))
     rows = _generated_files(dataset, spec, now)
+    search.index_datasets([dataset])
     audit_record(actor=None, actor_label="system", action="data.dataset.refresh", obj=dataset, changes={"rows": rows})
     return True
 

@@ -66,11 +66,13 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         format=request.GET.get("format", "")[:8],
     )
     qs = selectors.catalogue(filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    datasets = list(
-        selectors.with_details(Dataset.objects.filter(pk__in=[d.pk for d in page.object_list]))
-        .annotate(downloads=Sum("resources__download_count"))
-        .order_by("-metadata_modified", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]  # sliced only
+    order = list(page.object_list)
+    datasets = sorted(
+        selectors.with_details(Dataset.objects.filter(pk__in=order)).annotate(
+            downloads=Sum("resources__download_count")
+        ),
+        key=lambda d: order.index(d.pk),
     )
     organisations, groups, tags = _filter_options()
     query = request.GET.copy()

@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from unittest import mock
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from balai.core.models import Unit
@@ -23,7 +24,7 @@ from .periods import deadline, periods_ended
 from .setup import MONTHLY_SLUG, default_report_types_create
 
 DEMO_DOMAIN = "demo.balai.local"
-LURAH_UNITS = 6  # the first kelurahan of the first kecamatan get a lurah each
+LURAH_UNITS = 6  # the first kecamatan's lurah with short user names
 KIM_COUNT = 12
 POSTS = [
     (
@@ -38,13 +39,12 @@ MEMBERS = ["Ketua", "Sekretaris", "Bendahara", "Anggota 1", "Anggota 2"]
 ROLES = ["ketua", "sekretaris", "bendahara", "anggota", "anggota"]
 
 
-def _user(username: str, name: str, password: str) -> object:
-    user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"first_name": name, "email": f"{username}@{DEMO_DOMAIN}"}
+def _user(username: str, name: str, hashed_password: str) -> object:
+    # The password is hashed once for the whole demo (a hash takes about half a second; there are 70 lurah).
+    user, _created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={"first_name": name, "email": f"{username}@{DEMO_DOMAIN}", "password": hashed_password},
     )
-    if created:
-        user.set_password(password)
-        user.save()
     return user
 
 
@@ -60,14 +60,19 @@ def demo_load(context: DemoContext) -> None:
     rng = context.rng
     kecamatan = list(Unit.objects.filter(kind="kecamatan").order_by("wilayah_id"))
     first = kecamatan[0]
-    kelurahan = list(Unit.objects.filter(parent=first).order_by("wilayah_id")[:LURAH_UNITS])
-    camat = _user("camat.girian", f"Camat {first.name}", context.password)
+    hashed = make_password(context.password)
+    # Every kelurahan and desa has its lurah but the last one, so the readiness page shows each state.
+    places = list(
+        Unit.objects.filter(kind__in=["kelurahan", "desa"], is_active=True).order_by("parent__wilayah_id", "wilayah_id")
+    )
+    kelurahan = places[:-1]
+    camat = _user("camat.girian", f"Camat {first.name}", hashed)
     membership_grant(actor=None, user=camat, unit=first, role=rules.Role.CAMAT, module=rules.MODULE)
-    office = _user("pemerintahan", "Bagian Pemerintahan", context.password)
+    office = _user("pemerintahan", "Bagian Pemerintahan", hashed)
     membership_grant(
         actor=None, user=office, unit=Unit.objects.get(slug="setda"), role=rules.Role.PEMERINTAHAN, module=rules.MODULE
     )
-    moderator = _user("moderator.kim", "Moderator KIM Diskominfo", context.password)
+    moderator = _user("moderator.kim", "Moderator KIM Diskominfo", hashed)
     membership_grant(
         actor=None,
         user=moderator,
@@ -77,8 +82,9 @@ def demo_load(context: DemoContext) -> None:
     )
     lurah = []
     for i, unit in enumerate(kelurahan):
-        name = "lurah.girian" if i == 0 else f"lurah.{i + 1}"
-        user = _user(name, f"Lurah {unit.name}", context.password)
+        # The first kecamatan's lurah have short names (the demo logins and docs/desa.md name them).
+        name = "lurah.girian" if i == 0 else f"lurah.{i + 1}" if i < LURAH_UNITS else f"lurah.{unit.slug}"
+        user = _user(name, f"Lurah {unit.name}", hashed)
         membership_grant(actor=None, user=user, unit=unit, role=rules.Role.LURAH, module=rules.MODULE)
         services.mailbox_set(actor=None, unit=unit, sender_email=f"kel{i + 1}@{DEMO_DOMAIN}")
         lurah.append(user)
@@ -106,7 +112,7 @@ def demo_load(context: DemoContext) -> None:
                     actor=lurah[i], actors=actors, unit=unit, report_type=report_type, period_key=period.key,
                     values=values, send=True,
                 )  # fmt: skip
-            if m < 2 or i == 0:
+            if (m < 2 or i == 0) and unit.parent_id == first.pk:  # the demo's camat reviews their kecamatan
                 with _at(moment + dt.timedelta(days=1)):
                     services.submission_review(
                         actor=camat, actors={rules.Actor.CAMAT}, submission=sent, accept=not (m == 2 and i == 0),
@@ -149,7 +155,7 @@ def _demo_kim(context: DemoContext, kecamatan: list[Unit]) -> None:
     pemda = context.pemda
     rng = context.rng
     now = timezone.now()
-    member_user = _user("kim.girian", "Anggota KIM", context.password)
+    member_user = _user("kim.girian", "Anggota KIM", make_password(context.password))
     for n, unit in enumerate(chosen):
         lat = float(pemda.min_latitude) + rng.random() * float(pemda.max_latitude - pemda.min_latitude)
         lng = float(pemda.min_longitude) + rng.random() * float(pemda.max_longitude - pemda.min_longitude)

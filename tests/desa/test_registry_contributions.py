@@ -13,6 +13,7 @@ from django.core import mail
 from django.test import RequestFactory
 
 from balai.core.access import staff_scope
+from balai.core.models import Unit
 from balai.core.registry import DemoContext, registry
 from balai.desa import rules
 from balai.desa.models import Kim, KimPost, Reminder, Submission
@@ -110,6 +111,11 @@ def test_the_demo_loads_once_with_late_returned_and_emailed_reports(city) -> Non
     assert subs.filter(status="dikembalikan").count() == 1
     assert subs.filter(channel="email", status="terkirim").count() == 1
     assert any(s.is_late for s in subs) and any(not s.is_late for s in subs)
+    # Every kelurahan and desa of the city has its lurah, but one (so the readiness page shows that state too).
+    places = Unit.objects.filter(kind__in=["kelurahan", "desa"], is_active=True)
+    with_lurah = places.filter(memberships__module="desa", memberships__role="lurah", memberships__is_active=True)
+    assert places.count() > 60 and with_lurah.distinct().count() == places.count() - 1
+    assert subs.values("unit").distinct().count() == places.count() - 1
     counts = (Kim.objects.count(), Submission.objects.count(), KimPost.objects.count())
     MODULE.demo(context)
     assert (Kim.objects.count(), Submission.objects.count(), KimPost.objects.count()) == counts

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF, XPos, YPos
 
 from balai.core.selectors import pemda_current, work_calendar
-from balai.lib.pdf import PDF_FONT, add_fonts
+from balai.lib.pdf import PDF_FONT, add_fonts, printable
 
 from .models import Decision, InformationRequest, ppid_settings
 from .selectors import Figures
@@ -31,15 +31,15 @@ def _pdf() -> FPDF:
 
 def _line(pdf: FPDF, text: Any, *, size: int = 10, bold: bool = False, height: float = 5.5) -> None:
     pdf.set_font(PDF_FONT, "B" if bold else "", size)
-    pdf.multi_cell(0, height, str(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, height, printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _row(pdf: FPDF, label: Any, value: Any) -> None:
     pdf.set_font(PDF_FONT, "B", 10)
     y = pdf.get_y()
-    pdf.multi_cell(55, 5.5, str(label), new_x=XPos.RIGHT, new_y=YPos.TOP)
+    pdf.multi_cell(55, 5.5, printable(label), new_x=XPos.RIGHT, new_y=YPos.TOP)
     pdf.set_font(PDF_FONT, "", 10)
-    pdf.multi_cell(0, 5.5, str(value or "-"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 5.5, printable(value or "-"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(max(pdf.get_y(), y + 5.5) + 1)
 
 
@@ -129,11 +129,11 @@ def report_pdf(figures: Figures, title: str) -> bytes:
     _line(pdf, _("Time taken for each request"), bold=True)
     pdf.set_font(PDF_FONT, "", 8)
     with pdf.table(col_widths=(40, 30, 30, 20, 50), text_align="LEFT") as table:
-        table.row([str(x) for x in (_("Register number"), _("Received"), _("Notice"), _("Working days"),
+        table.row([printable(x) for x in (_("Register number"), _("Received"), _("Notice"), _("Working days"),
                                        _("Decision"))])  # fmt: skip
         for row in figures.rows:
-            table.row([str(row["register_number"]), _day(row["received_at"]), _day(row["notice_at"]),
-                       str(row["days"]), str(row["decision_label"])])  # fmt: skip
+            table.row([printable(row["register_number"]), _day(row["received_at"]), _day(row["notice_at"]),
+                       str(row["days"]), printable(row["decision_label"])])  # fmt: skip
     return bytes(pdf.output())
 
 

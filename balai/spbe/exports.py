@@ -18,19 +18,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from balai.core.selectors import pemda_current
+from balai.lib.pdf import add_fonts, printable
 
 from .models import EvidenceItem, Framework, Status
 from .scoring import PREDICATES
 from .selectors import Overview, automatic_evidence, overview
-
-# The built-in PDF font covers Latin-1; the few characters outside it that Indonesian and English text uses are
-# written the plain way.
-PLAIN = str.maketrans({"—": "-", "–": "-", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "...", "×": "x",
-                       "÷": "/", "Σ": "Sum ", "≥": ">=", "≤": "<=", "→": "->", "·": "-"})  # fmt: skip
-
-
-def _plain(text: Any) -> str:
-    return str(text).translate(PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
 def _num(value: Any, places: int = 2) -> str:
@@ -79,14 +71,15 @@ def dossier_pdf(framework: Framework, now: datetime) -> bytes:
     automatic = automatic_evidence(now)
     pemda = pemda_current()
     pdf = FPDF(format="A4")
+    font = add_fonts(pdf)
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title(_plain(_("SPBE self-assessment %(year)d") % {"year": framework.year}))
+    pdf.set_title(printable(_("SPBE self-assessment %(year)d") % {"year": framework.year}))
     pdf.add_page()
     width = pdf.epw
 
     def line(text: Any, size: int = 10, style: str = "", height: float = 5) -> None:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(width, height, _plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(font, style, size)
+        pdf.multi_cell(width, height, printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     line(_("SPBE self-assessment %(year)d") % {"year": framework.year}, 16, "B", 8)
     if pemda is not None:

@@ -16,6 +16,7 @@ from balai.core.registry import registry
 from balai.spbe import services
 from balai.spbe.models import Assessment
 from tests.factories import make_report
+from tests.pdf_text import pdf_text
 
 from .conftest import YEAR, assessment, reviewed, signed_in
 
@@ -92,7 +93,10 @@ def test_the_dossier_lists_each_indicator_with_its_evidence_and_no_private_data(
     assert auto, "lapor's automatic evidence for indicator 42 is in the dossier"
     pdf = client.get(f"/staf/spbe/{YEAR}/dosir.pdf")
     assert pdf.content.startswith(b"%PDF-")
+    printed = " ".join(pdf_text(pdf.content).split())
+    assert "SK Pengelola Pengaduan" in printed and "Sum (" in printed  # Σ, which the font lacks, spelled out
     everything = "\n".join(str(c) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for c in r if c)
+    everything += printed
     for private in ("Pak Budi", "0812", "@example.id", "koord.spbe", "petugas.pupr"):
         assert private not in everything
 

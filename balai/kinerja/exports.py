@@ -46,31 +46,27 @@ def pdf_response(
 ) -> HttpResponse:
     from fpdf import FPDF
 
+    from balai.lib.pdf import add_fonts, printable
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
+    font = add_fonts(pdf)
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 13)
-    pdf.multi_cell(0, 7, _latin(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(0, 5, _latin(subtitle), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(font, "B", 13)
+    pdf.multi_cell(0, 7, printable(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(font, "", 9)
+    pdf.multi_cell(0, 5, printable(subtitle), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     widths = (24, 92, 56, 20, 22, 22, 20, 21)
     with pdf.table(col_widths=widths, line_height=4) as table:
-        pdf.set_font("Helvetica", "", 7)
+        pdf.set_font(font, "", 7)
         head = table.row()
         for h in headers:
-            head.cell(_latin(str(h)))
+            head.cell(printable(str(h)))
         for row in rows:
             line = table.row()
             for value in row:
-                line.cell(_latin(str(value)))
+                line.cell(printable(str(value)))
     response = HttpResponse(bytes(pdf.output()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response
-
-
-def _latin(text: str) -> str:
-    """The PDF core fonts carry Latin-1 only."""
-    return (
-        text.replace("\u00a0", " ").replace("–", "-").replace("≥", ">=").encode("latin-1", "replace").decode("latin-1")
-    )

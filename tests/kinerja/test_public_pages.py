@@ -14,6 +14,7 @@ from balai.core.access import staff_scope
 from balai.core.registry import registry
 from balai.kinerja.models import Activity, Level, Plan
 from balai.kinerja.services import RealisationInput, plan_import, realisation_return, realisation_save
+from tests.pdf_text import pdf_text
 
 from .conftest import DRAIN, IMMUNISATION, ROAD, YEAR, client_for, report_and_accept, row, sub
 
@@ -96,6 +97,8 @@ def test_every_table_downloads_as_csv_and_xlsx_and_lkjip_as_pdf(reported: Plan) 
     assert "Hari genangan" in lkjip and ",4,5,75,Cukup" in lkjip.replace(".0,", ",")
     pdf = client.get(f"/kinerja/{YEAR}/lkjip/dinas-pupr/?format=pdf&triwulan=1")
     assert pdf.content.startswith(b"%PDF-")
+    printed = " ".join(pdf_text(pdf.content).split())
+    assert "Panjang jalan" in printed and "Hari genangan" in printed and "Baik" in printed
 
 
 def _public_outputs(client: Any) -> list[str]:

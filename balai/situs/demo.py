@@ -129,7 +129,7 @@ def _site(unit: Unit, now: Any, *, stale: bool, index: int) -> None:
         now=reviewed,
     )
     if not stale:
-        _officials(site, unit, with_photos=index < 3)
+        _officials(site, unit, with_photos=index < 3 or unit.slug == "dinkes")
     for title, requirements, procedure, duration, cost, product in SERVICES:
         page = services.page_create(
             actor=None,

@@ -3,12 +3,14 @@ is left stale on purpose (old news, profile never reviewed), so the readiness pa
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from balai.core.models import Unit, UnitKind
 from balai.core.services import membership_grant
@@ -66,6 +68,39 @@ def demo_sites(context: Any) -> None:
         membership_grant(actor=None, user=user, unit=dinkes, role=role, module=MODULE)
 
 
+OFFICIALS = [("Kepala", (31, 78, 121)), ("Sekretaris", (120, 60, 40))]
+
+
+def _portrait(colour: tuple[int, int, int], label: str) -> bytes:
+    """A made-up portrait for the demo (a figure on a coloured ground, labelled DEMO): no real person's face."""
+    image = Image.new("RGB", (300, 375), colour)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((95, 60, 205, 170), fill=(235, 225, 210))
+    draw.rounded_rectangle((60, 190, 240, 375), radius=40, fill=(235, 225, 210))
+    draw.text((10, 10), f"DEMO {label}", fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def _officials(site: Site, unit: Unit, *, with_photos: bool) -> None:
+    name = unit.short_name or unit.name
+    for order, (position, colour) in enumerate(OFFICIALS, start=1):
+        photo = None
+        if with_photos:
+            data = _portrait(colour, position)
+            photo = services.Upload("pejabat.jpg", len(data), io.BytesIO(data))
+        services.official_save(
+            actor=None,
+            scope=None,
+            site=site,
+            official=None,
+            version=None,
+            data={"name": f"{position} {name} [DEMO]", "position": f"{position} {unit.name}", "order": order},
+            photo=photo,
+        )
+
+
 def _site(unit: Unit, now: Any, *, stale: bool, index: int) -> None:
     site = services.site_activate(actor=None, scope=None, unit=unit)
     reviewed = now - timedelta(days=400) if stale else now - timedelta(days=20)
@@ -81,7 +116,6 @@ def _site(unit: Unit, now: Any, *, stale: bool, index: int) -> None:
             else f"{unit.name} membantu Wali Kota melaksanakan urusan pemerintahan di bidangnya.",
             "visi_misi": f"Visi: pelayanan {unit.short_name or unit.name} yang cepat, terbuka dan ramah. [DEMO]",
             "struktur": "Kepala Dinas\nSekretariat\nBidang-bidang\nUPTD",
-            "pejabat": [{"name": f"Kepala {unit.short_name or unit.name}", "position": "Kepala"}],
             "address": "Jl. Sam Ratulangi, Bitung",
             "phone": "(0438) 21000",
             "email": unit.email or "",
@@ -94,6 +128,8 @@ def _site(unit: Unit, now: Any, *, stale: bool, index: int) -> None:
         services_reviewed=True,
         now=reviewed,
     )
+    if not stale:
+        _officials(site, unit, with_photos=index < 3 or unit.slug == "dinkes")
     for title, requirements, procedure, duration, cost, product in SERVICES:
         page = services.page_create(
             actor=None,

@@ -93,12 +93,6 @@ class ActionForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    pejabat_text = forms.CharField(
-        label=_("Officials"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line: name — position. For example: dr. Maria Lumi — Kepala Dinas"),
-    )
     profile_reviewed = forms.BooleanField(label=_("I checked the profile: it is current"), required=False)
     services_reviewed = forms.BooleanField(
         label=_("I checked the list of public services: it is current"), required=False
@@ -115,13 +109,20 @@ class ProfileForm(forms.ModelForm):
             "opening_hours": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def pejabat(self) -> list[dict[str, str]]:
-        people = []
-        for line in self.cleaned_data.get("pejabat_text", "").splitlines():
-            name, _sep, position = line.replace("—", "-").partition(" - ")
-            if name.strip():
-                people.append({"name": name.strip()[:120], "position": position.strip()[:120]})
-        return people
+
+class OfficialForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    position = forms.CharField(label=_("Position"), max_length=120, required=False)
+    order = forms.IntegerField(
+        label=_("Place in the list"), min_value=1, max_value=999, initial=1, help_text=_("1 is shown first.")
+    )
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("JPEG, PNG or WebP. Its location and camera data are removed before it is saved."),
+    )
 
 
 class SettingsForm(forms.Form):

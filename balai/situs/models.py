@@ -40,7 +40,6 @@ class Site(TimestampedModel):
     tugas_fungsi = models.TextField(_("duties and functions (tugas dan fungsi)"), blank=True)
     visi_misi = models.TextField(_("vision and mission (visi-misi)"), blank=True)
     struktur = models.TextField(_("organisation structure"), blank=True)
-    pejabat = models.JSONField(_("officials"), default=list, blank=True)  # [{"name", "position"}]
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -175,3 +174,31 @@ class Revision(TimestampedModel):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["page", "number"], name="situs_revision_number"),
         ]
+
+
+class Official(TimestampedModel):
+    """One official (pejabat) on a site's profile: name, position, place in the list and a photo.
+
+    The photo went through the report photos' pipeline (checked by content, re-encoded, metadata stripped); the
+    small copy is what the profile page shows."""
+
+    site = models.ForeignKey(Site, verbose_name=_("website"), on_delete=models.CASCADE, related_name="officials")
+    name = models.CharField(_("name"), max_length=120)
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(_("place in the list"), default=1)
+    photo = models.FileField(_("photo"), upload_to="situs/pejabat/", blank=True)
+    photo_small = models.FileField(upload_to="situs/pejabat/", blank=True)
+    photo_width = models.PositiveSmallIntegerField(default=0)  # of the small copy, for the page's <img>
+    photo_height = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    # A handful per site.
+    grows_with_use: ClassVar[bool] = False
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ("order", "id")
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,7 +2,8 @@
 
 SQLite: an FTS5 table (`situs_page_fts`, made by migration 0002) holding the title and summary of published pages
 only; the services keep it (`index_pages` after every change of a page, `index_rebuild` after bulk loads).
-PostgreSQL: a GIN index on `to_tsvector('simple', title || ' ' || summary)` (same migration); nothing to keep.
+PostgreSQL: a GIN index on `to_tsvector('simple', regexp_replace(title || ' ' || summary, '[^[:alnum:]]+', ' ', 'g'))`
+(migration 0004; `search_text` says why); nothing to keep.
 
 Both use the same words (letters and digits, lower-cased), all of which must match, whole except the last, which
 may also be a beginning ("jadwal posyan" finds "Jadwal Posyandu"), as lapor's report search does; and return the
@@ -21,6 +22,8 @@ from collections.abc import Iterable, Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
+from django.db.models import Func, TextField, Value
+from django.db.models.functions import Concat
 
 from .models import Page, PageStatus
 
@@ -40,9 +43,23 @@ def query_words(query: str) -> list[str]:
     return [w.lower()[:MAX_WORD_CHARS] for w in _WORD.findall(query[:MAX_QUERY_CHARS])][:MAX_WORDS]
 
 
+def search_text() -> Func:
+    """Title and summary with every run of non-letters/digits made one space, so PostgreSQL's parser sees the words
+    SQLite's tokenizer sees: "COVID-19" is "covid" and "19" on both (PostgreSQL alone would index "covid-19",
+    "covid" and "-19", and "covid 19" would find nothing)."""
+    return Func(
+        Concat("title", Value(" "), "summary", output_field=TextField()),
+        Value(r"[^[:alnum:]]+"),
+        Value(" "),
+        Value("g"),
+        function="REGEXP_REPLACE",
+        output_field=TextField(),
+    )
+
+
 def search_vector() -> SearchVector:
-    # The same expression as the GIN index of migration 0002, or PostgreSQL would not use it.
-    return SearchVector("title", "summary", config="simple")
+    # The same expression as the GIN index of migration 0004, or PostgreSQL would not use it.
+    return SearchVector(search_text(), config="simple")
 
 
 def page_ids(query: str, limit: int, *, kinds: Sequence[str] = ()) -> list[int]:

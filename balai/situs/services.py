@@ -29,7 +29,7 @@ from balai.core.services import audit_record
 from balai.lapor.images import PhotoError, process_photo
 
 from . import rules, search
-from .models import Kind, Page, PageStatus, Revision, Site
+from .models import Kind, Official, Page, PageStatus, Revision, Site
 from .rules import Actor
 
 # Paths below a site that belong to its own sections, never to a page.
@@ -43,6 +43,7 @@ SNAPSHOT_FIELDS = (
 TEXT_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f not in {"event_on", "photo", "document"})
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 RENDITION_SIDE = 480
+OFFICIAL_PHOTO_SIDE = 160  # the profile page shows officials' photos at 80 px, twice that for sharp screens
 STALE_MAIL_EVERY = timedelta(days=7)
 
 
@@ -215,7 +216,7 @@ def site_activate(*, actor: Any, scope: StaffScope | None, unit: Unit) -> Site:
 
 
 PROFILE_FIELDS = (
-    "tagline", "tugas_fungsi", "visi_misi", "struktur", "pejabat", "address", "phone", "email", "opening_hours",
+    "tagline", "tugas_fungsi", "visi_misi", "struktur", "address", "phone", "email", "opening_hours",
     "latitude", "longitude",
 )  # fmt: skip
 
@@ -251,6 +252,104 @@ def site_profile_update(
     locked.save()
     audit_record(actor=actor, action="situs.site.profile", obj=locked, changes={"fields": changed})
     return locked
+
+
+# --- officials -----------------------------------------------------------------------------------------------
+
+
+def _official_photo(upload: Upload) -> tuple[ContentFile[bytes], ContentFile[bytes], int, int]:
+    """An official's photo through the report photos' pipeline, and a 160 px copy (with its size) for the profile."""
+    try:
+        full = process_photo(
+            upload.stream, size=upload.size, max_bytes=settings.PHOTO_MAX_BYTES, max_side=settings.PHOTO_MAX_SIDE
+        )
+        small = process_photo(
+            io.BytesIO(full.content),
+            size=len(full.content),
+            max_bytes=len(full.content) + 1,
+            max_side=OFFICIAL_PHOTO_SIDE,
+        )
+    except PhotoError as exc:
+        raise SitusError(str(exc)) from exc
+    return (
+        ContentFile(full.content, name="pejabat.jpg"),
+        ContentFile(small.content, name="pejabat-kecil.jpg"),
+        small.width,
+        small.height,
+    )
+
+
+@transaction.atomic
+def official_save(
+    *,
+    actor: Any,
+    scope: StaffScope | None,
+    site: Site,
+    official: Official | None,
+    version: int | None,
+    data: dict[str, Any],
+    photo: Upload | None = None,
+) -> Official:
+    """Add an official to a site's profile, or change one (name, position, place in the list, photo)."""
+    locked_site = Site.objects.select_for_update().select_related("unit").get(pk=site.pk)
+    _site_refuse("profile", scope, locked_site)
+    if official is None:
+        item = Official(site=locked_site)
+        before: dict[str, Any] = {}
+    else:
+        item = Official.objects.select_for_update().get(pk=official.pk, site=locked_site)
+        _check_version(item, version)
+        before = {"name": item.name, "position": item.position, "order": item.order}
+        item.version += 1
+    files = _official_photo(photo) if photo is not None else None  # refused before anything is saved
+    item.name = str(data.get("name", "")).strip()[:120]
+    item.position = str(data.get("position", "")).strip()[:120]
+    item.order = int(data.get("order") or 1)
+    if not item.name:
+        raise SitusError(_("Write the official's name."))
+    if files is not None:
+        item.photo.save(files[0].name or "pejabat.jpg", files[0], save=False)
+        item.photo_small.save(files[1].name or "pejabat-kecil.jpg", files[1], save=False)
+        item.photo_width, item.photo_height = files[2], files[3]
+    item.save()
+    locked_site.profile_reviewed_at = timezone.now()
+    locked_site.version += 1
+    locked_site.save(update_fields=["profile_reviewed_at", "version", "updated_at"])
+    after = {"name": item.name, "position": item.position, "order": item.order, "photo": files is not None}
+    audit_record(
+        actor=actor,
+        action="situs.official.add" if official is None else "situs.official.change",
+        obj=locked_site,
+        changes={"official": item.pk, "before": before, "after": after},
+    )
+    return item
+
+
+@transaction.atomic
+def official_remove(*, actor: Any, scope: StaffScope | None, official: Official, version: int | None) -> None:
+    """Take an official off a site's profile (their photo files go with them)."""
+    locked_site = Site.objects.select_for_update().select_related("unit").get(pk=official.site_id)
+    _site_refuse("profile", scope, locked_site)
+    item = Official.objects.select_for_update().get(pk=official.pk)
+    _check_version(item, version)
+    names = [item.photo.name, item.photo_small.name]
+    audit_record(
+        actor=actor,
+        action="situs.official.remove",
+        obj=locked_site,
+        changes={"official": item.pk, "name": item.name, "position": item.position},
+    )
+    item.delete()
+    locked_site.version += 1
+    locked_site.save(update_fields=["version", "updated_at"])
+    storage = Official._meta.get_field("photo").storage  # type: ignore[attr-defined]
+
+    def _delete_files() -> None:
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(_delete_files)
 
 
 @transaction.atomic

@@ -18,9 +18,9 @@ from balai.core.access import StaffRequest, staff_member_required
 from balai.core.models import Unit
 
 from . import rules, selectors, services
-from .forms import ActionForm, PageForm, ProfileForm, SettingsForm
+from .forms import ActionForm, OfficialForm, PageForm, ProfileForm, SettingsForm
 from .freshness import stale_reasons
-from .models import Kind, Page, PageStatus, Site
+from .models import Kind, Official, Page, PageStatus, Site
 from .services import SitusError, Upload
 
 
@@ -257,11 +257,9 @@ def page_revisions(request: HttpRequest, unit: str, page: str) -> HttpResponse:
 def site_profile_edit(request: HttpRequest, unit: str) -> HttpResponse:
     req = cast(StaffRequest, request)
     site = selectors.site_for_staff(req.scope, unit)
-    pejabat = "\n".join(f"{p.get('name', '')} — {p.get('position', '')}" for p in site.pejabat)
-    form = ProfileForm(request.POST or None, instance=site, initial={"version": site.version, "pejabat_text": pejabat})
+    form = ProfileForm(request.POST or None, instance=site, initial={"version": site.version})
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in ProfileForm.Meta.fields}
-        data["pejabat"] = form.pejabat()
         try:
             services.site_profile_update(
                 actor=request.user,
@@ -278,6 +276,69 @@ def site_profile_edit(request: HttpRequest, unit: str) -> HttpResponse:
             messages.success(request, _("The profile is saved."))
             return redirect("situs:staff_site", unit=unit)
     return render(request, "situs/staff_profile.html", {"site": site, "form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_member_required
+def officials(request: HttpRequest, unit: str, pk: int | None = None) -> HttpResponse:
+    """The officials of a site's profile: the list, a form to add one, or (with pk) a form to change one."""
+    req = cast(StaffRequest, request)
+    site = selectors.site_for_staff(req.scope, unit)
+    if rules.site_refusal("profile", actors=rules.actors_for(req.scope, site)):
+        raise Http404
+    item = get_object_or_404(Official, pk=pk, site=site) if pk is not None else None
+    initial: dict[str, Any] = {"order": site.officials.count() + 1}
+    if item is not None:
+        initial = {"version": item.version, "name": item.name, "position": item.position, "order": item.order}
+    form = OfficialForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.official_save(
+                actor=request.user,
+                scope=req.scope,
+                site=site,
+                official=item,
+                version=form.cleaned_data["version"],
+                data=form.cleaned_data,
+                photo=_upload(form.cleaned_data.get("photo")),
+            )
+        except SitusError as exc:
+            form.add_error("photo" if request.FILES else None, str(exc))
+        else:
+            messages.success(request, _("The official is saved."))
+            return redirect("situs:staff_officials", unit=unit)
+    people = list(site.officials.all())
+    return render(request, "situs/staff_officials.html", {"site": site, "form": form, "item": item, "people": people})
+
+
+@require_POST
+@staff_member_required
+def official_remove(request: HttpRequest, unit: str, pk: int) -> HttpResponse:
+    req = cast(StaffRequest, request)
+    site = selectors.site_for_staff(req.scope, unit)
+    item = get_object_or_404(Official, pk=pk, site=site)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.official_remove(actor=request.user, scope=req.scope, official=item, version=version)
+    except SitusError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(name)s is no longer on the profile.") % {"name": item.name})
+    return redirect("situs:staff_officials", unit=unit)
+
+
+@require_safe
+@staff_member_required
+def official_photo(request: HttpRequest, unit: str, pk: int) -> FileResponse:
+    req = cast(StaffRequest, request)
+    site = selectors.site_for_staff(req.scope, unit)
+    item = get_object_or_404(Official, pk=pk, site=site)
+    from .views import file_response
+
+    return file_response(item.photo_small.name, public=False)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

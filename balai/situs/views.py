@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_safe
 from balai.core.registry import registry
 
 from . import selectors
-from .models import Kind, Page, Site
+from .models import Kind, Official, Page, Site
 from .selectors import NEWS_KINDS
 
 PER_PAGE = 20
@@ -164,6 +164,7 @@ def site_profile(request: HttpRequest, prefix: str, unit: str) -> HttpResponse:
     site = selectors.site_public_get(prefix, unit)
     context = _site_context(request, site, "profil")
     context["last_updated"] = _last_updated(site.profile_reviewed_at, site.updated_at)
+    context["people"] = list(site.officials.all())
     return render(request, "situs/site_profile.html", context)
 
 
@@ -283,6 +284,13 @@ def page_photo(request: HttpRequest, prefix: str, unit: str, page: str, size: st
     site = selectors.site_public_get(prefix, unit)
     item = selectors.page_public_get(site, page)
     return file_response(item.photo_small.name if size == "kecil" else item.photo.name, public=True)
+
+
+@require_safe
+def official_photo(request: HttpRequest, prefix: str, unit: str, pk: int) -> FileResponse:
+    site = selectors.site_public_get(prefix, unit)
+    item = get_object_or_404(Official, pk=pk, site=site)
+    return file_response(item.photo_small.name, public=True)
 
 
 @require_safe

@@ -70,6 +70,14 @@ def test_a_citizen_reads_an_opd_site_without_javascript(new_page: Any, demo_site
     shots(page, "news")
     page.goto("/portal/cari/?q=posyandu")
     shots(page, "search")
+    page.goto("/opd/dinkes/profil/")
+    portrait = page.locator(".officials img").first
+    expect(portrait).to_have_attribute("loading", "lazy")
+    expect(portrait).to_have_attribute("alt", re.compile(r"^Foto Kepala Dinkes"))
+    portrait.scroll_into_view_if_needed()
+    expect(portrait).to_have_js_property("complete", True)
+    assert page.evaluate("document.querySelector('.officials img').naturalWidth") == 128
+    shots(page, "profile-officials")
 
     checker = new_page(PHONE, bypass_csp=True)
     problems = {}
@@ -87,6 +95,9 @@ def test_an_editor_publishes_news_with_a_photo(new_page: Any, demo_sites: Any, p
     editor.locator("#id_password").fill(DEMO_PASSWORD)
     with editor.expect_navigation():
         editor.locator("#id_password").press("Enter")
+    editor.goto("/staf/situs/dinkes/pejabat/")
+    expect(editor.locator(".officials li")).to_have_count(2)
+    shots(editor, "staff-officials")
     editor.goto("/staf/situs/")
     shots(editor, "staff-sites")
     editor.get_by_role("link", name="Dinas Kesehatan").click()

@@ -16,7 +16,7 @@ from balai.core.models import Membership, Unit, UnitKind
 from balai.core.registry import DemoContext, registry
 from balai.platform.demo import DEMO_PASSWORD
 from balai.situs.freshness import stale_reasons
-from balai.situs.models import Kind, Page, Site
+from balai.situs.models import Kind, Official, Page, Site
 
 from .conftest import publish, write
 
@@ -74,9 +74,14 @@ def test_the_demo_gives_every_opd_a_site_one_stale_and_adds_nothing_twice(city: 
     registry.get("situs").demo(context)  # type: ignore[union-attr,misc]
     opd = Unit.objects.filter(kind=UnitKind.OPD, is_active=True).count()
     assert Site.objects.count() == opd
+    people = Official.objects.all()
+    assert people.count() == 2 * (opd - 1) and people.exclude(photo="").count() >= 6
+    assert people.filter(site__unit__slug="dinkes").exclude(photo="").count() == 2
+    assert all("[DEMO]" in person.name for person in people)
     counts = (Site.objects.count(), Page.objects.count(), Membership.objects.filter(module="situs").count())
     registry.get("situs").demo(context)  # type: ignore[union-attr,misc]
     assert (Site.objects.count(), Page.objects.count(), Membership.objects.filter(module="situs").count()) == counts
+    assert Official.objects.count() == 2 * (opd - 1)
     stale = stale_reasons(list(Site.objects.select_related("unit")), timezone.now() + timedelta(hours=1))
     assert [Site.objects.get(pk=pk).unit.slug for pk in stale] == ["dinsos"]
     editor = get_user_model().objects.get(username="editor.dinkes")

@@ -44,6 +44,7 @@ MATRIX: list[tuple[str, dict[str, Any]]] = [
     ("/staf/situs/kesegaran/", {"anonymous": LOGIN, "citizen": 403, "default": 200}),
     (f"{D}/", {"anonymous": LOGIN, "citizen": 403, "operator_dinkes": 404, "editor_pupr": 404, "head_pupr": 404, "default": 200}),
     (f"{D}/profil/", {"anonymous": LOGIN, "citizen": 403, "operator_dinkes": 404, "editor_pupr": 404, "head_pupr": 404, "default": 200}),
+    (f"{D}/pejabat/", {"anonymous": LOGIN, "citizen": 403, "operator_dinkes": 404, "editor_pupr": 404, "head_pupr": 404, "default": 200}),
     (f"{D}/baru/berita/", {"anonymous": LOGIN, "citizen": 403, "operator_dinkes": 404, "editor_pupr": 404, "head_pupr": 404, "default": 200}),
     (f"{P}/", {"anonymous": LOGIN, "citizen": 403, "operator_dinkes": 404, "editor_pupr": 404, "head_pupr": 404, "default": 200}),
     (f"{P}/pratinjau/", {"anonymous": LOGIN, "citizen": 403, "operator_dinkes": 404, "editor_pupr": 404, "head_pupr": 404, "default": 200}),

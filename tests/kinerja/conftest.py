@@ -109,3 +109,13 @@ def _english_messages() -> Any:
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def rpjmd(plan: Plan, bappeda: Any) -> Any:
+    """An RPJMD over the plan's year, typed through the service (two missions, no goals yet)."""
+    from balai.kinerja.services import RpjmdInput, rpjmd_save
+
+    data = RpjmdInput(start_year=2025, end_year=2029, vision="Bitung yang maju, sejahtera dan berkelanjutan",
+                      missions=("Meningkatkan kualitas infrastruktur kota", "Meningkatkan derajat kesehatan warga"))  # fmt: skip
+    return rpjmd_save(actor=bappeda, scope=staff_scope(bappeda), data=data)

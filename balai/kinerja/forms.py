@@ -175,8 +175,10 @@ class RpjmdForm(forms.Form):
     """An RPJMD typed by Bappeda: its years, vision and missions (one per line, numbered in order)."""
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    start_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
-    end_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100,
+    start_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100,
+                                    widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}))  # fmt: skip
+    end_year = forms.IntegerField(label=_("Last year of the term"), min_value=2000, max_value=2100,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
                                   help_text=_("Five years: the first year plus four."))  # fmt: skip
     vision = forms.CharField(label=_("Vision"), widget=forms.Textarea(attrs={"rows": 3}))
     missions = forms.CharField(

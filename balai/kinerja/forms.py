@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from balai.core.models import Unit, Wilayah, WilayahLevel
 
 from .importer import FIELDS
-from .models import Activity, Direction, Level, Plan, RpjmdGoal
+from .models import Activity, Direction, Level, Plan, Rpjmd, RpjmdGoal, RpjmdMission
 from .templatetags.kinerja_tags import num
 
 
@@ -169,3 +169,61 @@ class AspirasiForm(forms.Form):
                     "reporter_email", _("Even anonymous messages need an email or a phone number; it is never shown.")
                 )
         return data
+
+
+class RpjmdForm(forms.Form):
+    """An RPJMD typed by Bappeda: its years, vision and missions (one per line, numbered in order)."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    start_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100,
+                                    widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}))  # fmt: skip
+    end_year = forms.IntegerField(label=_("Last year of the term"), min_value=2000, max_value=2100,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+                                  help_text=_("Five years: the first year plus four."))  # fmt: skip
+    vision = forms.CharField(label=_("Vision"), widget=forms.Textarea(attrs={"rows": 3}))
+    missions = forms.CharField(
+        label=_("Missions"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One mission per line, in order: the first line is mission 1."),
+    )  # fmt: skip
+
+
+class GoalForm(forms.Form):
+    """A goal (sasaran) of the RPJMD with one indicator and its target for each year of the term."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    mission = forms.ModelChoiceField(label=_("Mission"), queryset=RpjmdMission.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=30, help_text=_("e.g. S1.2"))
+    title = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}))
+    indicator = forms.CharField(label=_("Indicator"), max_length=300, required=False,
+                                help_text=_("Adds an indicator, or changes the one with this name."))  # fmt: skip
+    indicator_unit = forms.CharField(label=_("Unit of measure"), max_length=40, required=False)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, initial=Direction.HIGHER)
+    baseline = forms.DecimalField(label=_("Baseline"), required=False, localize=True)
+
+    def __init__(self, *args: Any, rpjmd: Rpjmd, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = rpjmd.missions.order_by("number")  # type: ignore[attr-defined]
+        self.years = list(range(rpjmd.start_year, rpjmd.end_year + 1))
+        for year in self.years:
+            self.fields[f"target_{year}"] = forms.DecimalField(
+                label=_("Target %(year)s") % {"year": year}, required=False, localize=True
+            )
+
+    def targets(self) -> dict[int, Any]:
+        return {year: self.cleaned_data.get(f"target_{year}") for year in self.years}
+
+
+class RenstraForm(forms.Form):
+    """An OPD's Renstra: the RPJMD goals it serves, and a summary."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    goals = forms.ModelMultipleChoiceField(
+        label=_("RPJMD goals this OPD serves"), queryset=RpjmdGoal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    summary = forms.CharField(label=_("Summary of the Renstra"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+
+    def __init__(self, *args: Any, rpjmd: Rpjmd, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = RpjmdGoal.objects.filter(mission__rpjmd=rpjmd).order_by("code")  # type: ignore[attr-defined]

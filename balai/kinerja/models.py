@@ -44,6 +44,7 @@ class Rpjmd(TimestampedModel):
     start_year = models.PositiveSmallIntegerField(_("first year"), unique=True)
     end_year = models.PositiveSmallIntegerField(_("last year"))
     vision = models.TextField(_("vision"))
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("RPJMD")
@@ -75,6 +76,7 @@ class RpjmdGoal(TimestampedModel):
     mission = models.ForeignKey(RpjmdMission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="goals")
     code = models.CharField(_("code"), max_length=30)
     title = models.TextField(_("goal"))
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("RPJMD goal")
@@ -112,6 +114,7 @@ class Renstra(TimestampedModel):
     unit = models.ForeignKey(Unit, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="+")
     goals = models.ManyToManyField(RpjmdGoal, verbose_name=_("RPJMD goals served"), related_name="renstra")
     summary = models.TextField(_("summary"), blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("Renstra")

@@ -48,6 +48,10 @@ RULES: dict[str, Rule] = {
     "locate": Rule(frozenset({Actor.BAPPEDA, Actor.OFFICER}), ANY, None),
     # typed entry of the plan's rows (what no file holds): Bappeda for every OPD, an officer for their own
     "edit_plan": Rule(frozenset({Actor.BAPPEDA, Actor.OFFICER}), ANY, None),
+    # typed entry of the medium-term plan: the RPJMD and its goals by Bappeda; an OPD's Renstra by Bappeda or the
+    # OPD's own planning officer
+    "edit_rpjmd": Rule(frozenset({Actor.BAPPEDA}), ANY, None),
+    "edit_renstra": Rule(frozenset({Actor.BAPPEDA, Actor.OFFICER}), ANY, None),
     "remind": Rule(frozenset({Actor.SYSTEM}), ANY, None),
 }
 

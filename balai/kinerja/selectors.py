@@ -157,7 +157,7 @@ def goals_with_progress(plan: Plan, quarter: int | None) -> list[tuple[RpjmdGoal
     goals = list(
         RpjmdGoal.objects.filter(mission__rpjmd_id=plan.rpjmd_id)
         .select_related("mission")
-        .prefetch_related("indicators")
+        .prefetch_related("indicators", "renstra__unit")
     )
     figures = rollup(plan, quarter, Dimension.GOAL)
     return [(goal, figures.get(goal.pk, Figures())) for goal in goals]

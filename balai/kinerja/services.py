@@ -30,6 +30,7 @@ from .models import (
     Activity,
     EvaluationNote,
     Evidence,
+    GoalIndicator,
     Indicator,
     IndicatorValue,
     Level,
@@ -38,7 +39,11 @@ from .models import (
     Realisation,
     RealisationStatus,
     ReminderSent,
+    Renstra,
     ReportLink,
+    Rpjmd,
+    RpjmdGoal,
+    RpjmdMission,
 )
 from .roles import BAPPEDA, MODULE, PERENCANA
 from .summary import cells_refresh, groups_of
@@ -544,6 +549,185 @@ def activity_save(
     if level == Level.SUB_KEGIATAN:
         touched = [row.pk]
     cells_refresh(plan, groups | groups_of(touched))
+    return row
+
+
+# --- typed entry of the medium-term plan (RPJMD, its goals, each OPD's Renstra) ------------------------------
+
+RPJMD_YEARS = 5  # a mayor's term: Permendagri 86/2017 (the RPJMD covers five years)
+
+
+@dataclass(frozen=True)
+class RpjmdInput:
+    start_year: int
+    end_year: int
+    vision: str
+    missions: tuple[str, ...]  # in order: mission n is the n-th line
+
+
+@transaction.atomic
+def rpjmd_save(
+    *, actor: Any, scope: StaffScope, data: RpjmdInput, rpjmd: Rpjmd | None = None, version: int | None = None
+) -> Rpjmd:
+    """Add or change an RPJMD (vision, missions numbered in order). A mission that has goals is not removed. The
+    annual plans of its years that have no RPJMD yet are linked to it (their goal pages then show its goals)."""
+    _check("edit_rpjmd", rules.NEW, scope, None)
+    locked = Rpjmd.objects.select_for_update().get(pk=rpjmd.pk) if rpjmd is not None else None
+    if locked is not None:
+        _check_version(locked, version)
+    missions = [m.strip() for m in data.missions if m.strip()]
+    problems = []
+    if not data.vision.strip():
+        problems.append(_("Write the vision."))
+    if not missions:
+        problems.append(_("Write at least one mission, one per line."))
+    if not 0 <= data.end_year - data.start_year < RPJMD_YEARS:
+        problems.append(_("An RPJMD covers at most five years, from its first year to its last."))
+    clash = Rpjmd.objects.filter(start_year=data.start_year)
+    if locked is not None:
+        clash = clash.exclude(pk=locked.pk)
+    if clash.exists():
+        problems.append(_("There is already an RPJMD starting in %(year)s.") % {"year": data.start_year})
+    if locked is not None:
+        kept = locked.missions.filter(number__gt=len(missions), goals__isnull=False).order_by("number").first()
+        if kept is not None:
+            problems.append(
+                _("Mission %(n)d has goals: move or keep them before removing the mission.") % {"n": kept.number}
+            )
+    if problems:
+        raise ActionError(" ".join(problems))
+    row = locked or Rpjmd()
+    before = {"start_year": row.start_year, "end_year": row.end_year, "vision": row.vision,
+              "missions": [m.text for m in row.missions.all()] if locked is not None else []}  # fmt: skip
+    row.start_year, row.end_year, row.vision = data.start_year, data.end_year, data.vision.strip()
+    if locked is not None:
+        row.version += 1
+    row.save()
+    for number, text in enumerate(missions, start=1):
+        RpjmdMission.objects.update_or_create(rpjmd=row, number=number, defaults={"text": text})
+    row.missions.filter(number__gt=len(missions)).delete()
+    linked = Plan.objects.filter(year__range=(row.start_year, row.end_year), rpjmd__isnull=True).update(rpjmd=row)
+    audit_record(
+        actor=actor,
+        action="kinerja.rpjmd.create" if locked is None else "kinerja.rpjmd.change",
+        obj=row,
+        changes={"before": before, "after": {"start_year": row.start_year, "end_year": row.end_year,
+                 "vision": row.vision, "missions": missions}, "plans_linked": linked},
+    )  # fmt: skip
+    return row
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    """A goal (sasaran) with one indicator to add (or, by its name, to change) and its target for each year."""
+
+    mission_id: int | None
+    code: str
+    title: str
+    indicator: str = ""
+    indicator_unit: str = ""
+    direction: str = "higher"
+    baseline: Decimal | None = None
+    targets: dict[int, Decimal | None] = field(default_factory=dict)  # year -> target
+
+
+@transaction.atomic
+def goal_save(
+    *,
+    actor: Any,
+    scope: StaffScope,
+    rpjmd: Rpjmd,
+    data: GoalInput,
+    goal: RpjmdGoal | None = None,
+    version: int | None = None,
+) -> RpjmdGoal:
+    """Add or change a goal of the RPJMD with an indicator and its five-year targets. The summary cells count per
+    goal through the programs that serve it (Activity.goal), which this does not change: the goal's figures on
+    the public page stay right, and the check `summary_drift()` proves it in the tests."""
+    _check("edit_rpjmd", rules.NEW, scope, None)
+    locked = RpjmdGoal.objects.select_for_update().get(pk=goal.pk) if goal is not None else None
+    if locked is not None:
+        _check_version(locked, version)
+    mission = RpjmdMission.objects.filter(pk=data.mission_id or 0, rpjmd=rpjmd).first()
+    problems = []
+    if mission is None:
+        problems.append(_("Choose a mission of this RPJMD."))
+    if not data.code.strip() or not data.title.strip():
+        problems.append(_("Give the code and the goal."))
+    clash = RpjmdGoal.objects.filter(mission__rpjmd=rpjmd, code=data.code.strip())
+    if locked is not None:
+        clash = clash.exclude(pk=locked.pk)
+    if data.code.strip() and clash.exists():
+        problems.append(_("This RPJMD already has a goal with the code %(code)s.") % {"code": data.code.strip()})
+    given = {year: target for year, target in data.targets.items() if target is not None}
+    if any(not rpjmd.start_year <= year <= rpjmd.end_year for year in given):
+        problems.append(_("A target is for a year of the RPJMD."))
+    if any(target < 0 for target in given.values()) or (data.baseline is not None and data.baseline < 0):
+        problems.append(_("A target or baseline cannot be negative."))
+    if data.indicator.strip() and not given:
+        problems.append(_("Give the indicator's target for at least one year."))
+    if given and not data.indicator.strip():
+        problems.append(_("Give the indicator's name."))
+    if problems:
+        raise ActionError(" ".join(problems))
+    row = locked or RpjmdGoal()
+    before = {"mission": row.mission_id, "code": row.code, "title": row.title}
+    row.mission, row.code, row.title = mission, data.code.strip()[:30], data.title.strip()  # type: ignore[assignment]
+    if locked is not None:
+        row.version += 1
+    row.save()
+    if data.indicator.strip():
+        GoalIndicator.objects.update_or_create(
+            goal=row, name=data.indicator.strip()[:300],
+            defaults={"unit_label": data.indicator_unit.strip()[:40], "direction": data.direction,
+                      "baseline": data.baseline, "targets": {str(y): str(t) for y, t in sorted(given.items())}},
+        )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="kinerja.goal.create" if locked is None else "kinerja.goal.change",
+        obj=row,
+        changes={"before": before if locked is not None else {},
+                 "after": {"mission": row.mission_id, "code": row.code, "title": row.title},
+                 "indicator": data.indicator.strip(), "targets": {str(y): str(t) for y, t in given.items()}},
+    )  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def renstra_save(
+    *,
+    actor: Any,
+    scope: StaffScope,
+    rpjmd: Rpjmd,
+    unit: Unit,
+    goal_ids: Sequence[int],
+    summary: str,
+    version: int | None = None,
+) -> Renstra:
+    """An OPD's Renstra for the RPJMD's term: the goals it serves and a summary (Bappeda for every OPD, the OPD's
+    planning officer for their own)."""
+    _check("edit_renstra", rules.NEW, scope, unit.pk)
+    locked = Renstra.objects.select_for_update().filter(rpjmd=rpjmd, unit=unit).first()
+    if locked is not None:
+        _check_version(locked, version)
+    goals = list(RpjmdGoal.objects.filter(pk__in=goal_ids, mission__rpjmd=rpjmd))
+    if len(goals) != len(set(goal_ids)):
+        raise ActionError(_("Choose goals of this RPJMD."))
+    if not goals:
+        raise ActionError(_("Choose at least one RPJMD goal this OPD serves."))
+    row = locked or Renstra(rpjmd=rpjmd, unit=unit)
+    before = sorted(row.goals.values_list("code", flat=True)) if locked is not None else []
+    row.summary = summary.strip()
+    if locked is not None:
+        row.version += 1
+    row.save()
+    row.goals.set(goals)
+    audit_record(
+        actor=actor,
+        action="kinerja.renstra.create" if locked is None else "kinerja.renstra.change",
+        obj=row,
+        changes={"unit": unit.slug, "before": before, "after": sorted(g.code for g in goals)},
+    )
     return row
 
 

@@ -18,9 +18,21 @@ from balai.core.access import StaffRequest, staff_member_required
 from balai.core.models import Unit
 
 from . import rules, selectors, services
-from .forms import ActivityForm, CheckForm, ImportForm, LinkForm, LocateForm, NoteForm, PlanForm, RealisationForm
+from .forms import (
+    ActivityForm,
+    CheckForm,
+    GoalForm,
+    ImportForm,
+    LinkForm,
+    LocateForm,
+    NoteForm,
+    PlanForm,
+    RealisationForm,
+    RenstraForm,
+    RpjmdForm,
+)
 from .importer import ImportFileError, parse_mapping, read_plan
-from .models import Activity, Level, Plan, Realisation
+from .models import Activity, Level, Plan, Realisation, Renstra, Rpjmd, RpjmdGoal
 from .roles import is_bappeda, officer_units, uses_kinerja
 
 
@@ -323,3 +335,119 @@ def activity_edit(request: StaffRequest, public_id: Any) -> HttpResponse:
             return redirect("kinerja:staff_activity", public_id=saved.public_id)
     return render(request, "kinerja/staff/activity_form.html",
                   {"form": form, "plan": item.plan, "parent": item.parent, "level": item.get_level_display(), "item": item})  # fmt: skip
+
+
+# --- typed entry of the medium-term plan ---------------------------------------------------------------------
+
+
+@staff_member_required
+def rpjmd_list(request: StaffRequest) -> HttpResponse:
+    """Every RPJMD with its missions, goals and the Renstra of each OPD; what this person may change is linked."""
+    _admit(request)
+    bappeda = is_bappeda(request.scope)
+    own = officer_units(request.scope)
+    rpjmds = Rpjmd.objects.prefetch_related("missions__goals__indicators", "renstra__goals", "renstra__unit")
+    return render(
+        request,
+        "kinerja/staff/rpjmd.html",
+        {"rpjmds": rpjmds, "bappeda": bappeda, "units": _plan_units(request), "own": own},
+    )
+
+
+def _rpjmd_get(start_year: int) -> Rpjmd:
+    found = Rpjmd.objects.filter(start_year=start_year).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _bappeda_only(request: StaffRequest) -> None:
+    _admit(request)
+    if not rules.allowed("edit_rpjmd", rules.NEW, rules.actors_for(request.scope, None)):
+        raise PermissionDenied
+
+
+@staff_member_required
+def rpjmd_form(request: StaffRequest, start_year: int | None = None) -> HttpResponse:
+    _bappeda_only(request)
+    item = _rpjmd_get(start_year) if start_year is not None else None
+    initial: dict[str, Any] = {}
+    if item is not None:
+        initial = {"version": item.version, "start_year": item.start_year, "end_year": item.end_year,
+                   "vision": item.vision, "missions": "\n".join(m.text for m in item.missions.order_by("number"))}  # fmt: skip
+    form = RpjmdForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        data = services.RpjmdInput(start_year=c["start_year"], end_year=c["end_year"], vision=c["vision"],
+                                   missions=tuple(c["missions"].splitlines()))  # fmt: skip
+        try:
+            services.rpjmd_save(actor=request.user, scope=request.scope, data=data, rpjmd=item, version=c["version"])
+        except services.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("kinerja:staff_rpjmd")
+    title = str(item) if item is not None else _("New RPJMD")
+    return render(request, "kinerja/staff/rpjmd_form.html", {"form": form, "title": title})
+
+
+@staff_member_required
+def goal_form(request: StaffRequest, start_year: int, pk: int | None = None) -> HttpResponse:
+    _bappeda_only(request)
+    rpjmd = _rpjmd_get(start_year)
+    item = RpjmdGoal.objects.filter(pk=pk, mission__rpjmd=rpjmd).first() if pk is not None else None
+    if pk is not None and item is None:
+        raise Http404
+    initial: dict[str, Any] = {}
+    if item is not None:
+        first = item.indicators.order_by("id").first()
+        initial = {"version": item.version, "mission": item.mission_id, "code": item.code, "title": item.title}
+        if first is not None:
+            initial |= {"indicator": first.name, "indicator_unit": first.unit_label, "direction": first.direction,
+                        "baseline": first.baseline} | {f"target_{y}": t for y, t in first.targets.items()}  # fmt: skip
+    form = GoalForm(request.POST or None, initial=initial, rpjmd=rpjmd)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        data = services.GoalInput(
+            mission_id=c["mission"].pk, code=c["code"], title=c["title"], indicator=c["indicator"],
+            indicator_unit=c["indicator_unit"], direction=c["direction"], baseline=c["baseline"],
+            targets=form.targets(),
+        )  # fmt: skip
+        try:
+            services.goal_save(actor=request.user, scope=request.scope, rpjmd=rpjmd, data=data, goal=item,
+                               version=c["version"])  # fmt: skip
+        except services.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("kinerja:staff_rpjmd")
+    title = str(item) if item is not None else _("New goal of %(rpjmd)s") % {"rpjmd": rpjmd}
+    return render(request, "kinerja/staff/rpjmd_form.html", {"form": form, "title": title, "indicator": True})
+
+
+@staff_member_required
+def renstra_form(request: StaffRequest, start_year: int, slug: str) -> HttpResponse:
+    """An OPD's Renstra: Bappeda for every OPD, the OPD's planning officer for their own (another OPD: 404)."""
+    _admit(request)
+    rpjmd = _rpjmd_get(start_year)
+    unit = _plan_units(request).filter(slug=slug).first()
+    if unit is None:
+        raise Http404
+    item = Renstra.objects.filter(rpjmd=rpjmd, unit=unit).first()
+    initial: dict[str, Any] = {}
+    if item is not None:
+        initial = {"version": item.version, "goals": list(item.goals.values_list("pk", flat=True)),
+                   "summary": item.summary}  # fmt: skip
+    form = RenstraForm(request.POST or None, initial=initial, rpjmd=rpjmd)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.renstra_save(actor=request.user, scope=request.scope, rpjmd=rpjmd, unit=unit,
+                                  goal_ids=[g.pk for g in c["goals"]], summary=c["summary"], version=c["version"])  # fmt: skip
+        except services.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("kinerja:staff_rpjmd")
+    title = _("Renstra of %(unit)s, %(rpjmd)s") % {"unit": unit.name, "rpjmd": rpjmd}
+    return render(request, "kinerja/staff/rpjmd_form.html", {"form": form, "title": title})

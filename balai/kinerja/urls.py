@@ -19,6 +19,12 @@ urlpatterns = [
     path("staf/kinerja/kegiatan/<uuid:public_id>/", staff_views.activity, name="staff_activity"),
     path("staf/kinerja/rencana/<int:year>/baru/", staff_views.activity_new, name="staff_activity_new"),
     path("staf/kinerja/kegiatan/<uuid:public_id>/ubah/", staff_views.activity_edit, name="staff_activity_edit"),
+    path("staf/kinerja/rpjmd/", staff_views.rpjmd_list, name="staff_rpjmd"),
+    path("staf/kinerja/rpjmd/baru/", staff_views.rpjmd_form, name="staff_rpjmd_new"),
+    path("staf/kinerja/rpjmd/<int:start_year>/ubah/", staff_views.rpjmd_form, name="staff_rpjmd_edit"),
+    path("staf/kinerja/rpjmd/<int:start_year>/sasaran/baru/", staff_views.goal_form, name="staff_goal_new"),
+    path("staf/kinerja/rpjmd/<int:start_year>/sasaran/<int:pk>/", staff_views.goal_form, name="staff_goal_edit"),
+    path("staf/kinerja/rpjmd/<int:start_year>/renstra/<slug:slug>/", staff_views.renstra_form, name="staff_renstra"),
     path(
         "staf/kinerja/kegiatan/<uuid:public_id>/triwulan/<int:quarter>/",
         staff_views.realisation,

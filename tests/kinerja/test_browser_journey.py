@@ -82,7 +82,7 @@ def test_officer_reports_bappeda_accepts_citizen_sees_progress(  # the e2e fixtu
     expect(officer.locator(".messages")).to_be_visible()
     assert Realisation.objects.get().status == RealisationStatus.SUBMITTED
 
-    checker = patient(new_page(DESKTOP))
+    checker = patient(new_page(DESKTOP, bypass_csp=True))  # axe is injected on the RPJMD form below
     sign_in(checker, bappeda.username)
     checker.goto("/staf/kinerja/")
     checker.locator(f'a[href="/staf/kinerja/kegiatan/{road.public_id}/triwulan/1/"]').first.click()
@@ -93,9 +93,43 @@ def test_officer_reports_bappeda_accepts_citizen_sees_progress(  # the e2e fixtu
     expect(checker.locator(".messages")).to_be_visible()
     assert Realisation.objects.get().status == RealisationStatus.ACCEPTED
 
+    # Bappeda types the RPJMD that no file holds (a slip first: nothing typed is lost), a goal and PUPR's Renstra.
+    checker.goto("/staf/kinerja/rpjmd/")
+    checker.get_by_role("link", name="RPJMD baru").click()
+    checker.locator("#id_start_year").fill("2025")
+    checker.locator("#id_end_year").fill("2035")
+    checker.locator("#id_vision").fill("Bitung kota jasa yang maju, sejahtera dan berkelanjutan")
+    checker.locator("#id_missions").fill("Infrastruktur kota yang mantap\nWarga yang sehat dan cerdas")
+    checker.get_by_role("button", name="Simpan").click()
+    expect(checker.locator(".error-summary")).to_be_visible()
+    expect(checker.locator("#id_vision")).to_have_value("Bitung kota jasa yang maju, sejahtera dan berkelanjutan")
+    rpjmd_problems = axe_violations(checker, axe_js)
+    shots(checker, "staff-rpjmd-error")
+    checker.set_viewport_size(DESKTOP)
+    checker.locator("#id_end_year").fill("2029")
+    checker.get_by_role("button", name="Simpan").click()
+    checker.get_by_role("link", name="Tambah sasaran").click()
+    checker.locator("#id_mission").select_option(label="1. Infrastruktur kota yang mantap")
+    checker.locator("#id_code").fill("S1.1")
+    checker.locator("#id_title").fill("Meningkatnya kemantapan jalan kota")
+    checker.locator("#id_indicator").fill("Persentase jalan kota mantap")
+    checker.locator("#id_indicator_unit").fill("%")
+    for offset, target in enumerate(("65", "70", "75", "80", "85")):
+        checker.locator(f"#id_target_{2025 + offset}").fill(target)
+    shots(checker, "staff-goal-form")
+    checker.set_viewport_size(DESKTOP)
+    checker.get_by_role("button", name="Simpan").click()
+    checker.locator('a[href$="/renstra/dinas-pupr/"]').first.click()
+    checker.get_by_label("S1.1 Meningkatnya kemantapan jalan kota").check()
+    checker.get_by_role("button", name="Simpan").click()
+    expect(checker.locator(".messages")).to_be_visible()
+    shots(checker, "staff-rpjmd")
+    assert not rpjmd_problems, describe(rpjmd_problems)
+
     citizen = patient(new_page(PHONE, java_script_enabled=False))
     citizen.goto(f"/kinerja/{YEAR}/")
     expect(citizen.locator("h1")).to_contain_text(str(YEAR))
+    expect(citizen.locator(".kin-goals")).to_contain_text("Dinas Pekerjaan Umum")  # the Renstra typed above
     shots(citizen, "public-year")
     citizen.goto(f"/kinerja/{YEAR}/opd/dinas-pupr/")
     shots(citizen, "public-opd")

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from balai.kinerja.models import Realisation
+from balai.core.access import staff_scope
+from balai.kinerja import services
+from balai.kinerja.models import Realisation, RpjmdGoal
 
 from .conftest import ROAD, YEAR, client_for, sub
 
@@ -43,12 +45,25 @@ EXPECTED: dict[str, dict[str, Any]] = {
                   "officer_pupr": 200, "bappeda": 200, "sysadmin": 200},
     "activity_edit": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403,
                       "officer_dinkes": 404, "officer_pupr": 200, "bappeda": 200, "sysadmin": 200},
+    "rpjmd": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403, "officer_dinkes": 200,
+              "officer_pupr": 200, "bappeda": 200, "sysadmin": 200},
+    "rpjmd_new": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403, "officer_dinkes": 403,
+                  "officer_pupr": 403, "bappeda": 200, "sysadmin": 200},
+    "rpjmd_edit": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403, "officer_dinkes": 403,
+                   "officer_pupr": 403, "bappeda": 200, "sysadmin": 200},
+    "goal_new": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403, "officer_dinkes": 403,
+                 "officer_pupr": 403, "bappeda": 200, "sysadmin": 200},
+    "goal_edit": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403, "officer_dinkes": 403,
+                  "officer_pupr": 403, "bappeda": 200, "sysadmin": 200},
+    "renstra_pupr": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403,
+                     "officer_dinkes": 404, "officer_pupr": 200, "bappeda": 200, "sysadmin": 200},
 }  # fmt: skip
 
 
 def _urls() -> dict[str, str]:
     road = sub(ROAD)
     assert road.program is not None
+    goal = RpjmdGoal.objects.order_by("pk").first()
     return {
         "home": "/staf/kinerja/",
         "import": "/staf/kinerja/impor/",
@@ -58,6 +73,12 @@ def _urls() -> dict[str, str]:
         "program_new": f"/staf/kinerja/rencana/{YEAR}/baru/",  # an officer's form offers their own OPD only
         "child_new": f"/staf/kinerja/rencana/{YEAR}/baru/?induk={road.program.public_id}",
         "activity_edit": f"/staf/kinerja/kegiatan/{road.public_id}/ubah/",
+        "rpjmd": "/staf/kinerja/rpjmd/",
+        "rpjmd_new": "/staf/kinerja/rpjmd/baru/",
+        "rpjmd_edit": "/staf/kinerja/rpjmd/2025/ubah/",
+        "goal_new": "/staf/kinerja/rpjmd/2025/sasaran/baru/",
+        "goal_edit": f"/staf/kinerja/rpjmd/2025/sasaran/{goal.pk if goal else 0}/",
+        "renstra_pupr": "/staf/kinerja/rpjmd/2025/renstra/dinas-pupr/",
     }
 
 
@@ -68,8 +89,11 @@ def _outcome(response: Any) -> Any:
 
 
 @pytest.fixture
-def people(request: Any, plan: Any, officer_pupr: Any, officer_dinkes: Any, bappeda: Any) -> dict[str, Any]:
+def people(request: Any, plan: Any, rpjmd: Any, officer_pupr: Any, officer_dinkes: Any, bappeda: Any) -> dict[str, Any]:
     cast = {"anonymous": None, "officer_pupr": officer_pupr, "officer_dinkes": officer_dinkes, "bappeda": bappeda}
+    mission = rpjmd.missions.get(number=1)
+    services.goal_save(actor=bappeda, scope=staff_scope(bappeda), rpjmd=rpjmd,
+                       data=services.GoalInput(mission_id=mission.pk, code="S1.1", title="Jalan mantap"))  # fmt: skip
     cast["citizen"] = get_user_model().objects.create_user("warga.k", "warga.k@example.id", "x")
     for name in ("operator_pupr", "coordinator", "sysadmin"):
         cast[name] = request.getfixturevalue(name)

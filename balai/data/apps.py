@@ -10,7 +10,7 @@ class DataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from balai.core.registry import registry
 
@@ -22,3 +22,5 @@ class DataConfig(AppConfig):
         # The SQLite word index follows rows written outside the services: a restore, a deletion.
         post_save.connect(search.on_dataset_saved, sender=Dataset, dispatch_uid="data.search.saved")
         post_delete.connect(search.on_dataset_deleted, sender=Dataset, dispatch_uid="data.search.deleted")
+        # `flush` (a restore, a transactional test) empties the datasets but not the SQLite word index.
+        post_migrate.connect(search.forget_gone, sender=self, dispatch_uid="data.search.flushed")

@@ -83,7 +83,7 @@ def operator_env(database: FreshDatabase, folder: Path, **extra: str) -> dict[st
     return env
 
 
-def balai(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def balai(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "balai.cli", *args],
         env=env,
@@ -95,7 +95,7 @@ def balai(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.C
     )
 
 
-def python(env: dict[str, str], code: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def python(env: dict[str, str], code: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run Python code with Django set up for `env`."""
     prelude = "import django, json\ndjango.setup()\n"
     return subprocess.run(

@@ -4,8 +4,12 @@ import django.db.models.deletion
 from decimal import Decimal
 from django.db import migrations, models
 
+from balai.core.migration_ops import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The activity index is built concurrently on PostgreSQL (balai.core.migration_ops), outside a transaction.
+    atomic = False
 
     dependencies = [
         ('core', '0010_shared_version'),
@@ -30,7 +34,7 @@ class Migration(migrations.Migration):
                 ('achieved', models.PositiveIntegerField(default=0)),
             ],
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='activity',
             index=models.Index(fields=['plan', 'kelurahan', 'code'], name='kinerja_activity_place'),
         ),

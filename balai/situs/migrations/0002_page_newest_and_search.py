@@ -4,6 +4,8 @@ from typing import Any
 
 from django.db import migrations, models
 
+from balai.core.migration_ops import AddIndexConcurrently, RemoveIndexConcurrently
+
 FTS_TABLE = "situs_page_fts"
 GIN_NAME = "situs_page_fts_gin"
 
@@ -45,15 +47,17 @@ def remove_search_index(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
+    # The new index is built before the old one goes, both concurrently on PostgreSQL (balai.core.migration_ops).
+    atomic = False
     dependencies = [
         ("situs", "0001_initial"),
     ]
 
     operations = [
-        migrations.RemoveIndex(model_name="page", name="situs_page_public"),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name="page",
             index=models.Index(fields=["status", "-published_at", "-id"], name="situs_page_newest"),
         ),
+        RemoveIndexConcurrently(model_name="page", name="situs_page_public"),
         migrations.RunPython(add_search_index, remove_search_index),
     ]

@@ -20,9 +20,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import BooleanField, QuerySet, Value
 from django.db.models.expressions import RawSQL
+
+from balai.core import word_index
 
 from .models import Dataset, Resource, State, Tag
 
@@ -254,14 +256,7 @@ def on_dataset_deleted(sender: object, instance: Dataset, **kwargs: object) -> N
 
 
 def forget_gone(using: str = "default", **_kwargs: Any) -> None:
-    """After `flush` (a restore into a used database; the end of a transactional test), which empties the tables
-    Django knows and then sends post_migrate: the SQLite index is not one of them, so its rows whose dataset is gone
-    or no longer published are dropped. After a migrate there are none; the statement costs one scan of the index."""
-    db = connections[using]
-    if db.vendor != "sqlite" or FTS_TABLE not in db.introspection.table_names():
-        return
-    with db.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM {Dataset._meta.db_table} WHERE state = %s)",  # noqa: S608
-            [State.PUBLISHED],
-        )
+    """post_migrate (sent by flush): the SQLite index forgets every dataset that is gone or no longer published."""
+    word_index.forget_gone(
+        using=using, fts_table=FTS_TABLE, table=Dataset._meta.db_table, column="state", value=State.PUBLISHED
+    )

@@ -22,9 +22,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Func, TextField, Value
 from django.db.models.functions import Concat
+
+from balai.core import word_index
 
 from .models import Page, PageStatus
 
@@ -143,14 +145,7 @@ def index_rebuild() -> None:
 
 
 def forget_gone(using: str = "default", **_kwargs: Any) -> None:
-    """After `flush` (a restore into a used database; the end of a transactional test), which empties the tables
-    Django knows and then sends post_migrate: the SQLite index is not one of them, so its rows whose page is gone
-    or no longer published are dropped."""
-    db = connections[using]
-    if db.vendor != "sqlite" or FTS_TABLE not in db.introspection.table_names():
-        return
-    with db.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM situs_page WHERE status = %s)",  # noqa: S608
-            [PageStatus.PUBLISHED],
-        )
+    """post_migrate (sent by flush): the SQLite index forgets every page that is gone or no longer published."""
+    word_index.forget_gone(
+        using=using, fts_table=FTS_TABLE, table="situs_page", column="status", value=PageStatus.PUBLISHED
+    )

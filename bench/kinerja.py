@@ -3,10 +3,11 @@
 A fresh SQLite database (or DATABASE_URL) gets the demo city's organisation and the planning module's demo plan
 (about 300 sub kegiatan a year, two years of quarterly realisation). The public programme pages and the OPD
 evaluation table are timed in-process with Django's test client (no server: the figure is the pages' own work,
-queries and rendering); then every sub kegiatan, its indicator, realisation and achieved values are copied 19
-times (20× the demo's plan), the summary cells are recounted (`balai kinerja summary rebuild`, what an operator
-runs after writing rows beside the services) and the same pages are timed again. The ratio of p95s is printed per page and, as
-the last line, the worst as `kinerja_scale_ratio=…` (goal ≤ 1.5).
+queries and rendering). The database is copied (SQLite's backup API, PostgreSQL's `CREATE DATABASE … TEMPLATE`)
+and in the copy every sub kegiatan, its indicator, realisation and achieved values are copied 19 times (20× the
+demo's plan) and the summary cells recounted (`balai kinerja summary rebuild`, what an operator runs after writing
+rows beside the services). Then each page is timed on both databases taking turns request by request. The ratio
+of p95s is printed per page and, as the last line, the worst as `kinerja_scale_ratio=…` (goal ≤ 1.5).
 
     uv run python -m bench.kinerja --requests 40
 """
@@ -14,6 +15,7 @@ the last line, the worst as `kinerja_scale_ratio=…` (goal ≤ 1.5).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import tempfile
@@ -116,10 +118,14 @@ def _grow(copies: int) -> int:
     return Activity.objects.filter(level=Level.SUB_KEGIATAN).count()
 
 
-def _time_pages(requests: int) -> dict[str, float]:
+def _time_pages(requests: int, urls: dict[str, str]) -> dict[str, dict[str, float]]:
+    """p95 per page and size, the two databases taking turns request by request (as `make bench` does with its
+    two servers), so a slow spell of the machine falls on both sides of a ratio alike."""
     from django.test import Client
 
     from balai.kinerja.models import Activity, Level
+
+    from .measure import _use_database
 
     program = (
         Activity.objects.filter(plan__year=YEAR, unit__slug="dinas-pupr", level=Level.PROGRAM).order_by("code").last()
@@ -127,18 +133,24 @@ def _time_pages(requests: int) -> dict[str, float]:
     if program is None:
         raise SystemExit("the demo plan is missing: no figures")
     client = Client()
-    p95 = {}
+    # The growth just made and dropped hundreds of thousands of objects: collect them now, or the samples pay for
+    # the copy's garbage (a worker serving the grown plan would not carry it).
+    gc.collect()
+    p95: dict[str, dict[str, float]] = {size: {} for size in urls}
     for name, pattern in PAGES.items():
         url = pattern.format(year=YEAR, program=program.public_id)
-        client.get(url)  # warm
-        samples = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{url} answered {response.status_code}: no figures")
-        p95[name] = percentile(samples, 0.95)
+        samples: dict[str, list[float]] = {size: [] for size in urls}
+        for turn in range(requests + 1):
+            for size, database in urls.items():
+                _use_database(database)
+                started = time.perf_counter()
+                response = client.get(url)
+                if turn:  # the first turn warms each side
+                    samples[size].append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise SystemExit(f"{url} answered {response.status_code} ({size}): no figures")
+        for size in urls:
+            p95[size][name] = percentile(samples[size], 0.95)
     return p95
 
 
@@ -153,10 +165,14 @@ def main() -> None:
     _setup()
     from balai.kinerja.models import Activity, Level
 
+    from .measure import _copy_database, _use_database
+
     small_subs = Activity.objects.filter(level=Level.SUB_KEGIATAN).count()
-    small = _time_pages(args.requests)
+    urls = {"small": os.environ["DATABASE_URL"], "large": _copy_database(os.environ["DATABASE_URL"])}
+    _use_database(urls["large"])
     large_subs = _grow(args.copies)
-    large = _time_pages(args.requests)
+    p95 = _time_pages(args.requests, urls)
+    small, large = p95["small"], p95["large"]
     print(f"sub kegiatan: {small_subs} → {large_subs}")
     print(f"{'page':<10}{'p95 small ms':>14}{'p95 large ms':>14}{'ratio':>8}")
     ratios: dict[str, Any] = {}

@@ -217,7 +217,9 @@ def lkjip_rows(
         realisations = list(
             Realisation.objects.filter(
                 activity_id__in={i.activity_id for i in indicators}, quarter=quarter, status__in=status
-            ).values_list("pk", flat=True)
+            )
+            .order_by()  # the model's ordering follows the activity to its code: a join over every realisation
+            .values_list("pk", flat=True)
         )
         values = dict(
             IndicatorValue.objects.filter(

@@ -81,6 +81,9 @@ GOALS = {
     "data_scale_ratio": "<= 1.5",
     "ppid_register_ratio": "<= 1.5",
     "ppid_inbox_ratio": "<= 1.5",
+    "kinerja_scale_ratio": "<= 1.5",
+    "situs_ratio_max": "<= 1.5",
+    "situs_news_kb": "<= 30",
 }
 # How the plain keys pick the worse of the databases.
 WORSE = {
@@ -219,9 +222,13 @@ def per_database(result: Mapping[str, Any]) -> dict[str, float]:
     return figures
 
 
-def summary_pairs(databases: Mapping[str, Mapping[str, Any]], lighthouse: Mapping[str, Any] | None) -> dict[str, Any]:
+def summary_pairs(
+    databases: Mapping[str, Mapping[str, Any]],
+    lighthouse: Mapping[str, Any] | None,
+    modules: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
     """The summary line's keys and values, in order: the plain keys (the worse database), each database's own,
-    the gzip estimates, Lighthouse's scores."""
+    the gzip estimates, Lighthouse's scores, the later keys, the module benches' figures (bench.modules)."""
     if not databases:
         raise BenchFailedError("no database was measured")
     per_db = {PREFIXES.get(name, name): per_database(result) for name, result in databases.items()}
@@ -246,6 +253,7 @@ def summary_pairs(databases: Mapping[str, Mapping[str, Any]], lighthouse: Mappin
     for db, figures in per_db.items():
         for key in new:
             pairs[f"{db}_{key}"] = figures[key]
+    pairs.update(modules or {})
     unknown = [key for key in pairs if not is_known_key(key)]
     if unknown:  # a programming error: a key must be documented (KEYS, PER_DATABASE) before it is printed
         raise ValueError(f"undocumented summary keys: {unknown}")
@@ -275,8 +283,12 @@ def format_summary(pairs: Mapping[str, Any]) -> str:
     return " ".join(out)
 
 
-def summary_line(databases: Mapping[str, Mapping[str, Any]], lighthouse: Mapping[str, Any] | None) -> str:
-    return format_summary(summary_pairs(databases, lighthouse))
+def summary_line(
+    databases: Mapping[str, Mapping[str, Any]],
+    lighthouse: Mapping[str, Any] | None,
+    modules: Mapping[str, float] | None = None,
+) -> str:
+    return format_summary(summary_pairs(databases, lighthouse, modules))
 
 
 def parse_summary(line: str) -> dict[str, float | int | str]:

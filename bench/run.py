@@ -26,6 +26,7 @@ from typing import Any
 
 import psutil
 
+from . import modules as bench_modules
 from .figures import GOALS, result_problems, summary_line
 
 ROOT = Path(__file__).absolute().parent.parent
@@ -175,6 +176,10 @@ def main() -> None:
     parser.add_argument("--scale", choices=sorted(SCALES), default=os.environ.get("BENCH_SCALE", "small"))
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="measure one database only")
     parser.add_argument("--lighthouse", action="store_true", default=os.environ.get("BENCH_LIGHTHOUSE") == "1")
+    parser.add_argument(
+        "--no-modules", action="store_true", default=os.environ.get("BENCH_MODULES") == "0",
+        help="skip the service modules' benches (bench.modules; BENCH_MODULES=0)",
+    )  # fmt: skip
     args, extra = parser.parse_known_args()
     started = time.monotonic()
     small, large = SCALES[args.scale]
@@ -189,6 +194,7 @@ def main() -> None:
         lh_out = data_dir / "lighthouse.json"
         subprocess.run([str(ROOT / "bench" / "lighthouse.sh"), str(lh_out)], cwd=ROOT, check=True)  # noqa: S603
         lighthouse = json.loads(lh_out.read_text())
+    modules = None if args.no_modules else bench_modules.run()
     elapsed = round(time.monotonic() - started, 1)
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -203,13 +209,18 @@ def main() -> None:
         "goals": GOALS,
         "results": databases,
         "lighthouse": lighthouse,
+        "modules": modules,
     }
-    line = summary_line(databases, lighthouse)
+    line = summary_line(databases, lighthouse, modules["figures"] if modules else None)
     results["summary"] = line
     path = ROOT / "bench" / "results" / f"{stamp}-{args.scale}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n")
     print_table(databases)
+    if modules:
+        print("\nservice modules (SQLite, each its own databases; bench/README.md):")
+        for key, value in modules["figures"].items():
+            print(f"  {key:<24}{value:>8}  goal {GOALS.get(key, '(none)')}")
     print(f"\nmake bench took {elapsed:.0f} s; results in {path.relative_to(ROOT)}")
     print(line)
 

@@ -243,6 +243,14 @@ class TestSummary:
         assert not figures.is_known_key("intake_ratio_v2")
         assert not figures.is_known_key("pg_home_kb")  # not a per-database key
 
+    def test_the_module_benches_come_last(self) -> None:
+        modules = {"kinerja_scale_ratio": 1.31, "situs_news_kb": 7.8}
+        pairs = figures.summary_pairs(self.databases(), None, modules)
+        assert list(pairs)[-2:] == ["kinerja_scale_ratio", "situs_news_kb"]
+        assert pairs["kinerja_scale_ratio"] == 1.31
+        with pytest.raises(ValueError, match="undocumented"):
+            figures.summary_pairs(self.databases(), None, {"kinerja_ratio_v2": 1.0})
+
     def test_one_database(self) -> None:
         only = {"postgresql": self.databases()["postgresql"]}
         pairs = figures.summary_pairs(only, None)

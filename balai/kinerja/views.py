@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from balai.core.models import Unit, Wilayah
+from balai.lib.paging import KnownCountPaginator
 
 from . import selectors, services
 from .exports import pdf_response, table_response
@@ -24,18 +25,6 @@ from .models import Activity, Dimension, Level, Plan
 from .templatetags.kinerja_tags import num, pct
 
 PAGE_SIZE = 25
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told the number of rows (from the summary cells) instead of counting them."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @property
-    def count(self) -> int:  # type: ignore[override]
-        return self.known_count
 
 
 FORMATS = ("csv", "xlsx")
@@ -180,6 +169,7 @@ def places(request: HttpRequest, year: int) -> HttpResponse:
             "works": works,
             "page": page,
             "tiles": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_ATTRIBUTION,
             "features": {"type": "FeatureCollection", "features": features},
         },
     )

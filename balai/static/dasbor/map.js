@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var box = document.getElementById("dash-map-box");
-  if (!box) return;
+  if (!box || !window.balaiMaps) return;
   var d = box.dataset;
   var status = document.getElementById("map-status");
   var mapEl = document.getElementById("dash-map");
@@ -21,15 +21,7 @@
     box.classList.add("map-failed");
     if (legend) legend.hidden = true;
   }
-  function load(url, tag) {
-    return new Promise(function (resolve, reject) {
-      var el = document.createElement(tag);
-      if (tag === "link") { el.rel = "stylesheet"; el.href = url; } else { el.src = url; }
-      el.onload = resolve;
-      el.onerror = reject;
-      document.head.appendChild(el);
-    });
-  }
+  var load = window.balaiMaps.load;  // balai/js/leaflet-loader.js
   function escapeText(text) {
     var div = document.createElement("div");
     div.textContent = text;
@@ -67,7 +59,7 @@
     var b = d.bounds.split(",").map(Number);
     var bounds = L.latLngBounds([b[0], b[1]], [b[2], b[3]]);
     var map = L.map(mapEl, { maxBounds: bounds.pad(0.5) }).fitBounds(bounds, { animate: false });
-    L.tileLayer(d.tiles, { maxZoom: 19, attribution: escapeText(d.attribution) }).addTo(map);
+    window.balaiMaps.tiles(map, box, 19);
 
     var icons = {};
     Object.keys(glyphs).forEach(function (kind) {

@@ -151,6 +151,9 @@ class Page(TimestampedModel):
             # The portal's newest pages of every site: read in this order, stopping after ten, whatever the size.
             models.Index(fields=["status", "-published_at", "-id"], name="situs_page_newest"),
             models.Index(fields=["site", "status", "kind", "-published_at"], name="situs_page_site_public"),
+            # A site's news and announcements together, newest first (its home, its news list): read in this
+            # order, stopping after a page, whatever the number of pages of the site or of the Pemda.
+            models.Index(fields=["site", "status", "-published_at", "-id"], name="situs_page_site_newest"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from balai.core.registry import registry
+from balai.lib.paging import KnownCountPaginator
 
 from . import selectors
 from .models import Kind, Official, Page, Site
@@ -184,7 +184,8 @@ def site_section(request: HttpRequest, prefix: str, unit: str, section: str) -> 
     qs = selectors.pages_public(site=site, kinds=kinds)
     if section == "layanan":
         qs = qs.order_by("title")
-    page = Paginator(qs, PER_PAGE).get_page(_page_number(request))
+    count = selectors.pages_public_count(site, kinds)
+    page = KnownCountPaginator(qs, PER_PAGE, count=count).get_page(_page_number(request))
     context = _site_context(request, site, section, list(page.object_list))
     titles = {
         "berita": _("News and announcements"),

@@ -128,6 +128,37 @@ def test_the_portal_reads_its_newest_pages_through_an_index(sites: Any) -> None:
             assert "situs_page_newest" in plan and "Sort" not in plan, plan
 
 
+def test_a_sites_newest_news_and_its_count_read_an_index_without_sorting_or_reading_rows(sites: Any) -> None:
+    """A site's home and news list (news and announcements together, newest first) walk situs_page_site_newest and
+    stop after a page; the list's page count reads situs_page_site_public alone (no sort; on SQLite no table row)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from balai.situs.selectors import NEWS_KINDS, pages_public, pages_public_count
+
+    site = sites["dinkes"]
+    publish(write(site, title="Kabar baru"))
+    listed, params = pages_public(site=site, kinds=NEWS_KINDS)[:20].query.sql_with_params()
+    with CaptureQueriesContext(connection) as captured:
+        count = pages_public_count(site, NEWS_KINDS)
+    assert count == pages_public(site=site, kinds=NEWS_KINDS).count() == 1
+    counting = captured[-1]["sql"]
+    with connection.cursor() as cursor:
+        for sql, sql_params, index in (
+            (listed, params, "INDEX situs_page_site_newest"),
+            (counting, (), "COVERING INDEX situs_page_site_public"),
+        ):
+            if connection.vendor == "sqlite":
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}", sql_params)
+                plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+                assert index in plan and "TEMP B-TREE" not in plan, plan
+            else:
+                cursor.execute("SET enable_seqscan = off")
+                cursor.execute(f"EXPLAIN {sql}", sql_params or None)
+                plan = " | ".join(row[0] for row in cursor.fetchall())
+                cursor.execute("SET enable_seqscan = on")
+                assert "situs_page_site" in plan and "Sort" not in plan.split(" | ")[0], plan
+
+
 def test_the_search_reads_the_full_text_index(pages: Any) -> None:
     """The query and the index use the same expression (search.search_vector), so PostgreSQL reads the GIN index;
     SQLite reads its FTS5 table."""

@@ -95,6 +95,7 @@ SQLITE_WORDS = "CREATE VIRTUAL TABLE IF NOT EXISTS lapor_report_fts_words USING 
 SQLITE_FILL = (
     "INSERT INTO lapor_report_fts(rowid, title, body) "
     f"SELECT id, {_TITLE.format(t='')}, {_BODY.format(t='')} FROM lapor_report WHERE {_PUBLIC.format(t='')}"
+    " ORDER BY id"  # in rowid order, or FTS5 writes a segment a row (balai.situs.search.index_rebuild)
 )
 
 # --- PostgreSQL: a side table of tsvectors ---------------------------------------------------------------

@@ -33,7 +33,7 @@ def add_search_index(apps: Any, schema_editor: Any) -> None:
         schema_editor.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE}_words USING fts5vocab({FTS_TABLE}, 'row')")
         schema_editor.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, title, summary) SELECT id, title, summary FROM situs_page"
-            " WHERE status = 'published'"
+            " WHERE status = 'published' ORDER BY id"
         )
 
 

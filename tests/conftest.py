@@ -6,6 +6,8 @@ Dinas Kesehatan, a pimpinan, and a system administrator, all from `balai.platfor
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,20 @@ from django.utils import translation
 from balai.core.models import Pemda, PublishReports
 from balai.lib import memo
 from balai.lib.memo import clear_all
+from tests.core.as_operator import TEMPLATES_ENV, templates_drop
 
 
-def pytest_configure() -> None:
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        # The process that starts the run (the xdist controller, or the only one) makes the folder of the
+        # database templates its workers share (tests/core/as_operator.py); the workers inherit its environment.
+        os.environ[TEMPLATES_ENV] = tempfile.mkdtemp(prefix="balai-templates-")
+        # Many tests start Python processes (`balai` commands, gunicorn, the xdist workers), each importing Django
+        # and Balai anew. With PYTHONDONTWRITEBYTECODE set, each compiled every module again: some 8 s of CPU per
+        # process. They share compiled modules in .cache/pycache instead, outside the source tree (Python checks
+        # each source file's mtime and size, so a stale one is never used).
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ.setdefault("PYTHONPYCACHEPREFIX", str(Path(__file__).resolve().parents[1] / ".cache" / "pycache"))
     # Fast hashing: the tests sign in often; production keeps Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -31,6 +44,11 @@ def pytest_configure() -> None:
     }
     # WhiteNoise warns on every request when the collected-static folder does not exist yet.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        templates_drop()
 
 
 # What a test costs, roughly, before it has run: a browser or a live server is worth twenty plain tests, a

@@ -1,4 +1,4 @@
-"""Run in a subprocess on a database of its own: another connection writes while `backup_create` is reading.
+"""Run in a subprocess on a migrated database of its own: another connection writes while `backup_create` is reading.
 
 Prints one JSON object: rows in the archive, rows in the database afterwards, and how long the concurrent
 write took. Used by tests/core/test_backup_restore.py.
@@ -19,13 +19,11 @@ ROWS_BEFORE = 20
 
 def main(output: Path) -> None:
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from balai.core.models import AuditEvent
     from balai.platform import backup
 
-    call_command("migrate", interactive=False, verbosity=0)
     for number in range(ROWS_BEFORE):
         AuditEvent.objects.create(actor_label="probe", action="probe.before", object_type="probe", object_id=number)
 

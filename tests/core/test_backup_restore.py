@@ -146,8 +146,9 @@ def test_a_backup_restored_into_a_fresh_database_has_every_row_photo_and_permiss
 
 @pytest.mark.django_db(transaction=True)
 def test_an_archive_in_the_old_format_restores_into_a_fresh_database_exactly(
-    busy_city: Pemda, fresh: FreshDatabase, tmp_path: Path
+    busy_city: Pemda, migrated: FreshDatabase, tmp_path: Path
 ) -> None:
+    # Restoring into a database never migrated is the test above; this one starts from a migrated, empty one.
     call_command("backup", output=tmp_path / "new" / "balai.tar.gz", stdout=io.StringIO())
     # In a folder of its own, with no media store beside it: every photo comes from the archive.
     old = to_format_1(tmp_path / "new" / "balai.tar.gz", tmp_path / "old" / "balai.tar.gz")
@@ -155,7 +156,7 @@ def test_an_archive_in_the_old_format_restores_into_a_fresh_database_exactly(
     source_counts = counts_now()
     source_hashes = photo_hashes()
 
-    env = operator_env(fresh, tmp_path / "restored")
+    env = operator_env(migrated, tmp_path / "restored")
     restored = balai(env, "restore", str(old))
     assert restored.returncode == 0, restored.stderr
     assert "row counts match the backup" in restored.stdout
@@ -168,8 +169,10 @@ def test_an_archive_in_the_old_format_restores_into_a_fresh_database_exactly(
     assert len(facts["hashes"]) == 4
 
 
-def test_backup_reads_one_snapshot_while_another_connection_keeps_writing(fresh: FreshDatabase, tmp_path: Path) -> None:
-    env = operator_env(fresh, tmp_path)
+def test_backup_reads_one_snapshot_while_another_connection_keeps_writing(
+    migrated: FreshDatabase, tmp_path: Path
+) -> None:
+    env = operator_env(migrated, tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "tests.core.backup_probe", str(tmp_path / "probe.tar.gz")],
         env=env,

@@ -21,7 +21,7 @@ from django.core.management import CommandError
 
 from balai.platform.management.commands.serve import bind_address, default_workers, gunicorn_argv
 
-from .as_operator import ROOT, FreshDatabase, operator_env, set_up_bitung
+from .as_operator import ROOT, FreshDatabase, operator_env
 
 
 def free_port() -> int:
@@ -72,12 +72,11 @@ def serving(env: dict[str, str], log: Path, *args: str) -> Iterator[tuple[subpro
                 process.wait(timeout=10)
 
 
-def test_serve_answers_through_gunicorn_workers_and_stops_gracefully(fresh: FreshDatabase, tmp_path: Path) -> None:
+def test_serve_answers_through_gunicorn_workers_and_stops_gracefully(bitung: FreshDatabase, tmp_path: Path) -> None:
+    # `bitung`: the steps of docs/deploy.md, shortened to one kota (as_operator.BITUNG_STEPS), done once per run.
     env = operator_env(
-        fresh, tmp_path, ALLOWED_HOSTS="127.0.0.1", SITE_URL="https://lapor.bitungkota.go.id", LOG_JSON="true"
+        bitung, tmp_path, ALLOWED_HOSTS="127.0.0.1", SITE_URL="https://lapor.bitungkota.go.id", LOG_JSON="true"
     )
-    # The steps of docs/deploy.md, shortened to one kota.
-    set_up_bitung(env)
     log = tmp_path / "serve.log"
 
     with serving(env, log, "--workers", "2") as (process, port):

@@ -3,15 +3,15 @@ every page either worker serves next (the workers' kept copies follow the shared
 
 from __future__ import annotations
 
-from .as_operator import operator_env, python, set_up_bitung
+from .as_operator import operator_env, python
 from .test_serve import get, serving
 
 REQUESTS = 12
 
 
-def test_a_category_added_by_another_process_is_on_every_workers_next_form(fresh, tmp_path):
-    env = operator_env(fresh, tmp_path, ALLOWED_HOSTS="127.0.0.1", SITE_URL="https://lapor.bitungkota.go.id")
-    set_up_bitung(env)
+def test_a_category_added_by_another_process_is_on_every_workers_next_form(bitung, tmp_path):
+    # `bitung`: migrated and set up for Kota Bitung as docs/deploy.md says (as_operator.BITUNG_STEPS).
+    env = operator_env(bitung, tmp_path, ALLOWED_HOSTS="127.0.0.1", SITE_URL="https://lapor.bitungkota.go.id")
 
     with serving(env, tmp_path / "serve.log", "--workers", "2") as (_process, port):
         before = [get(port, "/lapor/") for _ in range(REQUESTS)]  # both workers keep the categories

@@ -14,7 +14,7 @@ from .harness import SUMMARY, CityFacts, Database, Server, Site, prepare, server
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The demo city (no reports) in a migrated database that only the server processes use."""
     folder = tmp_path_factory.mktemp("resilience")
-    database = Database.create(folder)
+    database = Database.migrated(folder / "database")
     try:
         env = server_env(database, folder)
         prepare(env)

@@ -24,12 +24,14 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import psutil
 import psycopg
 from PIL import Image
 from psycopg import sql
+
+from tests.core.as_operator import FreshDatabase
 
 ROOT = Path(__file__).parents[2]
 SECRET_KEY = "resilience-tests-only-not-a-secret-0123456789abcdefghijklmnop"
@@ -43,7 +45,6 @@ PREPARE = """
 import django
 django.setup()
 from django.core.management import call_command
-call_command("migrate", interactive=False, verbosity=0)
 call_command("createcachetable", verbosity=0)
 from balai.platform.demo import load_demo
 load_demo(reports=0, modules=False)
@@ -77,16 +78,11 @@ class Database:
             return conn.execute(statement, tuple(params)).fetchall()  # type: ignore[arg-type]
 
     @classmethod
-    def create(cls, folder: Path) -> Database:
-        """A new empty database beside the test run's: a file for SQLite, a fresh database on the same PostgreSQL."""
-        base = os.environ.get("DATABASE_URL", "")
-        if not base.startswith(("postgres://", "postgresql://")):
-            return cls(f"sqlite:///{folder / 'balai.sqlite3'}")
-        name = f"balai_resilience_{uuid.uuid4().hex[:10]}"
-        admin_url = urlsplit(base)._replace(path="/postgres").geturl()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return cls(urlsplit(base)._replace(path=f"/{name}").geturl(), admin_url=admin_url, name=name)
+    def migrated(cls, folder: Path) -> Database:
+        """A new database beside the test run's, as `balai migrate` leaves an empty one: a copy of the run's template
+        (tests/core/as_operator.py), a file for SQLite, a database of its own on PostgreSQL."""
+        copy = FreshDatabase.migrated(folder)
+        return cls(copy.url, copy.admin_url, copy.name)
 
     def drop(self) -> None:
         if self.name:
@@ -116,7 +112,7 @@ def server_env(database: Database, folder: Path) -> dict[str, str]:
 
 
 def prepare(env: dict[str, str]) -> None:
-    """Migrate and load the demo city (no reports) in a subprocess, as an operator would."""
+    """Load the demo city (no reports) into the migrated database in a subprocess, as an operator would."""
     done = subprocess.run(
         [sys.executable, "-c", PREPARE], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
     )

@@ -54,18 +54,28 @@ class ImportForm(forms.Form):
     )
 
 
+def _place_fields() -> tuple[forms.ModelChoiceField, forms.CharField, forms.BooleanField]:
+    """Where a physical work is and whether it is SPBE spending: the same fields on the locate and the row forms
+    (the kelurahan's choices are set by `_kelurahan_choices`)."""
+    return (
+        forms.ModelChoiceField(label=_("Kelurahan"), queryset=Wilayah.objects.none(), required=False),
+        forms.CharField(label=_("Location"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                        help_text=_("'latitude, longitude' for a point, or GeoJSON for a line.")),
+        forms.BooleanField(label=_("Digital / SPBE spending"), required=False),
+    )  # fmt: skip
+
+
+def _kelurahan_choices(form: forms.Form) -> None:
+    form.fields["kelurahan"].queryset = Wilayah.objects.filter(level=WilayahLevel.DESA_KELURAHAN).order_by("name")  # type: ignore[attr-defined]
+
+
 class LocateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    kelurahan = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Wilayah.objects.none(), required=False)
-    geometry = forms.CharField(
-        label=_("Location"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("'latitude, longitude' for a point, or GeoJSON for a line."),
-    )  # fmt: skip
-    spbe = forms.BooleanField(label=_("Digital / SPBE spending"), required=False)
+    kelurahan, geometry, spbe = _place_fields()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].queryset = Wilayah.objects.filter(level=WilayahLevel.DESA_KELURAHAN).order_by("name")  # type: ignore[attr-defined]
+        _kelurahan_choices(self)
 
 
 class LinkForm(forms.Form):
@@ -95,12 +105,7 @@ class ActivityForm(forms.Form):
     urusan = forms.CharField(label=_("Affair (urusan)"), max_length=160, required=False)
     goal = forms.ModelChoiceField(label=_("RPJMD goal served"), queryset=RpjmdGoal.objects.none(), required=False)
     pagu = forms.DecimalField(label=_("Budget ceiling (Rp)"), min_value=0, decimal_places=0, localize=True, initial=0)
-    kelurahan = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Wilayah.objects.none(), required=False)
-    geometry = forms.CharField(
-        label=_("Location"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("'latitude, longitude' for a point, or GeoJSON for a line."),
-    )  # fmt: skip
-    spbe = forms.BooleanField(label=_("Digital / SPBE spending"), required=False)
+    kelurahan, geometry, spbe = _place_fields()
     indicator = forms.CharField(label=_("Indicator"), max_length=300, required=False,
                                 help_text=_("Adds an indicator, or changes the one with this name."))  # fmt: skip
     indicator_unit = forms.CharField(label=_("Unit of measure"), max_length=40, required=False)
@@ -115,8 +120,7 @@ class ActivityForm(forms.Form):
         else:
             del self.fields["goal"]
         if level == Level.SUB_KEGIATAN:
-            places = Wilayah.objects.filter(level=WilayahLevel.DESA_KELURAHAN).order_by("name")
-            self.fields["kelurahan"].queryset = places  # type: ignore[attr-defined]
+            _kelurahan_choices(self)
         else:
             for name in ("pagu", "kelurahan", "geometry", "spbe"):
                 del self.fields[name]
@@ -227,3 +231,9 @@ class RenstraForm(forms.Form):
     def __init__(self, *args: Any, rpjmd: Rpjmd, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goals"].queryset = RpjmdGoal.objects.filter(mission__rpjmd=rpjmd).order_by("code")  # type: ignore[attr-defined]
+
+
+class RemoveForm(forms.Form):
+    """The confirm step of a removal: the version the person saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -132,7 +132,10 @@ def _text(value: Any) -> str:
 
 def _grid(sheet: Any) -> list[list[Any]]:
     """The sheet's values, with each merged range's value in every cell it covers."""
-    rows = [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS)]
+    # Never past the sheet's last row: openpyxl makes an empty cell for every place it is asked to read, so a
+    # bound of MAX_ROWS on a 20-row sheet built 20,000 rows of cells (seconds per import).
+    last = min(sheet.max_row, MAX_ROWS)
+    rows = [list(row) for row in sheet.iter_rows(values_only=True, max_row=last)]
     for merged in sheet.merged_cells.ranges:
         value = sheet.cell(merged.min_row, merged.min_col).value
         for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):

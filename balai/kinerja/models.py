@@ -67,7 +67,7 @@ class RpjmdMission(TimestampedModel):
         constraints: ClassVar = [models.UniqueConstraint(fields=["rpjmd", "number"], name="kinerja_mission_unique")]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.text}"
+        return str(_("Mission %(n)d: %(text)s") % {"n": self.number, "text": self.text})
 
 
 class RpjmdGoal(TimestampedModel):

@@ -52,6 +52,8 @@ RULES: dict[str, Rule] = {
     # OPD's own planning officer
     "edit_rpjmd": Rule(frozenset({Actor.BAPPEDA}), ANY, None),
     "edit_renstra": Rule(frozenset({Actor.BAPPEDA, Actor.OFFICER}), ANY, None),
+    # removing what was typed by mistake (a goal, its indicator, a mission, an OPD's Renstra): Bappeda only
+    "delete_medium_term": Rule(frozenset({Actor.BAPPEDA}), ANY, None),
     "remind": Rule(frozenset({Actor.SYSTEM}), ANY, None),
 }
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from balai.core.models import Unit
 from balai.core.selectors import work_calendar
@@ -26,12 +28,15 @@ from .models import (
     PredicateBand,
     Realisation,
     RealisationStatus,
+    Renstra,
     RpjmdGoal,
+    RpjmdMission,
     SummaryCell,
 )
 from .summary import ID_DIMENSIONS, key_text
 
 DONE = (RealisationStatus.SUBMITTED, RealisationStatus.ACCEPTED)
+DEPENDANTS_NAMED = 5  # rows named in a refusal; the rest are counted
 
 
 def bands() -> list[tuple[Decimal, str]]:
@@ -88,7 +93,8 @@ class Figures:
     def absorption(self) -> Decimal | None:
         return evaluation.share(self.financial, self.pagu)
 
-    def add(self, cell: SummaryCell) -> None:
+    def add(self, cell: SummaryCell | Figures) -> None:
+        """Add a summary cell's sums (or another group's figures) to these."""
         self.subs += cell.subs
         self.pagu += cell.pagu
         self.spbe_pagu += cell.spbe_pagu
@@ -132,14 +138,7 @@ def total(figures: dict[Any, Figures]) -> Figures:
     """The sum of a roll-up's rows (money summed, percentages from the summed sums: each realisation counts once)."""
     out = Figures()
     for f in figures.values():
-        out.subs += f.subs
-        out.pagu += f.pagu
-        out.spbe_pagu += f.spbe_pagu
-        out.reported += f.reported
-        out.financial += f.financial
-        out.physical_sum += f.physical_sum
-        out.achievement_sum += f.achievement_sum
-        out.achieved += f.achieved
+        out.add(f)
     return out.settle(bands())
 
 
@@ -151,16 +150,17 @@ def opd_units(plan: Plan) -> list[Unit]:
     return list(Unit.objects.filter(pk__in=[int(k) for k in ids if k]).order_by("name"))
 
 
-def goals_with_progress(plan: Plan, quarter: int | None) -> list[tuple[RpjmdGoal, Figures]]:
+def goals_by_mission(plan: Plan, quarter: int | None) -> list[tuple[RpjmdMission, list[tuple[RpjmdGoal, Figures]]]]:
+    """The plan's RPJMD missions in order, each with its goals (by code) and how far each has come."""
     if plan.rpjmd_id is None:
         return []
-    goals = list(
-        RpjmdGoal.objects.filter(mission__rpjmd_id=plan.rpjmd_id)
-        .select_related("mission")
-        .prefetch_related("indicators", "renstra__unit")
-    )
+    missions = list(RpjmdMission.objects.filter(rpjmd_id=plan.rpjmd_id).order_by("number"))
+    goals = RpjmdGoal.objects.filter(mission__rpjmd_id=plan.rpjmd_id).prefetch_related("indicators", "renstra__unit")
     figures = rollup(plan, quarter, Dimension.GOAL)
-    return [(goal, figures.get(goal.pk, Figures())) for goal in goals]
+    by_mission: dict[int, list[tuple[RpjmdGoal, Figures]]] = defaultdict(list)
+    for goal in goals.order_by("code"):
+        by_mission[goal.mission_id].append((goal, figures.get(goal.pk, Figures())))
+    return [(mission, by_mission[mission.pk]) for mission in missions]
 
 
 def spbe_share(plan: Plan) -> tuple[dict[int, tuple[Decimal, Decimal]], Decimal, Decimal]:
@@ -301,3 +301,33 @@ def staff_subs(scope_units: frozenset[int] | None, plan: Plan) -> QuerySet[Activ
     if scope_units is not None:
         qs = qs.filter(unit_id__in=scope_units)
     return qs.order_by("unit__name", "code")
+
+
+def goal_dependants(goal: RpjmdGoal) -> list[str]:
+    """What still depends on an RPJMD goal, one sentence each saying where to change it (empty: it may go)."""
+    found = []
+    rows = list(
+        Activity.objects.filter(goal=goal)
+        .select_related("plan", "unit")
+        .order_by("plan__year", "unit__name", "code")[: DEPENDANTS_NAMED + 1]
+    )
+    if rows:
+        total = Activity.objects.filter(goal=goal).count()
+        named = ", ".join(f"{a.code} {a.name} ({a.unit.name}, {a.plan.year})" for a in rows[:DEPENDANTS_NAMED])
+        found.append(
+            ngettext(
+                "%(n)d row of the annual plan serves this goal: %(rows)s. Choose another goal on the row's page "
+                "(Plan and realisation, the row, Change this row) first.",
+                "%(n)d rows of the annual plan serve this goal: %(rows)s. Choose another goal on each row's page "
+                "(Plan and realisation, the row, Change this row) first.",
+                total,
+            )
+            % {"n": total, "rows": named + (" …" if total > DEPENDANTS_NAMED else "")}
+        )
+    units = list(Renstra.objects.filter(goals=goal).order_by("unit__name").values_list("unit__name", flat=True))
+    if units:
+        found.append(
+            _("The Renstra of %(units)s serves this goal. Take it out of that Renstra first (RPJMD and Renstra).")
+            % {"units": ", ".join(units)}
+        )
+    return found

@@ -46,6 +46,7 @@ from .models import (
     RpjmdMission,
 )
 from .roles import BAPPEDA, MODULE, PERENCANA
+from .selectors import goal_dependants
 from .summary import cells_refresh, groups_of
 
 PDF_MAGIC = b"%PDF-"
@@ -729,6 +730,97 @@ def renstra_save(
         changes={"unit": unit.slug, "before": before, "after": sorted(g.code for g in goals)},
     )
     return row
+
+
+# --- removing what was typed by mistake (Bappeda only) --------------------------------------------------------
+
+
+@transaction.atomic
+def goal_delete(*, actor: Any, scope: StaffScope, goal: RpjmdGoal, version: int | None) -> None:
+    """Remove an RPJMD goal and its indicators, unless a row of an annual plan or a Renstra still serves it (the
+    refusal says which and where to change it; nothing is removed). The public year pages stop showing it."""
+    _check("delete_medium_term", rules.NEW, scope, None)
+    locked = RpjmdGoal.objects.select_for_update().select_related("mission__rpjmd").get(pk=goal.pk)
+    _check_version(locked, version)
+    dependants = goal_dependants(locked)
+    if dependants:
+        raise ActionError(" ".join(dependants))
+    indicators = [{"name": i.name, "unit": i.unit_label, "baseline": str(i.baseline), "targets": i.targets}
+                  for i in locked.indicators.order_by("id")]  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="kinerja.goal.delete",
+        obj=locked,
+        changes={"rpjmd": str(locked.mission.rpjmd), "mission": locked.mission.number, "code": locked.code,
+                 "title": locked.title, "indicators": indicators},
+    )  # fmt: skip
+    locked.delete()
+
+
+@transaction.atomic
+def goal_indicator_delete(*, actor: Any, scope: StaffScope, indicator: GoalIndicator, version: int | None) -> None:
+    """Remove one indicator of a goal (a misspelt name typed as a new one); `version` is the goal's."""
+    _check("delete_medium_term", rules.NEW, scope, None)
+    goal = RpjmdGoal.objects.select_for_update().get(pk=indicator.goal_id)
+    _check_version(goal, version)
+    row = GoalIndicator.objects.get(pk=indicator.pk)
+    audit_record(
+        actor=actor,
+        action="kinerja.goal_indicator.delete",
+        obj=goal,
+        changes={"code": goal.code, "indicator": row.name, "unit": row.unit_label, "baseline": str(row.baseline),
+                 "targets": row.targets},
+    )  # fmt: skip
+    row.delete()
+    goal.version += 1
+    goal.save(update_fields=["version", "updated_at"])
+
+
+@transaction.atomic
+def mission_delete(*, actor: Any, scope: StaffScope, mission: RpjmdMission, version: int | None) -> None:
+    """Remove a mission that has no goals; the missions after it move up one number (mission 3 becomes mission 2).
+    `version` is the RPJMD's: its missions are part of it."""
+    _check("delete_medium_term", rules.NEW, scope, None)
+    rpjmd = Rpjmd.objects.select_for_update().get(pk=mission.rpjmd_id)
+    _check_version(rpjmd, version)
+    row = RpjmdMission.objects.get(pk=mission.pk)
+    goals = list(row.goals.order_by("code").values_list("code", flat=True))
+    if goals:
+        raise ActionError(
+            _("Mission %(n)d still has the goals %(goals)s: move them to another mission or remove them first.")
+            % {"n": row.number, "goals": ", ".join(goals)}
+        )
+    if rpjmd.missions.count() == 1:
+        raise ActionError(_("An RPJMD keeps at least one mission: change its text instead."))
+    audit_record(
+        actor=actor,
+        action="kinerja.mission.delete",
+        obj=rpjmd,
+        changes={"number": row.number, "text": row.text},
+    )
+    number = row.number
+    row.delete()
+    for later in rpjmd.missions.filter(number__gt=number).order_by("number"):
+        later.number -= 1
+        later.save(update_fields=["number", "updated_at"])
+    rpjmd.version += 1
+    rpjmd.save(update_fields=["version", "updated_at"])
+
+
+@transaction.atomic
+def renstra_delete(*, actor: Any, scope: StaffScope, renstra: Renstra, version: int | None) -> None:
+    """Remove an OPD's Renstra entry (the public year page stops naming the OPD under the goals it served)."""
+    _check("delete_medium_term", rules.NEW, scope, None)
+    locked = Renstra.objects.select_for_update().select_related("unit", "rpjmd").get(pk=renstra.pk)
+    _check_version(locked, version)
+    audit_record(
+        actor=actor,
+        action="kinerja.renstra.delete",
+        obj=locked,
+        changes={"rpjmd": str(locked.rpjmd), "unit": locked.unit.slug, "summary": locked.summary,
+                 "goals": sorted(locked.goals.values_list("code", flat=True))},
+    )  # fmt: skip
+    locked.delete()
 
 
 # --- import ------------------------------------------------------------------------------------------------

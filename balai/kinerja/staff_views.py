@@ -4,8 +4,9 @@ OPD's rows answer 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -28,12 +29,15 @@ from .forms import (
     NoteForm,
     PlanForm,
     RealisationForm,
+    RemoveForm,
     RenstraForm,
     RpjmdForm,
 )
 from .importer import ImportFileError, parse_mapping, read_plan
-from .models import Activity, Level, Plan, Realisation, Renstra, Rpjmd, RpjmdGoal
+from .models import Activity, GoalIndicator, Level, Plan, Realisation, Renstra, Rpjmd, RpjmdGoal
 from .roles import is_bappeda, officer_units, uses_kinerja
+
+T = TypeVar("T")
 
 
 def _admit(request: StaffRequest) -> None:
@@ -451,3 +455,129 @@ def renstra_form(request: StaffRequest, start_year: int, slug: str) -> HttpRespo
             return redirect("kinerja:staff_rpjmd")
     title = _("Renstra of %(unit)s, %(rpjmd)s") % {"unit": unit.name, "rpjmd": rpjmd}
     return render(request, "kinerja/staff/rpjmd_form.html", {"form": form, "title": title})
+
+
+# --- removing what was typed by mistake (Bappeda only; a confirm step that works without JavaScript) ------------
+
+
+def _bappeda_rpjmd(request: StaffRequest, start_year: int) -> Rpjmd:
+    _bappeda_only(request)
+    return _rpjmd_get(start_year)
+
+
+def _found(row: T | None) -> T:
+    if row is None:
+        raise Http404
+    return row
+
+
+def _confirm_remove(
+    request: StaffRequest,
+    *,
+    title: str,
+    lines: list[str],
+    dependants: list[str],
+    version: int,
+    remove: Callable[[int | None], None],
+    done: str,
+) -> HttpResponse:
+    """GET: what would be removed, or why it cannot be yet. POST: remove through the service, or say why not."""
+    form = RemoveForm(request.POST or None, initial={"version": version})
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            remove(form.cleaned_data["version"])
+        except services.ActionError as exc:
+            error = str(exc)
+            dependants = []  # the refusal says it, once
+        else:
+            messages.success(request, done)
+            return redirect("kinerja:staff_rpjmd")
+    return render(
+        request,
+        "kinerja/staff/remove.html",
+        {"form": form, "title": title, "lines": lines, "dependants": dependants, "error": error},
+    )
+
+
+@staff_member_required
+def goal_remove(request: StaffRequest, start_year: int, pk: int) -> HttpResponse:
+    rpjmd = _bappeda_rpjmd(request, start_year)
+    goal = _found(RpjmdGoal.objects.filter(pk=pk, mission__rpjmd=rpjmd).select_related("mission").first())
+    lines = [_("Goal %(code)s %(title)s, under mission %(n)d.") % {"code": goal.code, "title": goal.title,
+                                                                   "n": goal.mission.number}]  # fmt: skip
+    lines += [_("Its indicator %(name)s with its targets.") % {"name": i.name} for i in goal.indicators.all()]
+    return _confirm_remove(
+        request,
+        title=_("Remove goal %(code)s?") % {"code": goal.code},
+        lines=lines,
+        dependants=selectors.goal_dependants(goal),
+        version=goal.version,
+        remove=lambda v: services.goal_delete(actor=request.user, scope=request.scope, goal=goal, version=v),
+        done=_("Goal %(code)s removed.") % {"code": goal.code},
+    )
+
+
+@staff_member_required
+def goal_indicator_remove(request: StaffRequest, start_year: int, pk: int, indicator: int) -> HttpResponse:
+    rpjmd = _bappeda_rpjmd(request, start_year)
+    rows = GoalIndicator.objects.filter(pk=indicator, goal_id=pk, goal__mission__rpjmd=rpjmd).select_related("goal")
+    found = _found(rows.first())
+    return _confirm_remove(
+        request,
+        title=_("Remove the indicator %(name)s?") % {"name": found.name},
+        lines=[
+            _("The indicator %(name)s of goal %(code)s, with its targets.")
+            % {"name": found.name, "code": found.goal.code}
+        ],
+        dependants=[],
+        version=found.goal.version,
+        remove=lambda v: services.goal_indicator_delete(
+            actor=request.user, scope=request.scope, indicator=found, version=v
+        ),
+        done=_("Indicator removed."),
+    )
+
+
+@staff_member_required
+def mission_remove(request: StaffRequest, start_year: int, number: int) -> HttpResponse:
+    rpjmd = _bappeda_rpjmd(request, start_year)
+    mission = _found(rpjmd.missions.filter(number=number).first())
+    goals = list(mission.goals.order_by("code").values_list("code", flat=True))
+    dependants = []
+    if goals:
+        dependants.append(
+            _("Mission %(n)d still has the goals %(goals)s: move them to another mission or remove them first.")
+            % {"n": number, "goals": ", ".join(goals)}
+        )
+    return _confirm_remove(
+        request,
+        title=_("Remove mission %(n)d?") % {"n": number},
+        lines=[
+            _("Mission %(n)d: %(text)s") % {"n": number, "text": mission.text},
+            _("The missions after it move up one number."),
+        ],
+        dependants=dependants,
+        version=rpjmd.version,
+        remove=lambda v: services.mission_delete(actor=request.user, scope=request.scope, mission=mission, version=v),
+        done=_("Mission removed."),
+    )
+
+
+@staff_member_required
+def renstra_remove(request: StaffRequest, start_year: int, slug: str) -> HttpResponse:
+    rpjmd = _bappeda_rpjmd(request, start_year)
+    renstra = _found(Renstra.objects.filter(rpjmd=rpjmd, unit__slug=slug).select_related("unit").first())
+    codes = ", ".join(renstra.goals.order_by("code").values_list("code", flat=True))
+    return _confirm_remove(
+        request,
+        title=_("Remove the Renstra of %(unit)s?") % {"unit": renstra.unit.name},
+        lines=[
+            _("The Renstra of %(unit)s, %(rpjmd)s, serving the goals %(goals)s.")
+            % {"unit": renstra.unit.name, "rpjmd": rpjmd, "goals": codes}
+        ],
+        dependants=[],
+        version=renstra.version,
+        remove=lambda v: services.renstra_delete(actor=request.user, scope=request.scope, renstra=renstra, version=v),
+        done=_("Renstra removed."),
+    )

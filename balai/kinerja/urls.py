@@ -26,6 +26,24 @@ urlpatterns = [
     path("staf/kinerja/rpjmd/<int:start_year>/sasaran/<int:pk>/", staff_views.goal_form, name="staff_goal_edit"),
     path("staf/kinerja/rpjmd/<int:start_year>/renstra/<slug:slug>/", staff_views.renstra_form, name="staff_renstra"),
     path(
+        "staf/kinerja/rpjmd/<int:start_year>/sasaran/<int:pk>/hapus/", staff_views.goal_remove, name="staff_goal_remove"
+    ),
+    path(
+        "staf/kinerja/rpjmd/<int:start_year>/sasaran/<int:pk>/indikator/<int:indicator>/hapus/",
+        staff_views.goal_indicator_remove,
+        name="staff_goal_indicator_remove",
+    ),
+    path(
+        "staf/kinerja/rpjmd/<int:start_year>/misi/<int:number>/hapus/",
+        staff_views.mission_remove,
+        name="staff_mission_remove",
+    ),
+    path(
+        "staf/kinerja/rpjmd/<int:start_year>/renstra/<slug:slug>/hapus/",
+        staff_views.renstra_remove,
+        name="staff_renstra_remove",
+    ),
+    path(
         "staf/kinerja/kegiatan/<uuid:public_id>/triwulan/<int:quarter>/",
         staff_views.realisation,
         name="staff_realisation",

@@ -77,7 +77,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
         "kinerja/year.html",
         {
             "plan": plan, "quarter": quarter, "years": selectors.published_years(), "rows": rows,
-            "total": selectors.total(figures), "goals": selectors.goals_with_progress(plan, quarter),
+            "total": selectors.total(figures), "missions": selectors.goals_by_mission(plan, quarter),
             "spbe_total": spbe_total, "spbe_share": _share(spbe_total, all_total),
         },
     )  # fmt: skip

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from balai.core.access import staff_scope
+from balai.core.models import Unit
 from balai.kinerja import services
 from balai.kinerja.models import Realisation, RpjmdGoal
 
@@ -58,6 +60,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "renstra_pupr": {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403,
                      "officer_dinkes": 404, "officer_pupr": 200, "bappeda": 200, "sysadmin": 200},
 }  # fmt: skip
+# Removing what was typed by mistake: Bappeda (and the system administrator) only, even an OPD's own Renstra.
+BAPPEDA_ONLY = {"anonymous": LOGIN, "citizen": 403, "operator_pupr": 403, "coordinator": 403, "officer_dinkes": 403,
+                "officer_pupr": 403, "bappeda": 200, "sysadmin": 200}  # fmt: skip
+EXPECTED |= {"goal_remove": BAPPEDA_ONLY, "indicator_remove": BAPPEDA_ONLY, "mission_remove": BAPPEDA_ONLY,
+             "renstra_remove": BAPPEDA_ONLY}  # fmt: skip
 
 
 def _urls() -> dict[str, str]:
@@ -79,6 +86,11 @@ def _urls() -> dict[str, str]:
         "goal_new": "/staf/kinerja/rpjmd/2025/sasaran/baru/",
         "goal_edit": f"/staf/kinerja/rpjmd/2025/sasaran/{goal.pk if goal else 0}/",
         "renstra_pupr": "/staf/kinerja/rpjmd/2025/renstra/dinas-pupr/",
+        "goal_remove": f"/staf/kinerja/rpjmd/2025/sasaran/{goal.pk if goal else 0}/hapus/",
+        "indicator_remove": f"/staf/kinerja/rpjmd/2025/sasaran/{goal.pk if goal else 0}/indikator/"
+        f"{goal.indicators.get().pk if goal else 0}/hapus/",
+        "mission_remove": "/staf/kinerja/rpjmd/2025/misi/2/hapus/",
+        "renstra_remove": "/staf/kinerja/rpjmd/2025/renstra/dinas-pupr/hapus/",
     }
 
 
@@ -92,8 +104,11 @@ def _outcome(response: Any) -> Any:
 def people(request: Any, plan: Any, rpjmd: Any, officer_pupr: Any, officer_dinkes: Any, bappeda: Any) -> dict[str, Any]:
     cast = {"anonymous": None, "officer_pupr": officer_pupr, "officer_dinkes": officer_dinkes, "bappeda": bappeda}
     mission = rpjmd.missions.get(number=1)
-    services.goal_save(actor=bappeda, scope=staff_scope(bappeda), rpjmd=rpjmd,
-                       data=services.GoalInput(mission_id=mission.pk, code="S1.1", title="Jalan mantap"))  # fmt: skip
+    goal = services.goal_save(actor=bappeda, scope=staff_scope(bappeda), rpjmd=rpjmd,
+                              data=services.GoalInput(mission_id=mission.pk, code="S1.1", title="Jalan mantap",
+                                                      indicator="Jalan mantap", targets={2026: Decimal(70)}))  # fmt: skip
+    services.renstra_save(actor=bappeda, scope=staff_scope(bappeda), rpjmd=rpjmd,
+                          unit=Unit.objects.get(slug="dinas-pupr"), goal_ids=[goal.pk], summary="")  # fmt: skip
     cast["citizen"] = get_user_model().objects.create_user("warga.k", "warga.k@example.id", "x")
     for name in ("operator_pupr", "coordinator", "sysadmin"):
         cast[name] = request.getfixturevalue(name)
@@ -104,6 +119,15 @@ def test_every_staff_url_against_every_role(people: dict[str, Any]) -> None:
     urls = _urls()
     seen = {page: {role: _outcome(client_for(people[role]).get(url)) for role in ROLES} for page, url in urls.items()}
     assert seen == EXPECTED
+
+
+def test_an_officer_cannot_remove_by_posting_either(people: dict[str, Any]) -> None:
+    urls = _urls()
+    officer = client_for(people["officer_pupr"])
+    for page in ("goal_remove", "indicator_remove", "mission_remove", "renstra_remove"):
+        assert officer.post(urls[page], {"version": 1}).status_code == 403, page
+    goal = RpjmdGoal.objects.get()
+    assert goal.indicators.count() == 1 and goal.renstra.count() == 1 and goal.mission.rpjmd.missions.count() == 2
 
 
 def test_an_officer_cannot_post_another_opds_realisation(people: dict[str, Any]) -> None:

@@ -116,12 +116,12 @@ def page_edit(request: HttpRequest, unit: str, page: str) -> HttpResponse:
     req = cast(StaffRequest, request)
     item = selectors.page_for_staff(req.scope, unit, page)
     actors = rules.actors_for(req.scope, item.site)
-    can_edit = rules.refusal("edit", actors=actors, status=item.status) is None
+    can_edit = rules.refusal("edit", actors=actors, status=rules.state_of(item)) is None
     if request.method == "POST":
         form = PageForm(request.POST, request.FILES, kind=item.kind)
         if not can_edit:
             form.is_valid()
-            form.add_error(None, rules.refusal("edit", actors=actors, status=item.status) or "")
+            form.add_error(None, rules.refusal("edit", actors=actors, status=rules.state_of(item)) or "")
         elif form.is_valid():
             try:
                 services.page_update(
@@ -139,7 +139,9 @@ def page_edit(request: HttpRequest, unit: str, page: str) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("situs:staff_page", unit=unit, page=item.slug)
     else:
-        form = PageForm(initial=PageForm.initial_for(item), kind=item.kind)
+        # A published page's editors go on from its waiting draft, not from what is online.
+        form = PageForm(initial=PageForm.initial_for(services.shown_to_staff(item)), kind=item.kind)
+        item.refresh_from_db()
     return render(
         request,
         "situs/staff_page.html",
@@ -149,7 +151,8 @@ def page_edit(request: HttpRequest, unit: str, page: str) -> HttpResponse:
             "form": form,
             "kind": Kind(item.kind),
             "can_edit": can_edit,
-            "buttons": rules.allowed_buttons(actors, item.status),
+            "state": rules.state_of(item),
+            "buttons": rules.allowed_buttons(actors, rules.state_of(item)),
             "action_form": ActionForm(initial={"version": item.version}),
             "revisions": list(item.revisions.order_by("-number").select_related("author")[:10]),
         },
@@ -199,7 +202,7 @@ def page_preview(request: HttpRequest, unit: str, page: str) -> HttpResponse:
     item = selectors.page_for_staff(req.scope, unit, page)
     from .views import staff_preview
 
-    return staff_preview(request, item.site, item)
+    return staff_preview(request, item.site, services.shown_to_staff(item))
 
 
 @require_safe
@@ -237,7 +240,9 @@ def page_revisions(request: HttpRequest, unit: str, page: str) -> HttpResponse:
     except ValueError:
         number = 0
     shown, diff = selectors.revision_diff(item, number) if revisions else (None, [])
-    can_rollback = rules.refusal("rollback", actors=rules.actors_for(req.scope, item.site), status=item.status) is None
+    can_rollback = (
+        rules.refusal("rollback", actors=rules.actors_for(req.scope, item.site), status=rules.state_of(item)) is None
+    )
     return render(
         request,
         "situs/staff_revisions.html",

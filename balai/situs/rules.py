@@ -68,7 +68,7 @@ def state_label(state: str) -> str:
 
 # Page actions; the order is the order of the buttons on the edit page.
 RULES: dict[str, Rule] = {
-    "edit": _r(gettext_lazy("edited"), False, editor=EDITABLE | ONLINE, publisher=ALL | ONLINE, system=ALL),
+    "edit": _r(gettext_lazy("edited"), False, editor=EDITABLE | ONLINE, publisher=ALL | ONLINE, system=ALL | ONLINE),
     "submit": _r(gettext_lazy("sent for review"), editor=frozenset({S.DRAFT, S.UNPUBLISHED, CHANGED})),
     "publish": _r(
         gettext_lazy("published"),

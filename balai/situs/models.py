@@ -205,8 +205,12 @@ class PageText:
     def of(cls, page: Page, language: str) -> PageText:
         wants_english = language.split("-")[0] == "en"
         if wants_english and page.title_en:
-            words = {n: getattr(page, f"{n}_en") or getattr(page, n) for n in TRANSLATED_FIELDS}
-            left = frozenset(n for n in TRANSLATED_FIELDS if not getattr(page, f"{n}_en") and getattr(page, n))
+            # An empty English summary is left out (an Indonesian lead under an English title reads oddly); any
+            # other empty English field shows the Indonesian one (a service's cost matters more than its language).
+            words = {
+                n: getattr(page, f"{n}_en") or ("" if n == "summary" else getattr(page, n)) for n in TRANSLATED_FIELDS
+            }
+            left = frozenset(n for n in TRANSLATED_FIELDS if not getattr(page, f"{n}_en") and words[n])
             return cls("en", False, left, **words)
         # Shown to an English visitor, every field is marked Indonesian; to an Indonesian one, none needs to be.
         marked = frozenset(TRANSLATED_FIELDS) if wants_english else frozenset()

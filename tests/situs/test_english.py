@@ -83,14 +83,15 @@ def test_a_page_without_english_is_shown_in_indonesian_with_a_note(sites: Any) -
 def test_an_editor_adds_english_to_a_published_page_and_it_shows_only_after_publishing(
     sites: Any, editor_dinkes: Any, publisher_dinkes: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    page = publish(write(sites["dinkes"], editor_dinkes, title="Posyandu buka Sabtu", body="Bawa buku KIA."))
+    page = publish(write(sites["dinkes"], editor_dinkes, title="Posyandu buka Sabtu", summary="Mulai bulan ini",
+                         body="Bawa buku KIA."))  # fmt: skip
     editor = client_for(editor_dinkes)
     edit_url = f"/staf/situs/dinkes/halaman/{page.slug}/"
     form = editor.get(edit_url).content.decode()
     assert '<details class="english-version">' in form and 'lang="en"' in form
 
     response = editor.post(edit_url, {"version": page.version, "title": "Posyandu buka Sabtu",
-                                      "body": "Bawa buku KIA.", "title_en": "Posyandu open on Saturdays",
+                                      "summary": "Mulai bulan ini", "body": "Bawa buku KIA.", "title_en": "Posyandu open on Saturdays",
                                       "body_en": "Bring the KIA book."})  # fmt: skip
     assert response.status_code == 302
     page.refresh_from_db()
@@ -121,6 +122,7 @@ def test_an_editor_adds_english_to_a_published_page_and_it_shows_only_after_publ
     assert page.title_en == "Posyandu open on Saturdays" and page.draft is None
     html = _visitor("en").get(page.path).content.decode()
     assert "Posyandu open on Saturdays" in _h1(html) and "Bring the KIA book." in html and NOTE not in html
+    assert 'class="lead"' not in html  # no English summary: no Indonesian lead under the English title
     actions = list(AuditEvent.objects.filter(object_type="situs.page", object_id=str(page.pk))
                    .order_by("pk").values_list("action", flat=True))  # fmt: skip
     assert actions[-3:] == ["situs.page.draft", "situs.page.submit", "situs.page.publish"]

@@ -46,6 +46,27 @@ NEWS = [
     ),
     ("Rapat koordinasi bersama kecamatan", "Koordinasi rencana kerja triwulan berikutnya."),
 ]
+# The English versions the demo gives Dinkes's two services and one news item (the other pages are Indonesian only).
+ENGLISH_UNIT = "dinkes"
+SERVICES_EN = {
+    "Surat keterangan": {
+        "title_en": "Certificate letter",
+        "summary_en": "A certificate letter from the office.",
+        "requirements_en": "Original e-KTP and family card (KK); a cover letter from the RT/RW.",
+        "procedure_en": "1. Come to the counter.\n2. Hand in the documents.\n3. The officer checks and prints the letter.",
+        "duration_en": "1 working day",
+        "cost_en": "Free",
+        "product_en": "Certificate letter",
+    },
+    "Pengaduan layanan": {"title_en": "Complaints about a service", "summary_en": "Complain about a public service."},
+}
+NEWS_EN = {
+    NEWS[0][0]: {
+        "title_en": "Services stay open during the school holidays",
+        "summary_en": "The office serves the public as usual on working days.",
+        "body_en": "The office serves the public as usual on working days.\n\nMore information: contact the office.",
+    }
+}
 DEMO_USERS = [("editor.dinkes", "Maria Sondakh", EDITOR_ROLE), ("penerbit.dinkes", "Johny Rondonuwu", PUBLISHER_ROLE)]
 
 
@@ -138,7 +159,8 @@ def _site(unit: Unit, now: Any, *, stale: bool, index: int) -> None:
             kind=Kind.SERVICE,
             data={"title": f"{title} {unit.short_name or unit.name}", "summary": f"{title} di {unit.name}.",
                   "requirements": requirements, "procedure": procedure, "duration": duration, "cost": cost,
-                  "product": product, "complaint_channel": "Balai: menu Lapor, atau telepon kantor."},
+                  "product": product, "complaint_channel": "Balai: menu Lapor, atau telepon kantor.",
+                  **(SERVICES_EN.get(title, {}) if unit.slug == ENGLISH_UNIT else {})},
         )  # fmt: skip
         services.page_act(actor=None, scope=None, page=page, action="publish", version=None, now=reviewed)
     news = NEWS[index % len(NEWS) :] + NEWS[: index % len(NEWS)]  # each OPD's latest news differs
@@ -149,7 +171,8 @@ def _site(unit: Unit, now: Any, *, stale: bool, index: int) -> None:
             site=site,
             kind=Kind.NEWS,
             data={"title": f"{title} ({unit.short_name or unit.name})", "summary": summary,
-                  "body": f"{summary}\n\nInformasi lebih lanjut: hubungi {unit.name}. [DEMO]"},
+                  "body": f"{summary}\n\nInformasi lebih lanjut: hubungi {unit.name}. [DEMO]",
+                  **(NEWS_EN.get(title, {}) if unit.slug == ENGLISH_UNIT else {})},
         )  # fmt: skip
         services.page_act(
             actor=None, scope=None, page=page, action="publish", version=None, now=now - timedelta(days=days)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Kind, Page, Site
+from .models import TRANSLATED_FIELDS, Kind, Page, Site
 
 # Which fields each kind of page shows, beyond title, summary and text.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
@@ -56,13 +56,46 @@ class PageForm(forms.Form):
         label=_("File"), required=False, help_text=_("PDF, Word, Excel or PowerPoint, at most 20 MB.")
     )
 
+    # The optional English version (the edit page shows it folded, under its own heading)
+    title_en = forms.CharField(
+        label=_("Title in English"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty if there is no English version: English visitors then see the Indonesian text."),
+    )
+    summary_en = forms.CharField(label=_("Summary in English"), max_length=300, required=False)
+    body_en = forms.CharField(label=_("Text in English"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    requirements_en = forms.CharField(label=_("Requirements in English"), required=False, widget=TEXTAREA)
+    procedure_en = forms.CharField(label=_("Procedure in English"), required=False, widget=TEXTAREA)
+    duration_en = forms.CharField(label=_("Time to complete in English"), max_length=120, required=False)
+    cost_en = forms.CharField(label=_("Cost in English"), max_length=120, required=False)
+    product_en = forms.CharField(label=_("Product in English"), max_length=200, required=False)
+    complaint_channel_en = forms.CharField(label=_("Complaints in English"), required=False, widget=TEXTAREA)
+
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        shown = {"version", "title", "summary", "body", *KIND_FIELDS.get(kind, ())}
+        own = {"title", "summary", "body", *KIND_FIELDS.get(kind, ())}
+        shown = {"version", *own, *(f"{name}_en" for name in TRANSLATED_FIELDS if name in own)}
         for name in list(self.fields):
             if name not in shown:
                 del self.fields[name]
+            elif name.endswith("_en"):
+                self.fields[name].widget.attrs["lang"] = "en"  # typed in English: spell-checked and read as such
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        english = [f"{name}_en" for name in TRANSLATED_FIELDS if name != "title"]
+        if not data.get("title_en") and any(data.get(name) for name in english):
+            # Without an English title the English text would never be shown: say so, keep what was typed.
+            self.add_error("title_en", _("Give the English version a title too, or it is not shown."))
+        return data
+
+    def indonesian_fields(self) -> list[forms.BoundField]:
+        return [f for f in self.visible_fields() if not f.name.endswith("_en")]
+
+    def english_fields(self) -> list[forms.BoundField]:
+        return [f for f in self.visible_fields() if f.name.endswith("_en")]
 
     def data_for_service(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in {"version", "photo", "document"}}
@@ -70,7 +103,7 @@ class PageForm(forms.Form):
     @staticmethod
     def initial_for(page: Page) -> dict[str, Any]:
         names = ("title", "summary", "body", "event_on", "location", "requirements", "procedure", "duration", "cost",
-                 "product", "complaint_channel", "photo_alt")  # fmt: skip
+                 "product", "complaint_channel", "photo_alt", *(f"{n}_en" for n in TRANSLATED_FIELDS))  # fmt: skip
         return {"version": page.version, **{n: getattr(page, n) for n in names}}
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from balai.core.models import TimestampedModel, Unit, UnitKind
@@ -121,6 +122,18 @@ class Page(TimestampedModel):
     cost = models.CharField(_("cost"), max_length=120, blank=True)
     product = models.CharField(_("product"), max_length=200, blank=True)
     complaint_channel = models.TextField(_("complaints"), blank=True)
+    # The optional English version (shown when the visitor chose English; empty means "Indonesian only")
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    summary_en = models.CharField(_("summary (English)"), max_length=300, blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    requirements_en = models.TextField(_("requirements (English)"), blank=True)
+    procedure_en = models.TextField(_("procedure (English)"), blank=True)
+    duration_en = models.CharField(_("time to complete (English)"), max_length=120, blank=True)
+    cost_en = models.CharField(_("cost (English)"), max_length=120, blank=True)
+    product_en = models.CharField(_("product (English)"), max_length=200, blank=True)
+    complaint_channel_en = models.TextField(_("complaints (English)"), blank=True)
+    # A published page's changes that wait for a publisher (the snapshot the next publish puts online), or None
+    draft = models.JSONField(null=True, blank=True, default=None)
     # Photo (re-encoded by lapor's pipeline) and its small rendition
     photo = models.FileField(_("photo"), upload_to="situs/foto/", blank=True)
     photo_small = models.FileField(upload_to="situs/foto/", blank=True)
@@ -162,6 +175,49 @@ class Page(TimestampedModel):
     @property
     def path(self) -> str:
         return f"{self.site.path}{self.slug}/"
+
+    @property
+    def text(self) -> PageText:
+        """The page's words in the visitor's language: English when they chose it and the page has an English
+        title, otherwise Indonesian (with `fallback` set, so the page can say so)."""
+        return PageText.of(self, translation.get_language() or "id")
+
+
+# The fields a page has in English too: `<name>_en` beside each.
+TRANSLATED_FIELDS = (
+    "title", "summary", "body", "requirements", "procedure", "duration", "cost", "product", "complaint_channel",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PageText:
+    lang: str  # the language of these words: "id" or "en"
+    fallback: bool  # English was asked for and the page has none: the Indonesian text is shown
+    in_indonesian: frozenset[str]  # to an English visitor: the fields shown in Indonesian (lang="id" on each)
+    title: str
+    summary: str
+    body: str
+    requirements: str
+    procedure: str
+    duration: str
+    cost: str
+    product: str
+    complaint_channel: str
+
+    @classmethod
+    def of(cls, page: Page, language: str) -> PageText:
+        wants_english = language.split("-")[0] == "en"
+        if wants_english and page.title_en:
+            # An empty English summary is left out (an Indonesian lead under an English title reads oddly); any
+            # other empty English field shows the Indonesian one (a service's cost matters more than its language).
+            words = {
+                n: getattr(page, f"{n}_en") or ("" if n == "summary" else getattr(page, n)) for n in TRANSLATED_FIELDS
+            }
+            left = frozenset(n for n in TRANSLATED_FIELDS if not getattr(page, f"{n}_en") and words[n])
+            return cls("en", False, left, **words)
+        # Shown to an English visitor, every field is marked Indonesian; to an Indonesian one, none needs to be.
+        marked = frozenset(TRANSLATED_FIELDS) if wants_english else frozenset()
+        return cls("id", wants_english, marked, **{n: getattr(page, n) for n in TRANSLATED_FIELDS})
 
 
 class Revision(TimestampedModel):

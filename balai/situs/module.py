@@ -121,7 +121,7 @@ def search(query: str, limit: int) -> list[SearchHit]:
     pages = Page.objects.filter(pk__in=ids).select_related("site__unit").order_by("-published_at", "-pk")
     return [
         SearchHit(
-            title=page.title,
+            title=page.text.title,  # in the visitor's language when the page has it
             url=page.path,
             summary=page.site.unit.name,
             kind=page.get_kind_display(),

@@ -47,22 +47,40 @@ def _r(done: Any, button: bool = True, **states: frozenset[str]) -> Rule:
 
 
 EDITABLE = frozenset({S.DRAFT, S.REVIEW, S.SCHEDULED, S.UNPUBLISHED})
+# Not a stored status: a published page whose draft (changes an editor saved) waits to be published. Editing a
+# published page always makes such a draft; the page online changes only when a publisher publishes it.
+CHANGED = "changed"
+ONLINE = frozenset({S.PUBLISHED, CHANGED})
+
+
+def state_of(page: Any) -> str:
+    """The state the table is read in: the page's status, or CHANGED for a published page with a waiting draft."""
+    if page.status == S.PUBLISHED and page.draft:
+        return CHANGED
+    return str(page.status)
+
+
+def state_label(state: str) -> str:
+    if state == CHANGED:
+        return _("published, with changes waiting to be published")
+    return str(PageStatus(state).label)
+
 
 # Page actions; the order is the order of the buttons on the edit page.
 RULES: dict[str, Rule] = {
-    "edit": _r(gettext_lazy("edited"), False, editor=EDITABLE, publisher=ALL, system=ALL),
-    "submit": _r(gettext_lazy("sent for review"), editor=frozenset({S.DRAFT, S.UNPUBLISHED})),
+    "edit": _r(gettext_lazy("edited"), False, editor=EDITABLE | ONLINE, publisher=ALL | ONLINE, system=ALL | ONLINE),
+    "submit": _r(gettext_lazy("sent for review"), editor=frozenset({S.DRAFT, S.UNPUBLISHED, CHANGED})),
     "publish": _r(
         gettext_lazy("published"),
-        publisher=frozenset({S.DRAFT, S.REVIEW, S.SCHEDULED, S.UNPUBLISHED}),
+        publisher=frozenset({S.DRAFT, S.REVIEW, S.SCHEDULED, S.UNPUBLISHED, CHANGED}),
         # The worker publishes scheduled pages; `balai situs import-wordpress` publishes what was public there.
         system=frozenset({S.SCHEDULED, S.DRAFT, S.UNPUBLISHED}),
     ),
     "send_back": _r(gettext_lazy("sent back"), publisher=frozenset({S.REVIEW})),
     "unpublish": _r(
         gettext_lazy("taken offline"),
-        publisher=frozenset({S.PUBLISHED, S.SCHEDULED}),
-        system=frozenset({S.PUBLISHED}),
+        publisher=frozenset({S.PUBLISHED, S.SCHEDULED, CHANGED}),
+        system=frozenset({S.PUBLISHED, CHANGED}),
     ),
     "rollback": _r(gettext_lazy("rolled back"), False, editor=EDITABLE, publisher=ALL),
 }
@@ -104,7 +122,7 @@ def refusal(action: str, *, actors: frozenset[Actor], status: str) -> str | None
     if not any(actor in rule.states for actor in actors):
         return _("You may not do this on this website's pages.")
     return _("A page that is %(status)s cannot be %(done)s.") % {
-        "status": PageStatus(status).label,
+        "status": state_label(status),
         "done": rule.done,
     }
 

@@ -1,9 +1,12 @@
 """Word search over the published pages of every site, through a full-text index on both databases.
 
+Both languages of a page are searched: its Indonesian title and summary and their English versions (migration
+0005), so "health" finds the English version of "Kesehatan" pages too.
+
 SQLite: an FTS5 table (`situs_page_fts`, made by migration 0002) holding the title and summary of published pages
-only; the services keep it (`index_pages` after every change of a page, `index_rebuild` after bulk loads).
-PostgreSQL: a GIN index on `to_tsvector('simple', regexp_replace(title || ' ' || summary, '[^[:alnum:]]+', ' ', 'g'))`
-(migration 0004; `search_text` says why); nothing to keep.
+only (each column holds the Indonesian and the English words: `FTS_COLUMNS`); the services keep it (`index_pages` after every change of a page, `index_rebuild` after bulk loads).
+PostgreSQL: a GIN index on `to_tsvector('simple', regexp_replace(title || ' ' || summary || ' ' || title_en || ' ' ||
+summary_en, '[^[:alnum:]]+', ' ', 'g'))` (migration 0005; `search_text` says why); nothing to keep.
 
 Both use the same words (letters and digits, lower-cased), all of which must match, whole except the last, which
 may also be a beginning ("jadwal posyan" finds "Jadwal Posyandu"), as lapor's report search does; and return the
@@ -39,6 +42,8 @@ FTS_PREFIXES = 3
 MAX_LONGER = 30
 _PLAIN = re.compile(r"^[a-z0-9]+$")
 _WORD = re.compile(r"[^\W_]+")
+# What the SQLite index's two columns hold: each language's words, one after the other.
+FTS_COLUMNS = "id, title || ' ' || title_en, summary || ' ' || summary_en"
 
 
 def query_words(query: str) -> list[str]:
@@ -51,7 +56,9 @@ def search_text() -> Func:
     SQLite's tokenizer sees: "COVID-19" is "covid" and "19" on both (PostgreSQL alone would index "covid-19",
     "covid" and "-19", and "covid 19" would find nothing)."""
     return Func(
-        Concat("title", Value(" "), "summary", output_field=TextField()),
+        Concat(
+            "title", Value(" "), "summary", Value(" "), "title_en", Value(" "), "summary_en", output_field=TextField()
+        ),
         Value(r"[^[:alnum:]]+"),
         Value(" "),
         Value("g"),
@@ -125,7 +132,7 @@ def index_pages(pks: Iterable[int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", ids)  # noqa: S608 - placeholders only
         cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, summary) SELECT id, title, summary FROM situs_page"  # noqa: S608
+            f"INSERT INTO {FTS_TABLE} (rowid, title, summary) SELECT {FTS_COLUMNS} FROM situs_page"  # noqa: S608
             f" WHERE id IN ({marks}) AND status = %s ORDER BY id",
             [*ids, PageStatus.PUBLISHED],
         )
@@ -142,7 +149,7 @@ def index_rebuild() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 - a constant
         cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, summary) SELECT id, title, summary FROM situs_page"  # noqa: S608
+            f"INSERT INTO {FTS_TABLE} (rowid, title, summary) SELECT {FTS_COLUMNS} FROM situs_page"  # noqa: S608
             " WHERE status = %s ORDER BY id",  # FTS5 flushes its pending words at every rowid lower than the last
             [PageStatus.PUBLISHED],
         )

@@ -29,7 +29,7 @@ from balai.core.services import audit_record
 from balai.lapor.images import PhotoError, process_photo
 
 from . import rules, search
-from .models import Kind, Official, Page, PageStatus, Revision, Site
+from .models import TRANSLATED_FIELDS, Kind, Official, Page, PageStatus, Revision, Site
 from .rules import Actor
 
 # Paths below a site that belong to its own sections, never to a page.
@@ -38,8 +38,10 @@ RESERVED_SLUGS = frozenset(
 )
 SNAPSHOT_FIELDS = (
     "title", "summary", "body", "event_on", "location", "requirements", "procedure", "duration", "cost", "product",
-    "complaint_channel", "photo_alt", "photo", "document",
+    "complaint_channel", "photo_alt", "photo", "document", *(f"{name}_en" for name in TRANSLATED_FIELDS),
 )  # fmt: skip
+# A draft also carries what goes with its photo and document, so publishing it puts the right files online.
+FILE_FIELDS = ("photo_small", "document_type", "document_size")
 TEXT_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f not in {"event_on", "photo", "document"})
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 RENDITION_SIDE = 480
@@ -76,7 +78,7 @@ def _check_version(obj: Any, version: int | None) -> None:
 
 def _page_refuse(action: str, scope: StaffScope | None, page: Page) -> frozenset[Actor]:
     actors = rules.actors_for(scope, page.site)
-    reason = rules.refusal(action, actors=actors, status=page.status)
+    reason = rules.refusal(action, actors=actors, status=rules.state_of(page))
     if reason:
         raise SitusError(reason)
     return actors
@@ -114,10 +116,34 @@ def snapshot(page: Page) -> dict[str, str]:
     return out
 
 
-def _revision(page: Page, actor: Any, note: str) -> Revision:
+def _draft_of(page: Page) -> dict[str, Any]:
+    """What a draft of the page keeps: its snapshot and the files' companions."""
+    return {
+        **snapshot(page),
+        "photo_small": page.photo_small.name or "",
+        "document_type": page.document_type,
+        "document_size": page.document_size,
+    }
+
+
+def _restore(page: Page, saved: dict[str, Any]) -> None:
+    """Put a snapshot's (or a draft's) text and files back on the page, in memory."""
+    for name in TEXT_FIELDS:
+        setattr(page, name, saved.get(name, ""))
+    event_on = saved.get("event_on") or None
+    page.event_on = datetime.fromisoformat(event_on).date() if event_on else None
+    for name in ("photo", "document"):
+        getattr(page, name).name = saved.get(name, "")
+    if "photo_small" in saved:
+        page.photo_small.name = saved["photo_small"]
+        page.document_type, page.document_size = saved["document_type"], saved["document_size"]
+
+
+def _revision(page: Page, actor: Any, note: str, *, text: dict[str, str] | None = None) -> Revision:
     number = (page.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return Revision.objects.create(page=page, number=number, snapshot=snapshot(page), author=user, note=note[:200])
+    saved = text if text is not None else snapshot(page)
+    return Revision.objects.create(page=page, number=number, snapshot=saved, author=user, note=note[:200])
 
 
 def _process_photo(upload: Upload) -> tuple[ContentFile[bytes], ContentFile[bytes]]:
@@ -428,9 +454,13 @@ def page_update(
     document: Upload | None = None,
     note: str = "",
 ) -> Page:
+    """Change a page's text or files. A published page stays as it is online: the change becomes its draft (a
+    revision too), and goes online when a publisher publishes it."""
     locked = Page.objects.select_for_update().select_related("site__unit").get(pk=page.pk)
     _page_refuse("edit", scope, locked)
     _check_version(locked, version)
+    if locked.status == PageStatus.PUBLISHED and scope is not None:
+        return _draft_update(actor, locked, data, photo, document, note)
     changed = _apply(locked, data, photo, document)
     if not changed:
         return locked
@@ -440,6 +470,39 @@ def page_update(
     search.index_pages([locked.pk])
     audit_record(actor=actor, action="situs.page.edit", obj=locked, changes={"fields": changed})
     return locked
+
+
+def _draft_update(
+    actor: Any, locked: Page, data: dict[str, Any], photo: Upload | None, document: Upload | None, note: str
+) -> Page:
+    online = _draft_of(locked)
+    if locked.draft:
+        _restore(locked, locked.draft)  # the change goes on from the draft, not from what is online
+    before = _draft_of(locked)
+    changed = _apply(locked, data, photo, document)
+    if not changed:
+        _restore(locked, online)
+        return locked
+    draft = _draft_of(locked)
+    _restore(locked, online)
+    locked.draft = None if draft == online else draft
+    locked.version += 1
+    locked.save(update_fields=["draft", "version", "updated_at"])
+    if draft != before:
+        _revision(locked, actor, note or _("draft of a published page"), text=snapshot_of(draft))
+    audit_record(actor=actor, action="situs.page.draft", obj=locked, changes={"fields": changed})
+    return locked
+
+
+def snapshot_of(draft: dict[str, Any]) -> dict[str, str]:
+    return {name: draft.get(name, "") for name in SNAPSHOT_FIELDS}
+
+
+def shown_to_staff(page: Page) -> Page:
+    """The page as its editors see it: with its waiting draft, if any (in memory; never saved)."""
+    if page.draft:
+        _restore(page, page.draft)
+    return page
 
 
 @transaction.atomic
@@ -462,8 +525,10 @@ def page_act(
     _page_refuse(action, scope, locked)
     _check_version(locked, version)
     now = now or timezone.now()
-    before = locked.status
+    before = rules.state_of(locked)
     fields = ["status", "version", "updated_at"]
+    if before == rules.CHANGED and action in {"submit", "publish"}:
+        return _changes_act(actor, scope, locked, action, note)
     if action == "submit":
         locked.status = PageStatus.REVIEW
     elif action == "send_back":
@@ -501,6 +566,29 @@ def page_act(
     return locked
 
 
+def _changes_act(actor: Any, scope: StaffScope | None, locked: Page, action: str, note: str) -> Page:
+    """A published page's draft: sent to the publishers, or put online (the page stays published throughout)."""
+    locked.version += 1
+    if action == "publish":
+        draft = locked.draft or {}
+        _restore(locked, draft)
+        locked.draft = None
+        locked.save()
+        search.index_pages([locked.pk])
+    else:
+        locked.save(update_fields=["version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"situs.page.{action}",
+        obj=locked,
+        changes={"from": rules.CHANGED, "to": rules.state_of(locked), "site": locked.site.unit.slug, "note": note},
+        actor_label="" if scope is not None else "system",
+    )
+    if action == "submit":
+        _queue_review_mails(locked)
+    return locked
+
+
 @transaction.atomic
 def page_rollback(*, actor: Any, scope: StaffScope | None, page: Page, version: int | None, number: int) -> Page:
     """Bring back the text of an earlier revision (as a new revision: nothing is lost)."""
@@ -510,12 +598,7 @@ def page_rollback(*, actor: Any, scope: StaffScope | None, page: Page, version: 
     old = Revision.objects.filter(page=locked, number=number).first()
     if old is None:
         raise SitusError(_("There is no such revision."))
-    for name in TEXT_FIELDS:
-        setattr(locked, name, old.snapshot.get(name, ""))
-    event_on = old.snapshot.get("event_on") or None
-    locked.event_on = datetime.fromisoformat(event_on).date() if event_on else None
-    for name in ("photo", "document"):
-        getattr(locked, name).name = old.snapshot.get(name, "")
+    _restore(locked, old.snapshot)
     locked.version += 1
     locked.save()
     _revision(locked, actor, _("rolled back to revision %(number)d") % {"number": number})

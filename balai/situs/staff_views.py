@@ -4,6 +4,7 @@ services; what a button offers comes from rules.py, the same table the services 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -26,6 +27,19 @@ from .services import SitusError, Upload
 
 def _upload(file: Any) -> Upload | None:
     return Upload(file.name, file.size, file) if file is not None else None
+
+
+def _save(request: HttpRequest, form: Any, write: Callable[..., Any], done: str, error_field: str | None = None,
+          **arguments: Any) -> bool:  # fmt: skip
+    """Call a service as the person who sent the form; a refusal goes on the form (what was typed stays), success
+    into the messages. True when it was saved."""
+    try:
+        write(actor=request.user, scope=cast(StaffRequest, request).scope, **arguments)
+    except SitusError as exc:
+        form.add_error(error_field, str(exc))
+        return False
+    messages.success(request, done)
+    return True
 
 
 @require_safe
@@ -116,30 +130,28 @@ def page_edit(request: HttpRequest, unit: str, page: str) -> HttpResponse:
     req = cast(StaffRequest, request)
     item = selectors.page_for_staff(req.scope, unit, page)
     actors = rules.actors_for(req.scope, item.site)
-    can_edit = rules.refusal("edit", actors=actors, status=item.status) is None
+    can_edit = rules.refusal("edit", actors=actors, status=rules.state_of(item)) is None
     if request.method == "POST":
         form = PageForm(request.POST, request.FILES, kind=item.kind)
         if not can_edit:
             form.is_valid()
-            form.add_error(None, rules.refusal("edit", actors=actors, status=item.status) or "")
-        elif form.is_valid():
-            try:
-                services.page_update(
-                    actor=request.user,
-                    scope=req.scope,
-                    page=item,
-                    version=form.cleaned_data.get("version"),
-                    data=form.data_for_service(),
-                    photo=_upload(form.cleaned_data.get("photo")),
-                    document=_upload(form.cleaned_data.get("document")),
-                )
-            except SitusError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("situs:staff_page", unit=unit, page=item.slug)
+            form.add_error(None, rules.refusal("edit", actors=actors, status=rules.state_of(item)) or "")
+        elif form.is_valid() and _save(
+            request,
+            form,
+            services.page_update,
+            _("Saved."),
+            page=item,
+            version=form.cleaned_data.get("version"),
+            data=form.data_for_service(),
+            photo=_upload(form.cleaned_data.get("photo")),
+            document=_upload(form.cleaned_data.get("document")),
+        ):
+            return redirect("situs:staff_page", unit=unit, page=item.slug)
     else:
-        form = PageForm(initial=PageForm.initial_for(item), kind=item.kind)
+        # A published page's editors go on from its waiting draft, not from what is online.
+        form = PageForm(initial=PageForm.initial_for(services.shown_to_staff(item)), kind=item.kind)
+        item.refresh_from_db()
     return render(
         request,
         "situs/staff_page.html",
@@ -149,7 +161,8 @@ def page_edit(request: HttpRequest, unit: str, page: str) -> HttpResponse:
             "form": form,
             "kind": Kind(item.kind),
             "can_edit": can_edit,
-            "buttons": rules.allowed_buttons(actors, item.status),
+            "state": rules.state_of(item),
+            "buttons": rules.allowed_buttons(actors, rules.state_of(item)),
             "action_form": ActionForm(initial={"version": item.version}),
             "revisions": list(item.revisions.order_by("-number").select_related("author")[:10]),
         },
@@ -199,7 +212,7 @@ def page_preview(request: HttpRequest, unit: str, page: str) -> HttpResponse:
     item = selectors.page_for_staff(req.scope, unit, page)
     from .views import staff_preview
 
-    return staff_preview(request, item.site, item)
+    return staff_preview(request, item.site, services.shown_to_staff(item))
 
 
 @require_safe
@@ -237,7 +250,9 @@ def page_revisions(request: HttpRequest, unit: str, page: str) -> HttpResponse:
     except ValueError:
         number = 0
     shown, diff = selectors.revision_diff(item, number) if revisions else (None, [])
-    can_rollback = rules.refusal("rollback", actors=rules.actors_for(req.scope, item.site), status=item.status) is None
+    can_rollback = (
+        rules.refusal("rollback", actors=rules.actors_for(req.scope, item.site), status=rules.state_of(item)) is None
+    )
     return render(
         request,
         "situs/staff_revisions.html",
@@ -258,23 +273,22 @@ def site_profile_edit(request: HttpRequest, unit: str) -> HttpResponse:
     req = cast(StaffRequest, request)
     site = selectors.site_for_staff(req.scope, unit)
     form = ProfileForm(request.POST or None, instance=site, initial={"version": site.version})
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in ProfileForm.Meta.fields}
-        try:
-            services.site_profile_update(
-                actor=request.user,
-                scope=req.scope,
-                site=site,
-                version=form.cleaned_data["version"],
-                data=data,
-                profile_reviewed=form.cleaned_data["profile_reviewed"],
-                services_reviewed=form.cleaned_data["services_reviewed"],
-            )
-        except SitusError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The profile is saved."))
-            return redirect("situs:staff_site", unit=unit)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            request,
+            form,
+            services.site_profile_update,
+            _("The profile is saved."),
+            site=site,
+            version=form.cleaned_data["version"],
+            data={name: form.cleaned_data[name] for name in ProfileForm.Meta.fields},
+            profile_reviewed=form.cleaned_data["profile_reviewed"],
+            services_reviewed=form.cleaned_data["services_reviewed"],
+        )
+    ):
+        return redirect("situs:staff_site", unit=unit)
     return render(request, "situs/staff_profile.html", {"site": site, "form": form})
 
 
@@ -291,22 +305,23 @@ def officials(request: HttpRequest, unit: str, pk: int | None = None) -> HttpRes
     if item is not None:
         initial = {"version": item.version, "name": item.name, "position": item.position, "order": item.order}
     form = OfficialForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.official_save(
-                actor=request.user,
-                scope=req.scope,
-                site=site,
-                official=item,
-                version=form.cleaned_data["version"],
-                data=form.cleaned_data,
-                photo=_upload(form.cleaned_data.get("photo")),
-            )
-        except SitusError as exc:
-            form.add_error("photo" if request.FILES else None, str(exc))
-        else:
-            messages.success(request, _("The official is saved."))
-            return redirect("situs:staff_officials", unit=unit)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            request,
+            form,
+            services.official_save,
+            _("The official is saved."),
+            "photo" if request.FILES else None,
+            site=site,
+            official=item,
+            version=form.cleaned_data["version"],
+            data=form.cleaned_data,
+            photo=_upload(form.cleaned_data.get("photo")),
+        )
+    ):
+        return redirect("situs:staff_officials", unit=unit)
     people = list(site.officials.all())
     return render(request, "situs/staff_officials.html", {"site": site, "form": form, "item": item, "people": people})
 
@@ -352,21 +367,21 @@ def site_settings(request: HttpRequest, unit: str) -> HttpResponse:
         request.POST or None,
         initial={"version": site.version, "review_required": site.review_required, "host": site.host},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.site_settings_update(
-                actor=request.user,
-                scope=req.scope,
-                site=site,
-                version=form.cleaned_data["version"],
-                review_required=form.cleaned_data["review_required"],
-                host=form.cleaned_data["host"],
-            )
-        except SitusError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The settings are saved."))
-            return redirect("situs:staff_site", unit=unit)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            request,
+            form,
+            services.site_settings_update,
+            _("The settings are saved."),
+            site=site,
+            version=form.cleaned_data["version"],
+            review_required=form.cleaned_data["review_required"],
+            host=form.cleaned_data["host"],
+        )
+    ):
+        return redirect("situs:staff_site", unit=unit)
     return render(request, "situs/staff_settings.html", {"site": site, "form": form})
 
 

@@ -249,7 +249,7 @@ def page_detail(request: HttpRequest, prefix: str, unit: str, page: str) -> Http
 
 def _render_page(request: HttpRequest, site: Site, item: Page, *, preview: bool) -> HttpResponse:
     context = _site_context(request, site, item.kind, [item])
-    context.update(page=item, preview=preview, report_url=reverse("lapor:create"))
+    context.update(page=item, text=item.text, preview=preview, report_url=reverse("lapor:create"))
     if item.kind == Kind.SERVICE:
         from balai.lapor.selectors import categories_active
 

@@ -1,6 +1,7 @@
-"""Two whole journeys in Debian's chromium, at 360x800 and 1366x768, screenshots into $SITUS_SHOTS (default
-tests/e2e/artifacts/situs): a citizen reads an OPD's site without JavaScript and finds a service's requirements; an editor
-writes news with a photo, the publisher publishes it, and the citizen sees it. axe finds no serious problem."""
+"""The websites' journey in Debian's chromium, at 360x800 and 1366x768, screenshots into $SITUS_SHOTS (default
+tests/e2e/artifacts/situs): a citizen reads an OPD's site without JavaScript, finds a service's requirements and
+switches to English; an editor writes news with a photo and its English version, the publisher publishes it, and
+the citizen sees it. axe finds no serious problem. One test on one demo load (the demo is the costly part)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,17 @@ def demo_sites(city: Any) -> None:
     registry.get("situs").demo(DemoContext(pemda=city, password=DEMO_PASSWORD, rng=random.Random(1)))  # type: ignore[union-attr,misc]
 
 
-def test_a_citizen_reads_an_opd_site_without_javascript(new_page: Any, demo_sites: Any, axe_js: Path) -> None:  # noqa: F811
+def test_a_citizen_reads_a_site_in_both_languages_and_an_editor_publishes_news_with_a_photo(
+    new_page: Any,  # noqa: F811
+    demo_sites: Any,
+    axe_js: Path,  # noqa: F811
+    photo_file: Path,  # noqa: F811
+) -> None:
+    _a_citizen_reads_an_opd_site_without_javascript(new_page, axe_js)
+    _an_editor_publishes_news_with_a_photo(new_page, photo_file)
+
+
+def _a_citizen_reads_an_opd_site_without_javascript(new_page: Any, axe_js: Path) -> None:  # noqa: F811
     page = new_page(PHONE, java_script_enabled=False)
     page.goto("/portal/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pemerintah Kota Bitung")
@@ -64,6 +75,17 @@ def test_a_citizen_reads_an_opd_site_without_javascript(new_page: Any, demo_site
         "href", "/lapor/?kategori=layanan-kesehatan"
     )
     shots(page, "service")
+    # Balai's own language switch (a form: no JavaScript needed) shows the service's English version.
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("article[lang=en] h1")).to_have_text("Certificate letter")
+    expect(page.locator(".service-standard")).to_contain_text("Original e-KTP and family card")
+    shots(page, "service-english")
+    page.goto("/opd/dinkes/berita/")
+    page.locator(".page-list a[lang=id]").first.click()  # news with no English version
+    expect(page.locator(".lang-note")).to_have_text("This page is not available in English; shown in Indonesian.")
+    expect(page.locator("article h1")).to_have_attribute("lang", "id")
+    shots(page, "news-fallback")
+    page.get_by_role("button", name="Bahasa Indonesia").click()
     page.goto("/opd/dinkes/berita/")
     page.locator(".page-list a").first.click()
     expect(page.locator("article h1")).to_be_visible()
@@ -88,7 +110,7 @@ def test_a_citizen_reads_an_opd_site_without_javascript(new_page: Any, demo_site
     assert not any(problems.values()), problems
 
 
-def test_an_editor_publishes_news_with_a_photo(new_page: Any, demo_sites: Any, photo_file: Path) -> None:  # noqa: F811
+def _an_editor_publishes_news_with_a_photo(new_page: Any, photo_file: Path) -> None:  # noqa: F811
     editor = new_page(DESKTOP)
     editor.goto("/staf/masuk/")
     editor.locator("#id_username").fill("editor.dinkes")
@@ -107,6 +129,11 @@ def test_an_editor_publishes_news_with_a_photo(new_page: Any, demo_sites: Any, p
     editor.locator("#id_body").fill("Orang tua dapat membawa balita pada Sabtu pagi.\n\nBawa buku KIA.")
     editor.locator("#id_photo").set_input_files(str(photo_file))
     editor.locator("#id_photo_alt").fill("Petugas menimbang balita di posyandu")
+    expect(editor.locator("#id_title_en")).to_be_hidden()  # the English part is folded until asked for
+    editor.get_by_text("Versi bahasa Inggris (opsional)").click()
+    editor.locator("#id_title_en").fill("Girian posyandu opens on Saturdays")
+    editor.locator("#id_body_en").fill("Parents can bring toddlers on Saturday mornings.")
+    shots(editor, "staff-english")
     editor.get_by_role("button", name="Simpan draf").click()
     expect(editor.locator(".messages")).to_contain_text("Draf tersimpan")
     shots(editor, "staff-draft")
@@ -137,5 +164,8 @@ def test_an_editor_publishes_news_with_a_photo(new_page: Any, demo_sites: Any, p
     expect(image).to_have_js_property("complete", True)
     assert citizen.evaluate("document.querySelector('article img').naturalWidth") > 0
     shots(citizen, "published-news")
+    citizen.get_by_role("button", name="English").click()
+    expect(citizen.locator("article[lang=en] h1")).to_have_text("Girian posyandu opens on Saturdays")
+    shots(citizen, "published-news-english")
     assert get_user_model().objects.filter(username="editor.dinkes").exists()
     assert Unit.objects.filter(slug="dinkes").exists() and membership_grant

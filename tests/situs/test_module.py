@@ -78,6 +78,12 @@ def test_the_demo_gives_every_opd_a_site_one_stale_and_adds_nothing_twice(city: 
     assert people.count() == 2 * (opd - 1) and people.exclude(photo="").count() >= 6
     assert people.filter(site__unit__slug="dinkes").exclude(photo="").count() == 2
     assert all("[DEMO]" in person.name for person in people)
+    english = Page.objects.exclude(title_en="").filter(status="published")
+    assert sorted(english.values_list("site__unit__slug", "title_en")) == [
+        ("dinkes", "Certificate letter"),
+        ("dinkes", "Complaints about a service"),
+        ("dinkes", "Services stay open during the school holidays"),
+    ]
     counts = (Site.objects.count(), Page.objects.count(), Membership.objects.filter(module="situs").count())
     registry.get("situs").demo(context)  # type: ignore[union-attr,misc]
     assert (Site.objects.count(), Page.objects.count(), Membership.objects.filter(module="situs").count()) == counts

@@ -80,12 +80,17 @@ def test_a_stale_version_is_refused_and_nothing_is_saved(sites: Any, editor_dink
     assert page.body == "Satu" and page.version == 2
 
 
-def test_an_editor_cannot_change_a_published_page_when_review_is_on(sites: Any, editor_dinkes: Any) -> None:
+def test_an_editor_cannot_publish_the_changes_of_a_published_page_when_review_is_on(
+    sites: Any, editor_dinkes: Any
+) -> None:
     page = publish(write(sites["dinkes"], editor_dinkes))
-    with pytest.raises(SitusError, match="terbit"):
-        services.page_update(
-            actor=editor_dinkes, scope=scope(editor_dinkes), page=page, version=None, data={"body": "x"}
-        )
+    page = services.page_update(
+        actor=editor_dinkes, scope=scope(editor_dinkes), page=page, version=None, data={"body": "x"}
+    )
+    with pytest.raises(SitusError, match="tidak boleh"):
+        _act(page, editor_dinkes, "publish")
+    page.refresh_from_db()
+    assert page.body == "" and page.draft is not None and page.draft["body"] == "x"
 
 
 def test_a_scheduled_page_goes_online_and_offline_on_time(sites: Any, publisher_dinkes: Any) -> None:

@@ -34,6 +34,10 @@ def _public_urls(site: Any, pages: list[Any]) -> list[str]:
 def test_nothing_private_reaches_any_public_output(sites: Any, editor_dinkes: Any, publisher_dinkes: Any) -> None:
     site = sites["dinkes"]
     public = publish(write(site, editor_dinkes, title="Puskesmas buka Sabtu"))
+    # A published page in both languages whose editor's changes (in both languages) wait for the publisher.
+    changed = publish(write(site, editor_dinkes, title="Imunisasi gratis", title_en="Free immunisation"))
+    services.page_update(actor=editor_dinkes, scope=scope(editor_dinkes), page=changed, version=None,
+                         data={"body": f"Draf {SECRET}", "title_en": f"Draft {SECRET}", "body_en": SECRET})  # fmt: skip
     hidden = [
         write(site, editor_dinkes, title=f"Draf {SECRET}"),
         services.page_act(actor=editor_dinkes, scope=scope(editor_dinkes), page=write(site, editor_dinkes, title=f"Tinjau {SECRET}"), action="submit", version=None),
@@ -43,7 +47,7 @@ def test_nothing_private_reaches_any_public_output(sites: Any, editor_dinkes: An
     report_submit(data=ReportInputFactory(title=f"Laporan {SECRET}", reporter_name="Budi Rahasia",
                                           reporter_email="budi@rahasia.id", is_confidential=True))  # fmt: skip
     client = client_for()
-    for url in _public_urls(site, [public, *hidden]):
+    for url in _public_urls(site, [public, changed, *hidden]):
         response = client.get(url)
         text = response.content.decode()
         if SECRET in url:  # the search form repeats the words asked: no result may carry them
@@ -53,6 +57,7 @@ def test_nothing_private_reaches_any_public_output(sites: Any, editor_dinkes: An
             assert secret not in text, (url, secret)
         if any(url == p.path for p in hidden):
             assert response.status_code == 404
+    assert "Free immunisation" in client.get(changed.path).content.decode()  # what is online is shown
     for module, hits in registry.search(SECRET, 20):
         assert hits == [], module.label
     for _module, dataset in registry.datasets():

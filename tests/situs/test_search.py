@@ -176,4 +176,4 @@ def test_the_search_reads_the_full_text_index(pages: Any) -> None:
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = " | ".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
-    assert "situs_page_fts_words_gin" in plan, plan
+    assert "situs_page_fts_both_gin" in plan, plan  # title and summary in both languages (migration 0005)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from balai.situs.models import Page
+from balai.situs.models import TRANSLATED_FIELDS, Page
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,7 @@ def test_posts_pages_and_attachments_arrive_and_a_rerun_doubles_nothing(city: An
     assert "Jadwal: Senin–Jumat, pukul 08.00–12.00 WITA. Bawa buku KIA.\n\nGratis" in news.body
     assert "<" not in news.body and "wp:paragraph" not in news.body
     assert news.summary == "Imunisasi MR gratis untuk balita di Posyandu Girian."
+    assert not any(getattr(p, f"{n}_en") for p in pages.values() for n in TRANSLATED_FIELDS)  # Indonesian only
     assert pages[102].kind == "pengumuman"
     assert pages[103].status == "draft"  # a WordPress draft stays a draft
     assert (pages[5].kind, pages[5].status) == ("halaman", "published")

@@ -8,7 +8,7 @@ from balai.core.migration_ops import AddIndexConcurrently
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("situs", "0004_search_words_alike")]
+    dependencies = [("situs", "0005_english_versions")]
 
     operations = [
         AddIndexConcurrently(

@@ -63,16 +63,26 @@ def _cost(item: pytest.Item) -> int:
     return 4 if marker is not None and marker.kwargs.get("transaction") else 1
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def _group(item: pytest.Item) -> str:
+    return "resilience" if item.get_closest_marker("resilience") else item.nodeid.split("::")[0].split("@")[0]
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
     # `make test` spreads the suite over the machine's cores (pytest-xdist, --dist loadgroup): a file's tests
     # stay together (their module fixtures are made once), and the resilience tests share one server's database.
+    # Marked as each test is collected: an xdist worker tags each test with its group in its own
+    # pytest_collection_modifyitems, which pytest calls before this conftest's. It tags by rewriting the node id,
+    # which pytest 9 no longer reads: hence pytest < 9 in pyproject.toml. tests/platform/test_test_groups.py
+    # checks both (without them every file was quietly split over both workers).
+    item.add_marker(pytest.mark.xdist_group(_group(item)))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # xdist hands the groups out in this order, so the costliest go first: a long file left for the end would
     # keep one core busy while the other waits.
     groups: dict[str, list[pytest.Item]] = {}
     for item in items:
-        group = "resilience" if item.get_closest_marker("resilience") else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-        groups.setdefault(group, []).append(item)
+        groups.setdefault(_group(item), []).append(item)
     ordered = sorted(groups.values(), key=lambda members: -sum(_cost(i) for i in members))  # stable for ties
     items[:] = [item for members in ordered for item in members]
 

@@ -35,6 +35,15 @@ def sites_public() -> QuerySet[Site]:
     )
 
 
+def sites_public_stamp() -> str:
+    """What changes whenever the public list of sites would: how many, and the latest change of a site or its unit
+    (a rename, a deactivation). One aggregate query: the portal keeps the list's HTML under this stamp."""
+    from django.db.models import Count, Max
+
+    stamp = sites_public().aggregate(n=Count("pk"), site=Max("updated_at"), unit=Max("unit__updated_at"))
+    return "-".join(str(int(v.timestamp() * 1000) if hasattr(v, "timestamp") else v) for v in stamp.values())
+
+
 def pages_public(*, site: Site | None = None, kinds: tuple[str, ...] | None = None, q: str = "") -> QuerySet[Page]:
     qs = Page.objects.published().select_related("site__unit")
     if site is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -65,18 +68,28 @@ def _page_number(request: HttpRequest) -> int:
 @require_safe
 def portal(request: HttpRequest) -> HttpResponse:
     news = list(selectors.pages_public(kinds=NEWS_KINDS)[:10])
-    sites = list(selectors.sites_public())
     return render(
         request,
         "situs/portal.html",
         {
             "news": news,
-            "sites": sites,
+            "units_html": _portal_units(request),
             "canonical": _absolute(request.path),
             "feed_url": reverse("situs:portal_feed"),
             "last_updated": _last_updated(*(p.updated_at for p in news)),
         },
     )
+
+
+def _portal_units(request: HttpRequest) -> str:
+    """The list of every unit's site, kept rendered (per language) until a site or its unit changes: rendering a
+    hundred sites cost the portal home more than all its queries."""
+    key = f"situs:portal-units:{get_language()}:{selectors.sites_public_stamp()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("situs/_portal_units.html", {"sites": list(selectors.sites_public())}, request)
+        cache.set(key, html, 600)  # and at most ten minutes, should a change bypass updated_at
+    return mark_safe(html)  # noqa: S308 - our own template's output  # nosec
 
 
 @require_safe

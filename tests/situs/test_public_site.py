@@ -218,6 +218,35 @@ def test_public_lists_cost_the_same_queries_for_few_or_many_pages(sites: Any) ->
     assert queries() == few
 
 
+def test_the_portal_lists_every_units_site_and_a_change_shows_at_once(sites: Any) -> None:
+    """The list of sites is kept rendered (per language) under a stamp of the sites and their units: a rename, a
+    new site or a deactivated one shows on the next visit."""
+
+    def section(language: str) -> str:
+        client = client_for()
+        client.cookies["django_language"] = language
+        return client.get("/portal/").content.decode().split('id="units-title"')[1].split("</section>")[0]
+
+    def listed() -> list[tuple[str, str]]:
+        return re.findall(r'<li><a href="(/[^"]+/)">([^<]+)</a></li>', section("en"))
+
+    assert listed() == [
+        ("/opd/dinkes/", "Dinas Kesehatan"),
+        ("/opd/dinas-pupr/", "Dinas Pekerjaan Umum dan Penataan Ruang"),
+    ]
+    headings = {language: re.findall(r"<h3>([^<]+)</h3>", section(language)) for language in ("en", "id")}
+    assert headings["en"] != headings["id"]  # each language has its own copy of the list
+    dinkes = Unit.objects.get(slug="dinkes")
+    dinkes.name = "Dinas Kesehatan dan Keluarga Berencana"
+    dinkes.save()
+    assert ("/opd/dinkes/", "Dinas Kesehatan dan Keluarga Berencana") in listed()
+    services.site_activate(actor=None, scope=None, unit=Unit.objects.exclude(slug__in=["dinkes", "dinas-pupr"]).first())
+    assert len(listed()) == 3
+    sites["dinas-pupr"].is_active = False
+    sites["dinas-pupr"].save()
+    assert "/opd/dinas-pupr/" not in dict(listed())
+
+
 def test_the_contact_page_has_a_map_with_javascript_and_the_address_and_a_link_without(sites: Any) -> None:
     from decimal import Decimal
 

@@ -5,6 +5,7 @@ workers; this runs a small suite the way the Makefile does and reads where each 
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -15,10 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 FILES = ("tests/bench/test_figures.py", "tests/bench/test_modules.py", "tests/lib/test_text.py")
 
 
-def test_each_files_tests_run_on_one_worker_and_every_worker_gets_work() -> None:
+def test_each_files_tests_run_on_one_worker_and_every_worker_gets_work(tmp_path: Path) -> None:
+    # A database of its own: the inner run's workers are also named gw0 and gw1, as this run's are.
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'groups.sqlite3'}"}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-v", "-n", "2", "--dist", "loadgroup", "-p", "no:randomly", *FILES],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     workers: dict[str, set[str]] = defaultdict(set)

@@ -21,12 +21,14 @@ from django_ratelimit.core import is_ratelimited
 
 from balai.core.models import Unit, UnitKind
 from balai.core.selectors import work_calendar
+from balai.lib.paging import KnownCountPaginator
 
 from . import documents, selectors, services
 from .forms import MyRequestsForm, ObjectionForm, RequestForm, TrackForm
 from .models import Status
 
 PAGE = 20
+SEARCH_COUNT_MAX = 1000  # register entries a word search counts and pages through, newest first
 # "Email me the links to all my requests": per client address, and per email address (whoever asks for it).
 MY_LINKS_RATE_IP = "10/h"
 MY_LINKS_RATE_EMAIL = "3/h"
@@ -185,8 +187,19 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 @require_safe
 def register(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.register_public(q), PAGE).get_page(request.GET.get("halaman"))
-    return render(request, "ppid/register.html", {"page": page, "q": q})
+    entries = selectors.register_public(q)
+    more = False
+    if q:
+        # A word search reads each entry's question and answer: counted up to a bound (the newest matches are
+        # listed first and a search that matches more is asked to be narrower), so that a common word costs the
+        # same however long the register grows.
+        found = entries[: SEARCH_COUNT_MAX + 1].count()
+        more = found > SEARCH_COUNT_MAX
+        paginator: Paginator[Any] = KnownCountPaginator(entries, PAGE, count=min(found, SEARCH_COUNT_MAX))
+    else:
+        paginator = Paginator(entries, PAGE)
+    page = paginator.get_page(request.GET.get("halaman"))
+    return render(request, "ppid/register.html", {"page": page, "q": q, "more": more, "most": SEARCH_COUNT_MAX})
 
 
 @require_safe

@@ -99,6 +99,22 @@ def test_the_register_shows_answers_but_never_private_or_withheld_requests(city:
     assert visitor().get(f"/ppid/register/{hidden.code}/").status_code == 404
 
 
+def test_a_word_search_of_the_register_counts_to_a_bound_and_lists_the_newest_first(
+    city: Any, utama: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from balai.ppid import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_MAX", 3)
+    made = [answered(utama, information=f"Data beasiswa tahun {2020 + n}") for n in range(5)]
+    client = visitor()
+    client.cookies["django_language"] = "en"
+    page = client.get("/ppid/register/", {"q": "beasiswa"}).content.decode()
+    assert "More than 3 requests match: the newest 3 are listed. Add a word to find fewer." in page
+    assert [r.code in page for r in made] == [False, False, True, True, True]  # the newest three of five
+    narrower = client.get("/ppid/register/", {"q": "beasiswa 2021"}).content.decode()
+    assert "More than" not in narrower and "1 request" in narrower and made[1].code in narrower
+
+
 def test_the_dip_and_dik_are_searchable_and_export_csv(city: Any, utama: Any) -> None:
     from balai.ppid.models import DipEntry
 
